@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: MIT
+# berth — build, test and run. See README.md: `make run` and `make check` are the whole set-up.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/berth
+DOCDIR ?= $(PREFIX)/share/doc/berth
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CC ?= cc
+PKGS := ncursesw libvirt libseccomp json-c
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wcast-qual -Wpointer-arith -Wwrite-strings -Wundef -Wnull-dereference \
+	-Wimplicit-fallthrough -Wno-missing-field-initializers
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+CFLAGS ?= -O2 -g
+BERTH_CPPFLAGS := -Isrc -D_GNU_SOURCE -DBERTH_VERSION='"$(VERSION)"' -DBERTH_DATADIR='"$(DATADIR)"'
+BERTH_CFLAGS := -std=gnu11 $(WARN) -pthread -MMD -MP
+LIBS := $(PKG_LIBS) -pthread -lm -lutil
+
+B ?= build
+SRCS := $(sort $(wildcard src/common/*.c src/vm/*.c src/ctr/*.c src/ui/*.c))
+OBJS := $(SRCS:%.c=$(B)/%.o)
+MAIN_OBJ := $(B)/src/main.o
+LIB := $(B)/libberth.a
+BIN ?= berth
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all deps deps-test run check unit integration tui san format format-check fuzz bench \
+	install clean
+
+all: $(BIN)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BERTH_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(BERTH_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(BERTH_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LIBS) $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(BERTH_CPPFLAGS) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(BERTH_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka $(LDLIBS)
+
+deps:
+	@scripts/install-deps.sh build run
+
+deps-test:
+	@scripts/install-deps.sh test
+
+# A new user's first command: install what is missing, build, open berth on the default.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) $(ARGS)
+
+# Every test suite; fails on any failure. Its output ends with the runners' summaries.
+check: deps-test
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@BERTH_BIN=$(CURDIR)/$(BIN) B=$(B) scripts/run-tests.sh $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=unit scripts/run-tests.sh $(UNIT_BINS)
+
+integration: all
+	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=integration scripts/run-tests.sh
+
+tui: all
+	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=tui scripts/run-tests.sh
+
+# The same suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+san: deps-test
+	@$(MAKE) --no-print-directory B=build-san BIN=berth-san \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+		LDFLAGS="-fsanitize=address,undefined" check
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') && echo "format-check: ok"
+
+# libFuzzer targets, each run for FUZZ_SECONDS (default 20) over its corpus in tests/fuzz/.
+FUZZ_SECONDS ?= 20
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@scripts/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SRCS)
+
+bench: all
+	@scripts/install-deps.sh bench
+	@for b in bench/*/run.sh; do echo "== $$b"; $$b || exit 1; done
+
+install: all
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/berth
+	install -d $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DOCDIR)
+	for t in themes/*; do [ -f "$$t" ] && install -m 0644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done; true
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+
+clean:
+	rm -rf build build-san berth berth-san
+
+-include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d)

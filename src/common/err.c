@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* The error object. */
+#include "common/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+err_setv(struct err **err, int code, const char *fmt, va_list ap)
+{
+    if (!err)
+        return -1;
+    if (!*err) {
+        *err = calloc(1, sizeof(**err));
+        if (!*err)
+            abort();
+    }
+    struct err *e = *err;
+    e->code = code;
+    int n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    if (n < 0)
+        n = 0;
+    if (code && (size_t)n < sizeof(e->msg))
+        snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(code));
+    return -1;
+}
+
+int
+err_set(struct err **err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_setv(err, code, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int
+err_wrap(struct err **err, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    char ctx[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx, sizeof(ctx), fmt, ap);
+    va_end(ap);
+    if (!*err)
+        return err_set(err, 0, "%s", ctx);
+    char old[sizeof((*err)->msg)];
+    memcpy(old, (*err)->msg, sizeof(old));
+    snprintf((*err)->msg, sizeof((*err)->msg), "%s: %s", ctx, old);
+    return -1;
+}
+
+const char *
+err_msg(const struct err *e)
+{
+    return e ? e->msg : "";
+}
+
+void
+err_free(struct err *e)
+{
+    free(e);
+}
+
+void
+err_freep(struct err **e)
+{
+    if (*e) {
+        free(*e);
+        *e = NULL;
+    }
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* What every front end shares: global options, and the set of open providers. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/model.h"
+#include "common/provider.h"
+
+enum out_format {
+    OUT_FORMAT_TABLE,
+    OUT_FORMAT_JSON,
+    OUT_FORMAT_CSV,
+    OUT_FORMAT_COUNT,
+};
+
+#define APP_MAX_URIS 32
+#define APP_MAX_PROVIDERS (APP_MAX_URIS + 1)
+
+struct app_opts {
+    const char *uris[APP_MAX_URIS]; /* -c URI, in order given */
+    size_t n_uris;
+    double interval_s;  /* -d; default 1 */
+    bool interval_given;
+    uint64_t count;     /* -n; batch samples, 0 = until interrupted; default 1 */
+    enum out_format format;
+    const char *theme;  /* --theme NAME or NULL */
+    bool batch;         /* --batch */
+    bool no_vms;        /* --no-vms */
+    bool no_containers; /* --no-containers */
+};
+
+void app_opts_init(struct app_opts *o);
+/* "table" / "json" / "csv" -> format; -1 with a message naming the value otherwise. */
+int app_parse_format(const char *s, enum out_format *out, struct err **err);
+
+struct app {
+    struct provider providers[APP_MAX_PROVIDERS];
+    size_t n;
+};
+
+/*
+ * Open the providers the options ask for: one libvirt provider per -c URI (none given:
+ * $LIBVIRT_DEFAULT_URI, else qemu:///system, falling back with a one-line notice to libvirt's
+ * test:///default when that cannot be reached) and the local containers provider. Never blocks
+ * on a remote host. Notices go through log_warn.
+ */
+int app_open(struct app *app, const struct app_opts *o, struct err **err);
+/* Sample every provider into out (cleared first). A provider that fails is logged and skipped. */
+void app_sample(struct app *app, struct inst_list *out);
+/* Every provider's connections. */
+size_t app_conns(struct app *app, struct conn_info *out, size_t max);
+/* The provider that owns an instance of this kind and source, or NULL. */
+struct provider *app_provider_for(struct app *app, const struct inst *in);
+void app_close(struct app *app);

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Entry points of the front ends, called by main() with the arguments after the global options. */
+#pragma once
+
+#include "ui/app.h"
+
+int batch_main(const struct app_opts *o);
+int tui_main(const struct app_opts *o);
+/* argv[0] is "ctr" / "vm". Return the process exit status. */
+int cli_ctr_main(const struct app_opts *o, int argc, char **argv);
+int cli_vm_main(const struct app_opts *o, int argc, char **argv);
