@@ -44,6 +44,7 @@ struct vmconn {
     virConnectPtr conn; /* written by the worker only, under mu */
     int lifecycle_id;
     bool close_cb;
+    bool in_call; /* the worker is inside libvirt (connecting or running a job) */
     struct job *head, *tail, *running;
     struct inst_list cache; /* the last sample, patched by lifecycle events */
 };
@@ -327,12 +328,14 @@ fail_queue_locked(struct vmconn *c, const char *why)
 static void
 vmconn_connect_locked(struct vmconn *c)
 {
+    c->in_call = true;
     pthread_mutex_unlock(&c->mu);
     cleanup_err struct err *e = NULL;
     virConnectPtr conn = vmconn_open(c->uri, &e);
     if (conn)
         vmconn_setup(c, conn);
     pthread_mutex_lock(&c->mu);
+    c->in_call = false;
     c->attempted = true;
     if (conn) {
         c->conn = conn;
@@ -382,11 +385,13 @@ vmconn_run_one_locked(struct vmconn *c, struct job *j)
     if (!c->head)
         c->tail = NULL;
     c->running = j;
+    c->in_call = true;
     virConnectPtr conn = c->conn;
     pthread_mutex_unlock(&c->mu);
     j->rc = j->fn(c, conn, j->arg, &j->err);
     virResetLastError();
     pthread_mutex_lock(&c->mu);
+    c->in_call = false;
     c->running = NULL;
     j->done = true;
     pthread_cond_broadcast(&c->changed);
@@ -467,8 +472,9 @@ vmconn_free(struct vmconn *c, int wait_ms)
     if (!c)
         return;
     struct timespec dl;
-    deadline_after(&dl, wait_ms);
     pthread_mutex_lock(&c->mu);
+    /* a worker inside a call that hangs will not be back soon: do not wait the full time */
+    deadline_after(&dl, c->in_call && wait_ms > 200 ? 200 : wait_ms);
     c->stop = true;
     pthread_cond_signal(&c->wake);
     while (!c->exited && pthread_cond_timedwait(&c->changed, &c->mu, &dl) != ETIMEDOUT)
