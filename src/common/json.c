@@ -40,14 +40,14 @@ jsonx_parse(const char *text, size_t len, const char *what, struct err **err)
     if (!o && jerr == json_tokener_continue) {
         o = parse_finish(tok);
         jerr = json_tokener_get_error(tok);
-        if (!o) {
+        if (jerr != json_tokener_success) {
             err_set(err, 0, "corrupt JSON in '%s' at offset %zu: unexpected end of input", what,
                     len);
             return NULL;
         }
         end = len;
     }
-    if (!o) {
+    if (jerr != json_tokener_success) {
         err_set(err, 0, "corrupt JSON in '%s' at offset %zu: %s", what, end,
                 json_tokener_error_desc(jerr));
         return NULL;
@@ -60,6 +60,8 @@ jsonx_parse(const char *text, size_t len, const char *what, struct err **err)
                 end);
         return NULL;
     }
+    if (!o) /* json-c represents a JSON null as NULL, which callers would take for an error */
+        err_set(err, 0, "unexpected JSON in '%s': the document is null", what);
     return o;
 }
 
