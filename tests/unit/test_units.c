@@ -147,8 +147,8 @@ static void
 size_format_then_parse_round_trips(void **state)
 {
     (void)state;
-    const uint64_t vals[] = {0, 1, 999, 512ULL << 10, 256ULL << 20, 3ULL << 29, 2ULL << 40,
-                             5ULL << 50, 1536, 100ULL << 30};
+    const uint64_t vals[] = {0,          1,          999,        512ULL << 10, 256ULL << 20,
+                             3ULL << 29, 2ULL << 40, 5ULL << 50, 1536,         100ULL << 30};
     for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
         const char *s = fmt(vals[i]);
         assert_int_equal(parse_ok(s), vals[i]);
@@ -182,8 +182,8 @@ seconds_parse_accepts_fractions_rejects_bad(void **state)
     assert_int_equal(units_parse_seconds("0.2", &d, NULL), 0);
     assert_true(d == 0.2);
     assert_int_equal(units_parse_seconds("1000000", &d, NULL), 0);
-    const char *bad[] = {"0", "0.0", "-1", "", " ", "1s", "abc", "1e3", "nan", "inf",
-                         "1000000.5", "0x1", " 1"};
+    const char *bad[] = {"0",   "0.0", "-1",  "",          " ",   "1s", "abc",
+                         "1e3", "nan", "inf", "1000000.5", "0x1", " 1"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct err *e = NULL;
         d = 42;
