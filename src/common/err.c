@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The header leaves it unannotated; say so here so fmt is checked as a printf format. */
+int err_setv(struct err **err, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 int
 err_setv(struct err **err, int code, const char *fmt, va_list ap)
 {

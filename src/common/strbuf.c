@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The header leaves it unannotated; say so here so fmt is checked as a printf format. */
+void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 void
 strbuf_init(struct strbuf *sb)
 {

@@ -107,6 +107,7 @@ live_proc_is_sane(void **state)
             x += (uint64_t)i;
         read_ok("/proc", &a, &b);
     } while (b.cpu_total_ticks == a.cpu_total_ticks || b.mono_ns < until);
+    assert_true(x > 0);
     assert_true(b.mono_ns > a.mono_ns);
     assert_false(isnan(b.cpu_pct));
     assert_true(b.cpu_pct > 0.0 && b.cpu_pct <= 100.0);
