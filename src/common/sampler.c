@@ -77,6 +77,8 @@ struct sampler {
     size_t history_len;
     struct entry *tab; /* open addressing, linear probing; cap is a power of two */
     size_t cap;
+    struct entry *spare; /* the previous table, all zero, reused when the size fits */
+    size_t spare_cap;
 };
 
 static uint64_t
@@ -136,6 +138,7 @@ sampler_free(struct sampler *s)
         if (s->tab[i].used)
             entry_done(&s->tab[i]);
     free(s->tab);
+    free(s->spare);
     free(s);
 }
 
@@ -187,15 +190,21 @@ sampler_update(struct sampler *s, struct inst_list *cur)
     size_t ncap = 16;
     while (ncap < cur->n * 2 + 1)
         ncap *= 2;
-    struct entry *ntab = calloc(ncap, sizeof(*ntab));
-    if (!ntab)
-        abort();
+    struct entry *ntab = s->spare;
+    if (s->spare_cap != ncap) {
+        free(s->spare);
+        ntab = calloc(ncap, sizeof(*ntab));
+        if (!ntab)
+            abort();
+    }
+    s->spare = NULL;
     for (size_t i = 0; i < cur->n; i++)
         sampler_track(s, ntab, ncap, &cur->v[i]);
     for (size_t i = 0; i < s->cap; i++) /* forget the instances absent from cur */
         if (s->tab[i].used)
-            entry_done(&s->tab[i]);
-    free(s->tab);
+            entry_done(&s->tab[i]); /* leaves the slot zeroed */
+    s->spare = s->tab;
+    s->spare_cap = s->cap;
     s->tab = ntab;
     s->cap = ncap;
 }

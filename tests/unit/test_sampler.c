@@ -275,6 +275,38 @@ sampler_handles_2000_instances_with_churn(void **state)
     sampler_free(s);
 }
 
+/* The table is resized between refreshes of very different sizes; rates carry across. */
+static void
+sampler_survives_growing_and_shrinking_lists(void **state)
+{
+    (void)state;
+    const int sizes[] = {1, 50, 3, 300, 300, 2, 2, 64, 1};
+    size_t hist[300] = {0};
+    struct sampler *s = sampler_new(3);
+    struct inst_list l;
+    inst_list_init(&l);
+    for (size_t r = 0; r < sizeof(sizes) / sizeof(sizes[0]); r++) {
+        inst_list_clear(&l);
+        for (int i = 0; i < sizes[r]; i++) {
+            char id[16];
+            snprintf(id, sizeof(id), "%d", i);
+            add(&l, INST_KIND_VM, "u", id, (uint64_t)r * (SEC / 10), (int64_t)(r + 1) * SEC, 1);
+        }
+        sampler_update(s, &l);
+        for (int i = 0; i < sizes[r]; i++) {
+            if (r > 0 && i < sizes[r - 1])
+                assert_close(l.v[i].cpu_pct, 10.0);
+            else
+                assert_true(isnan(l.v[i].cpu_pct));
+            /* history: consecutive presence, capped at the ring size (3) */
+            hist[i] = r > 0 && i < sizes[r - 1] ? (hist[i] < 3 ? hist[i] + 1 : 3) : 1;
+            assert_int_equal(sampler_cpu_history(s, &l.v[i])->n, hist[i]);
+        }
+    }
+    inst_list_done(&l);
+    sampler_free(s);
+}
+
 int
 main(void)
 {
@@ -291,6 +323,7 @@ main(void)
         cmocka_unit_test(sampler_vanished_instance_is_forgotten_and_starts_fresh),
         cmocka_unit_test(sampler_duplicate_key_in_one_sample_gets_no_rate),
         cmocka_unit_test(sampler_handles_2000_instances_with_churn),
+        cmocka_unit_test(sampler_survives_growing_and_shrinking_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
