@@ -52,7 +52,7 @@ jsonx_parse(const char *text, size_t len, const char *what, struct err **err)
                 json_tokener_error_desc(jerr));
         return NULL;
     }
-    while (end < len && strchr(" \t\r\n", text[end]) && text[end])
+    while (end < len && text[end] && strchr(" \t\r\n", text[end]))
         end++;
     if (end < len) {
         json_object_put(o);
