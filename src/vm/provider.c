@@ -295,6 +295,11 @@ vm_sample(void *self, struct inst_list *out, struct err **err)
         cleanup_err struct err *e = NULL;
         vmconn_wait_connected(vp->conn, vm_timeout_ms(), &e);
         vmconn_info(vp->conn, &ci);
+        if (ci.state == CONN_STATE_CONNECTING) {
+            char t[64];
+            vm_timeout_text(vm_timeout_ms(), t, sizeof(t));
+            vmconn_set_answer(vp->conn, t);
+        }
     }
     if (ci.state != CONN_STATE_CONNECTED)
         return 0; /* shown through conns(); no rows rather than stale ones */

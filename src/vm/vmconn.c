@@ -133,7 +133,13 @@ vmconn_info(struct vmconn *c, struct conn_info *out)
     pthread_mutex_lock(&c->mu);
     snprintf(out->uri, sizeof(out->uri), "%s", c->uri);
     out->state = c->state;
-    const char *r = c->state == CONN_STATE_CONNECTED && c->answer[0] ? c->answer : c->reason;
+    const char *r = c->reason;
+    /* Not answering: a connection that cannot be used now is not shown as connected. */
+    if (c->answer[0] && (c->state == CONN_STATE_CONNECTED || c->state == CONN_STATE_CONNECTING)) {
+        if (c->state == CONN_STATE_CONNECTED)
+            out->state = CONN_STATE_FAILED;
+        r = c->answer;
+    }
     snprintf(out->reason, sizeof(out->reason), "%s", r);
     pthread_mutex_unlock(&c->mu);
 }

@@ -56,7 +56,8 @@ start=$SECONDS
 out=$(timeout 60 "$BERTH_BIN" -c "$H" -c test:///default vm ls 2>"$tmp/err")
 rc=$?
 [ "$rc" -eq 0 ] || fail "vm ls with a hung daemon exited $rc ($(cat "$tmp/err"))"
-echo "$out" | grep -q "^connection $H: connecting" || fail "hung connection not shown: $out"
+echo "$out" | grep -q "^connection $H: connecting: no answer from libvirt within 0.5 s$" ||
+    fail "hung connection not shown: $out"
 echo "$out" | grep -Eq '^test +running ' || fail "the working connection is not listed: $out"
 [ -s "$tmp/err" ] && fail "stderr: $(cat "$tmp/err")"
 timeout 60 "$BERTH_BIN" --batch -f json -n 2 -d 0.2 --no-containers -c "$H" -c test:///default \
@@ -69,6 +70,7 @@ for line in lines:
     s = json.loads(line)
     conns = {c["uri"]: c for c in s["connections"]}
     assert conns[sys.argv[2]]["state"] != "connected", conns
+    assert conns[sys.argv[2]]["reason"] == "no answer from libvirt within 0.5 s", conns
     assert conns["test:///default"]["state"] == "connected", conns
     vms = [i for i in s["instances"] if i["source"] == "test:///default"]
     assert len(vms) == 1 and vms[0]["state"] == "running", vms
