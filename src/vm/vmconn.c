@@ -144,6 +144,15 @@ vmconn_info(struct vmconn *c, struct conn_info *out)
     pthread_mutex_unlock(&c->mu);
 }
 
+enum conn_state
+vmconn_state(struct vmconn *c)
+{
+    pthread_mutex_lock(&c->mu);
+    enum conn_state st = c->state;
+    pthread_mutex_unlock(&c->mu);
+    return st;
+}
+
 void
 vmconn_set_answer(struct vmconn *c, const char *reason)
 {
@@ -403,6 +412,7 @@ vmconn_run_one_locked(struct vmconn *c, struct job *j)
     pthread_mutex_lock(&c->mu);
     c->in_call = false;
     c->running = NULL;
+    c->answer[0] = '\0'; /* libvirt answered (a job that timed out finished after all) */
     j->done = true;
     pthread_cond_broadcast(&c->changed);
     job_put(j);
