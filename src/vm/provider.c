@@ -161,6 +161,18 @@ vm_timeout_text(int ms, char *buf, size_t len)
 
 /* ---- helpers shared by the module ---- */
 
+void
+vm_libvirt_message(char *buf, size_t len)
+{
+    virErrorPtr e = virGetLastError();
+    snprintf(buf, len, "%s", e && e->message ? e->message : "unknown libvirt error");
+    for (char *p = buf; *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    }
+    virResetLastError();
+}
+
 int
 vm_err_libvirt(struct err **err, const char *fmt, ...)
 {
@@ -169,14 +181,8 @@ vm_err_libvirt(struct err **err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    virErrorPtr e = virGetLastError();
     char msg[512];
-    snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "unknown libvirt error");
-    for (char *p = msg; *p; p++) {
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    }
-    virResetLastError();
+    vm_libvirt_message(msg, sizeof(msg));
     return err_set(err, 0, "%s: %s", what, msg);
 }
 
@@ -503,7 +509,15 @@ vm_uri_probe(const char *uri, int ms, struct err **err)
     struct vmconn *c = vmconn_new(uri);
     if (!c)
         return err_set(err, 0, "cannot start a worker thread for '%s'", uri);
-    int rc = vmconn_wait_connected(c, ms, err);
+    cleanup_err struct err *e = NULL;
+    int rc = vmconn_wait_connected(c, ms, &e);
     vmconn_free(c, 0);
-    return rc;
+    if (rc == 0)
+        return 0;
+    /* callers name the URI themselves: keep the cause only */
+    char prefix[300];
+    snprintf(prefix, sizeof(prefix), "cannot connect to '%s': ", uri);
+    const char *m = err_msg(e);
+    size_t n = strlen(prefix);
+    return err_set(err, 0, "%s", strncmp(m, prefix, n) == 0 ? m + n : m);
 }
