@@ -413,8 +413,15 @@ vmconn_run_one_locked(struct vmconn *c, struct job *j)
     virConnectPtr conn = c->conn;
     pthread_mutex_unlock(&c->mu);
     j->rc = j->fn(c, conn, j->arg, &j->err);
+    /* a failure may be the connection dying before (or without) the close callback */
+    bool dead = j->rc < 0 && virConnectIsAlive(conn) == 0;
     virResetLastError();
     pthread_mutex_lock(&c->mu);
+    if (dead && !c->lost) {
+        c->lost = true;
+        set_state(c, CONN_STATE_RECONNECTING, "connection lost");
+        inst_list_clear(&c->cache);
+    }
     c->in_call = false;
     c->running = NULL;
     c->answer[0] = '\0'; /* libvirt answered (a job that timed out finished after all) */
