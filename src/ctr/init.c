@@ -169,8 +169,8 @@ init_exec(const struct ctr_init_args *a, struct err **err)
     if (ctr_chdir_checked(s->cwd, err) < 0)
         return -1;
     if (ctr_find_exec(s->args[0], s->env, path, sizeof(path)) < 0)
-        return err_set(err, errno == EACCES ? EACCES : ENOENT, "command '%s' %s in the container",
-                       s->args[0], errno == EACCES ? "is not executable" : "not found");
+        return err_set(err, 0, "command '%s' %s in the container", s->args[0],
+                       errno == EACCES ? "is not executable" : "not found");
     if (ctr_security_apply_process(a->sec, err) < 0)
         return -1;
     execve(path, s->args, s->env);

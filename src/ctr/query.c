@@ -134,8 +134,10 @@ ctr_info_get(const char *name, struct ctr_info *out, struct err **err)
     if (access(p, F_OK) < 0)
         return err_set(err, 0, "no such container '%s'", name);
     cleanup_json json_object *cfg = jsonx_load_file(p, 4 << 20, err);
-    if (!cfg || ctr_state_load(name, &st, err) < 0)
+    if (!cfg)
         return err_wrap(err, "container '%s'", name);
+    if (ctr_state_load(name, &st, err) < 0)
+        return -1;
     ctr_state_check_live(&st);
     info_from(name, cfg, &st, out);
     return 0;
