@@ -221,3 +221,9 @@ int ctr_term_relay(int fd, bool detach_keys, bool framed, struct err **err);
 
 /* snprintf for paths and small strings; truncation is silent (buffers are PATH_MAX). */
 int ctr_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Pass an fd with a one-byte tag over a unix socket / receive a message and maybe an fd. */
+int ctr_fd_send(int sock, char tag, int fd);
+ssize_t ctr_fd_recv(int sock, char *buf, size_t len, int *fd);
+/* Open a pty in the devpts at /dev/pts (inside the container); returns the master. */
+int ctr_pty_inside(int *slave_out, char *name, size_t len, struct err **err);
