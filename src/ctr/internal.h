@@ -102,6 +102,15 @@ json_object *ctr_state_to_json(const struct ctr_state *st);
 /* RUNNING/PAUSED whose monitor is gone (or another boot) become STALE. */
 void ctr_state_check_live(struct ctr_state *st);
 uint64_t ctr_proc_starttime(pid_t pid); /* 0 when gone */
+/* Every state change (save, removal) bumps a change counter; readers compare it. */
+void ctr_state_bump(void);
+struct ctr_changes {
+    bool valid;
+    ino_t ino;
+    off_t size;
+};
+/* True when any state changed since the last call with c (and on the first). */
+bool ctr_state_changes(struct ctr_changes *c);
 const char *ctr_boot_id(void);
 
 /* ---- cgroup.c + cgroup_{v1,v2,hybrid}.c: the cgroup manager ---- */
@@ -227,3 +236,10 @@ int ctr_fd_send(int sock, char tag, int fd);
 ssize_t ctr_fd_recv(int sock, char *buf, size_t len, int *fd);
 /* Open a pty in the devpts at /dev/pts (inside the container); returns the master. */
 int ctr_pty_inside(int *slave_out, char *name, size_t len, struct err **err);
+
+/* Atomic (rename) but not durable (no fsync) replacement, for files under the run directory. */
+int ctr_write_runtime(const char *path, const char *data, size_t len, mode_t mode,
+                      struct err **err);
+
+/* One pread of a small stat file from offset 0, NUL-terminated; -1 on error. */
+ssize_t ctr_pread1(int fd, char *buf, size_t size);

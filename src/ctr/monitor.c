@@ -51,7 +51,7 @@ write_file(const char *dir, const char *name, const char *text, struct err **err
 {
     char p[PATH_MAX];
     ctr_fmt(p, sizeof(p), "%s/%s", dir, name);
-    return fileio_write_atomic(p, text, strlen(text), 0644, err);
+    return ctr_write_runtime(p, text, strlen(text), 0644, err);
 }
 
 /* $run/<name>/{rootfs/, hostname, hosts, resolv.conf}; $lib/.../{upper,work}. */

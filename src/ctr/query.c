@@ -49,6 +49,7 @@ ctr_remove_files(const char *name, struct err **err)
     char p[PATH_MAX], tmp[PATH_MAX];
     ctr_path_run(p, name, NULL);
     rm_rf_at(AT_FDCWD, p);
+    ctr_state_bump();
     /* Rename first: the definition disappears at once, then its files go. */
     ctr_path_def(p, name, NULL);
     ctr_fmt(tmp, sizeof(tmp), "%s/containers/.rm-%s-%d", ctr_lib_dir(), name, (int)getpid());
