@@ -16,6 +16,8 @@
 /* Resolved once: $BERTH_ROOT/{lib,run}, else /var/lib/berth + /run/berth (root), else XDG. */
 const char *ctr_lib_dir(void); /* .../containers lives below */
 const char *ctr_run_dir(void);
+/* "berth", or "berth-<hash>" under $BERTH_ROOT: the parent of every container cgroup. */
+const char *ctr_cgroup_parent(void);
 /* "<lib>/containers/<name>" and "<run>/<name>" into buf (PATH_MAX). */
 void ctr_path_def(char *buf, const char *name, const char *leaf);
 void ctr_path_run(char *buf, const char *name, const char *leaf);

@@ -182,3 +182,23 @@ ctr_write_runtime(const char *path, const char *data, size_t len, mode_t mode, s
     }
     return 0;
 }
+
+/* The cgroup parent: "berth", or "berth-<hash of $BERTH_ROOT>" so that two state roots (tests,
+ * a user's private root) never share, or destroy, each other's container cgroups. */
+const char *
+ctr_cgroup_parent(void)
+{
+    static char parent[32];
+    if (parent[0])
+        return parent;
+    const char *root = getenv("BERTH_ROOT");
+    if (!root || !*root) {
+        ctr_fmt(parent, sizeof(parent), "berth");
+        return parent;
+    }
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *c = root; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    ctr_fmt(parent, sizeof(parent), "berth-%08x", h);
+    return parent;
+}

@@ -47,7 +47,7 @@ echo "$err" | grep -q "no-such-command.*not found" || fail "message: $err"
 ok "command not in the rootfs -> 127: $err"
 expect_err "start with a missing command" sh -c "'$BERTH_BIN' ctr create $P-nc2 --rootfs '$ROOTFS' -- nothere >/dev/null && '$BERTH_BIN' ctr start $P-nc2"
 [ "$(status_of "$P-nc2")" != running ] || fail "a failed start shows running"
-ls -d /sys/fs/cgroup/*/berth/"$P-nc2" 2>/dev/null && fail "a failed start left a cgroup"
+ls -d /sys/fs/cgroup/*/"$CGP"/"$P-nc2" 2>/dev/null && fail "a failed start left a cgroup"
 
 # Unknown signal; starting a running container; removing a running one without -f.
 b ctr start "$P-keep" || fail "start keep"

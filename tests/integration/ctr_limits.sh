@@ -38,10 +38,10 @@ ok "--pids 20: the fork bomb holds at $cur tasks, forks refused"
 b ctr run -d "$P-cpu" --cpus 0.5 --rootfs "$ROOTFS" -- /bin/sh -c 'while :; do :; done' >/dev/null ||
     fail "run busy loop"
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    usage() { sed -n 's/^usage_usec //p' "/sys/fs/cgroup/berth/$P-cpu/cpu.stat"; }
+    usage() { sed -n 's/^usage_usec //p' "/sys/fs/cgroup/$CGP/$P-cpu/cpu.stat"; }
     scale=10000 # usec over 1 s -> percent
 else
-    usage() { cat "/sys/fs/cgroup/cpuacct/berth/$P-cpu/cpuacct.usage"; }
+    usage() { cat "/sys/fs/cgroup/cpuacct/$CGP/$P-cpu/cpuacct.usage"; }
     scale=10000000 # nsec over 1 s -> percent
 fi
 sleep 1

@@ -30,6 +30,12 @@ ROOTFS=$(cd "$ROOTFS" && pwd)
 BERTH_ROOT=$(mktemp -d /tmp/berth-test.XXXXXX)
 export BERTH_ROOT
 P=t$$ # name prefix: unique per test run
+# The cgroup parent berth uses under this BERTH_ROOT ("berth-" + FNV-1a of the path, as in
+# src/ctr/paths.c ctr_cgroup_parent).
+CGP=berth-$(python3 -c 'import sys
+h=2166136261
+for c in sys.argv[1].encode(): h=((h^c)*16777619)&0xffffffff
+print("%08x"%h)' "$BERTH_ROOT")
 
 b() {
     "$BERTH_BIN" "$@"
@@ -39,11 +45,14 @@ ctr_cleanup() {
     for n in $(ls "$BERTH_ROOT/lib/containers" 2>/dev/null); do
         "$BERTH_BIN" ctr rm -f "$n" >/dev/null 2>&1
     done
-    for d in /sys/fs/cgroup/*/berth/"$P"* /sys/fs/cgroup/unified/berth/"$P"* /sys/fs/cgroup/berth/"$P"*; do
+    for d in /sys/fs/cgroup/*/"$CGP"/* /sys/fs/cgroup/"$CGP"/*; do
         [ -d "$d" ] || continue
         [ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
         for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
         rmdir "$d" 2>/dev/null
+    done
+    for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null
     done
     grep " $BERTH_ROOT" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do
         umount -l "$m" 2>/dev/null
@@ -92,9 +101,9 @@ json_field() { # json_field NAME FIELD  (top level of inspect)
 
 cg_dir() { # cg_dir CONTROLLER NAME: the container's cgroup directory for that controller
     if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-        echo "/sys/fs/cgroup/berth/$2"
+        echo "/sys/fs/cgroup/$CGP/$2"
     else
-        echo "/sys/fs/cgroup/$1/berth/$2"
+        echo "/sys/fs/cgroup/$1/$CGP/$2"
     fi
 }
 
