@@ -16,6 +16,9 @@ ROOTFS=$("$SRC/scripts/build-rootfs.sh" "${BERTH_ROOTFS_CACHE:-$SRC/build/rootfs
 ROOTFS=$(cd "$ROOTFS" && pwd)
 work=$(mktemp -d /tmp/berth-sample.XXXXXX)
 export BERTH_ROOT="$work/root"
+# A private copy of the binary: a rebuild during the run must not break it.
+cp "$BERTH" "$work/berth"
+BERTH="$work/berth"
 P=s$$
 
 cleanup() {

@@ -22,7 +22,10 @@ done
 ROOTFS=$("$SRC/scripts/build-rootfs.sh" "${BERTH_ROOTFS_CACHE:-$SRC/build/rootfs/busybox}")
 ROOTFS=$(cd "$ROOTFS" && pwd)
 work=$(mktemp -d /tmp/berth-bench.XXXXXX)
-export BERTH_ROOT="$work/berth"
+export BERTH_ROOT="$work/state"
+# A private copy of the binary: a rebuild during the run must not break it.
+cp "$BERTH" "$work/berth"
+BERTH="$work/berth"
 trap '"$BERTH" ctr rm -f "b$$" "i$$" "s$$" >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 # One OCI bundle for crun and runc: runc's default spec, /bin/true, berth's namespaces.
