@@ -721,5 +721,5 @@ cli_ctr_main(const struct app_opts *o, int argc, char **argv)
         return cmd_inspect(argc, argv);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc, argv);
-    return usage_error("unknown command '%s' (berth ctr --help)", cmd);
+    return usage_error("unknown command '%s'", cmd);
 }
