@@ -41,6 +41,8 @@ struct entry {
     bool net_lo_only; /* last read found only lo */
     unsigned net_skip;
     uint64_t mem_limit;
+    bool have_io; /* last_rd/last_wr hold a reading */
+    uint64_t last_cpu, last_rd, last_wr;
 };
 
 struct prov {
@@ -64,6 +66,7 @@ entry_close_live(struct entry *e)
     e->mon_pidfd = e->netfd = -1;
     e->fds_open = false;
     e->net_lo_only = false;
+    e->have_io = false;
 }
 
 static void
@@ -278,6 +281,28 @@ entry_net(struct entry *e, struct inst *in)
     e->net_lo_only = read_net(e->netfd, &in->net_rx_bytes, &in->net_tx_bytes) == 0;
 }
 
+/* cgroup figures; block bytes re-read only when they can have changed (io_needs_cpu). */
+static void
+entry_cgroup(struct entry *e, struct inst *in)
+{
+    struct ctr_cgstats cs;
+    struct ctr_cgfds f = e->fds;
+    f.io = -1;
+    e->cg->stats_read(&f, &cs);
+    in->cpu_ns = cs.cpu_ns;
+    in->mem_bytes = cs.mem;
+    in->mem_limit_bytes = e->mem_limit;
+    in->pids = cs.pids;
+    bool same_cpu = e->have_io && cs.cpu_ns != INST_UNKNOWN && cs.cpu_ns == e->last_cpu;
+    if (!(e->cg->io_needs_cpu && same_cpu)) {
+        e->cg->io_read(e->fds.io, &e->last_rd, &e->last_wr);
+        e->have_io = true;
+    }
+    e->last_cpu = cs.cpu_ns;
+    in->blk_read_bytes = e->last_rd;
+    in->blk_write_bytes = e->last_wr;
+}
+
 static const enum inst_state state_map[CTR_STATUS_COUNT] = {
     [CTR_STATUS_CREATED] = INST_STATE_STOPPED, [CTR_STATUS_RUNNING] = INST_STATE_RUNNING,
     [CTR_STATUS_PAUSED] = INST_STATE_PAUSED,   [CTR_STATUS_STOPPED] = INST_STATE_STOPPED,
@@ -303,16 +328,8 @@ entry_row(struct entry *e, struct inst_list *out)
     in->mono_ns = mono_now_ns();
     if (!e->fds_open)
         return;
-    struct ctr_cgstats cs;
-    if (e->cg) {
-        e->cg->stats_read(&e->fds, &cs);
-        in->cpu_ns = cs.cpu_ns;
-        in->mem_bytes = cs.mem;
-        in->mem_limit_bytes = e->mem_limit;
-        in->pids = cs.pids;
-        in->blk_read_bytes = cs.rd;
-        in->blk_write_bytes = cs.wr;
-    }
+    if (e->cg)
+        entry_cgroup(e, in);
     entry_net(e, in);
     in->start_time = e->st.started_ns / 1000000000;
 }

@@ -361,6 +361,7 @@ cmd_run(int argc, char **argv)
     int rc = parse_create(argc, argv, true, &c, &name);
     if (rc >= 0)
         return rc;
+    c.o.ephemeral = c.rm;
     if (ctr_create(name, &c.o, &e) < 0)
         return start_error_status(e);
     if (!c.detach)
