@@ -315,15 +315,19 @@ ctr_security_seccomp_cached(const struct ctr_security *s)
 }
 
 /* Open path inside the current root without leaving it: symlinks resolve as if / were the
- * container's root and magic links (/proc/self/root, /proc/N/cwd) are refused. */
+ * container's root (also for "..") and magic links (/proc/self/root, /proc/N/cwd) are
+ * refused. The root is "/" of the calling process, whatever its working directory. */
 static int
 open_in_root(const char *path, int flags)
 {
+    cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -1;
     struct open_how how = {
         .flags = (uint64_t)(flags | O_CLOEXEC),
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
     };
-    return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+    return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
 }
 
 /* Cover path with a read-only empty tmpfs (directories) or /dev/null (anything else). */
