@@ -1,10 +1,118 @@
 /* SPDX-License-Identifier: MIT */
-/* berth's native containers. (Stub until the containers issue lands.) */
+/* berth's native containers: definitions, lifecycle, exec/attach/logs, listing, the provider. */
 #pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "common/err.h"
 #include "common/provider.h"
 
-/* Open the provider for the local containers (state under $BERTH_ROOT, /run/berth and
- * /var/lib/berth for root, the XDG directories otherwise). */
+#define CTR_NAME_MAX 64
+
+/* Options of `berth ctr create` (and `run`). Strings are borrowed for the call. */
+struct ctr_create_opts {
+    const char *rootfs; /* --rootfs DIR, or NULL with bundle */
+    const char *bundle; /* --bundle DIR: an OCI bundle (config.json + its root) */
+    uint64_t memory;    /* bytes; 0 = no limit */
+    double cpus;        /* CPUs of quota (0.5 = half a CPU); 0 = no limit */
+    uint64_t pids;      /* 0 = no limit */
+    const char *hostname;
+    const char *const *env; /* "K=V" */
+    size_t n_env;
+    const char *workdir;
+    const char *user; /* "UID[:GID]" */
+    const char *net;  /* "none" (own netns, loopback up; default) or "host" */
+    bool tty;
+    bool inplace;      /* use DIR itself instead of an overlay over it */
+    char *const *argv; /* the command; NULL/0 = /bin/sh */
+    size_t argc;
+    /* Hardening options (--seccomp, --cap-add, --cap-drop, --userns), in order given. */
+    struct {
+        const char *name;
+        const char *value;
+    } sec[32];
+    size_t n_sec;
+};
+
+enum ctr_status {
+    CTR_STATUS_CREATED, /* defined, never started */
+    CTR_STATUS_RUNNING,
+    CTR_STATUS_PAUSED,
+    CTR_STATUS_STOPPED, /* exited; exit code recorded */
+    CTR_STATUS_STALE,   /* state says running but the monitor is gone (killed, host rebooted) */
+    CTR_STATUS_COUNT,
+};
+
+const char *ctr_status_name(enum ctr_status s); /* "created", "running", ... */
+
+/* One container as listed. */
+struct ctr_info {
+    char name[CTR_NAME_MAX + 1];
+    enum ctr_status status;
+    pid_t pid;     /* init's host pid while running, else 0 */
+    int exit_code; /* -1 unknown; 128+N for signal N */
+    bool oom_killed;
+    int64_t created;  /* realtime seconds */
+    int64_t started;  /* realtime seconds, -1 never */
+    int64_t finished; /* realtime seconds, -1 not yet */
+    char rootfs[512];
+    char command[256]; /* argv joined with spaces, truncated */
+};
+
+/* Check a container name: [a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}. */
+int ctr_name_check(const char *name, struct err **err);
+/* "TERM", "SIGTERM", "15" -> 15; unknown -> error quoting the value. */
+int ctr_signal_parse(const char *s, int *sig, struct err **err);
+
+int ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err);
+
+/*
+ * Start a created or stopped container: a monitor process is forked (it outlives the caller).
+ * foreground: the container's stdin is the caller's stdin and its output is copied to the
+ * caller's stdout/stderr as well as the log (non-tty containers); wait with ctr_wait.
+ * autoremove: the monitor removes the container when it exits.
+ */
+int ctr_start(const char *name, bool foreground, bool autoremove, struct err **err);
+/* Wait until the container's monitor has recorded its exit; *code = exit status (128+N for
+ * signal N). Returns at once for a container that is not running. */
+int ctr_wait(const char *name, int *code, struct err **err);
+/* SIGTERM, then SIGKILL after timeout_s seconds; waits for the exit to be recorded. */
+int ctr_stop(const char *name, double timeout_s, struct err **err);
+int ctr_kill(const char *name, int sig, struct err **err);
+int ctr_pause(const char *name, struct err **err);
+int ctr_resume(const char *name, struct err **err);
+int ctr_restart(const char *name, double timeout_s, struct err **err);
+/* Remove a container that is not running (force: kill it first). */
+int ctr_remove(const char *name, bool force, struct err **err);
+
+/* Every container, sorted by name. *out is malloc'd (free it). */
+int ctr_list(struct ctr_info **out, size_t *n, struct err **err);
+int ctr_info_get(const char *name, struct ctr_info *out, struct err **err);
+/* The inspect document (JSON text, malloc'd): spec, state, pid, exit code, OOM, times, limits. */
+int ctr_inspect(const char *name, char **json, struct err **err);
+
+/*
+ * Run a new process in the running container (all its namespaces, its cgroup, its hardening).
+ * tty: give it a pseudo-terminal relayed to the caller's stdin/stdout (raw mode while it runs).
+ * *status: its exit status (128+N for signal N).
+ */
+int ctr_exec(const char *name, char *const *argv, bool tty, int *status, struct err **err);
+/* Attach the caller's terminal to a --tty container's console until it exits or the user types
+ * the detach keys (Ctrl-P Ctrl-Q). *detached tells which. */
+int ctr_attach(const char *name, bool *detached, struct err **err);
+/* Write the log (the last tail lines; tail < 0 = all) to fd; follow: keep writing what the
+ * container prints until it stops. */
+int ctr_logs(const char *name, long tail, bool follow, int fd, struct err **err);
+
+/* The dashboard's first-run demo: when root and the marker /var/lib/berth/.demo-created (under
+ * $BERTH_ROOT/lib when set) is absent, build a busybox rootfs from /bin/busybox, create and start
+ * a container "demo" printing a line every few seconds, and write the marker. 0 when nothing had
+ * to be done. */
+int ctr_demo_ensure(struct err **err);
+
+/* Open the provider for the local containers (ops name "containers"; state under $BERTH_ROOT,
+ * /run/berth and /var/lib/berth for root, the XDG directories otherwise). */
 int ctr_provider_new(struct provider *out, struct err **err);

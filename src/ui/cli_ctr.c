@@ -1,15 +1,725 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder for `berth ctr ...` (replaced by the containers work). */
+/* `berth ctr ...`: argument handling and output for the native containers (ctr/ctr.h). */
 #include "ui/cli.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "common/cleanup.h"
+#include "common/err.h"
+#include "common/units.h"
+#include "ctr/ctr.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define EXIT_RUN_FAIL 125 /* run/exec could not start the process */
+
+static const char usage_text[] =
+    "usage: berth ctr COMMAND [OPTIONS] NAME [-- CMD [ARG...]]\n"
+    "\n"
+    "  create NAME --rootfs DIR|--bundle DIR [OPTIONS] [-- CMD [ARG...]]\n"
+    "  run [--rm] [-d] NAME --rootfs DIR [OPTIONS] -- CMD [ARG...]\n"
+    "  start NAME            stop [-t SECONDS] NAME      kill [-s SIGNAL] NAME\n"
+    "  pause NAME            resume NAME                 restart [-t SECONDS] NAME\n"
+    "  rm [-f] NAME...       exec [-t] NAME -- CMD...    attach NAME (detach: Ctrl-P Ctrl-Q)\n"
+    "  logs [-f] [--tail N] NAME   ls [--format table|json]   inspect NAME   demo\n"
+    "\n"
+    "create/run options:\n"
+    "  --memory SIZE  --cpus N.N  --pids N  --hostname H  --env K=V (repeatable)\n"
+    "  --workdir DIR  --user UID[:GID]  --net none|host  --tty  --inplace\n"
+    "  --seccomp unconfined|FILE  --cap-add CAP  --cap-drop CAP  --userns\n"
+    "docs: docs/CONTAINERS.md\n";
+
+static int
+fail(const struct err *e)
+{
+    fprintf(stderr, "berth: %s\n", err_msg(e));
+    return EXIT_FAIL;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "berth: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'berth ctr --help'.\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* Split argv at "--": options and NAME before, the command after. */
+struct split {
+    int argc;   /* before "--" */
+    char **cmd; /* after "--" (NULL-terminated), or NULL */
+    size_t n_cmd;
+};
+
+static void
+split_dashdash(int argc, char **argv, struct split *sp)
+{
+    sp->argc = argc;
+    sp->cmd = NULL;
+    sp->n_cmd = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            sp->argc = i;
+            sp->cmd = argv + i + 1;
+            sp->n_cmd = (size_t)(argc - i - 1);
+            return;
+        }
+    }
+}
+
+/* Exactly one positional NAME among argv[optind..argc). */
+static int
+one_name(int argc, char **argv, const char **name)
+{
+    if (optind >= argc)
+        return usage_error("%s needs a container NAME", argv[0]);
+    if (optind + 1 < argc)
+        return usage_error("unexpected argument '%s' (a command goes after --)", argv[optind + 1]);
+    *name = argv[optind];
+    return -1;
+}
+
+enum {
+    O_ROOTFS = 256,
+    O_BUNDLE,
+    O_MEMORY,
+    O_CPUS,
+    O_PIDS,
+    O_HOSTNAME,
+    O_ENV,
+    O_WORKDIR,
+    O_USER,
+    O_NET,
+    O_TTY,
+    O_INPLACE,
+    O_SECCOMP,
+    O_CAPADD,
+    O_CAPDROP,
+    O_USERNS,
+    O_RM,
+    O_TAIL,
+    O_FORMAT,
+};
+
+static const struct option create_opts[] = {
+    {"rootfs", required_argument, NULL, O_ROOTFS},
+    {"bundle", required_argument, NULL, O_BUNDLE},
+    {"memory", required_argument, NULL, O_MEMORY},
+    {"cpus", required_argument, NULL, O_CPUS},
+    {"pids", required_argument, NULL, O_PIDS},
+    {"hostname", required_argument, NULL, O_HOSTNAME},
+    {"env", required_argument, NULL, O_ENV},
+    {"workdir", required_argument, NULL, O_WORKDIR},
+    {"user", required_argument, NULL, O_USER},
+    {"net", required_argument, NULL, O_NET},
+    {"tty", no_argument, NULL, O_TTY},
+    {"inplace", no_argument, NULL, O_INPLACE},
+    {"seccomp", required_argument, NULL, O_SECCOMP},
+    {"cap-add", required_argument, NULL, O_CAPADD},
+    {"cap-drop", required_argument, NULL, O_CAPDROP},
+    {"userns", no_argument, NULL, O_USERNS},
+    {"rm", no_argument, NULL, O_RM},
+    {"detach", no_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct create_cli {
+    struct ctr_create_opts o;
+    const char *env[256];
+    bool rm, detach;
+};
+
+static int
+parse_cpus(const char *s, double *out, struct err **err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v > 0) || v > 1024)
+        return err_set(err, 0, "invalid CPU limit '%s' (a number like 0.5 or 2)", s);
+    *out = v;
+    return 0;
+}
+
+static int
+add_sec(struct create_cli *c, const char *name, const char *value)
+{
+    if (c->o.n_sec == sizeof(c->o.sec) / sizeof(c->o.sec[0]))
+        return usage_error("too many security options (at most %s)", "32");
+    c->o.sec[c->o.n_sec].name = name;
+    c->o.sec[c->o.n_sec].value = value;
+    c->o.n_sec++;
+    return -1;
+}
+
+/* One create/run option; -1 to go on, else an exit status. */
+static int
+create_opt(struct create_cli *c, int opt, const char *arg)
+{
+    cleanup_err struct err *e = NULL;
+    switch (opt) {
+    case O_ROOTFS:
+        c->o.rootfs = arg;
+        break;
+    case O_BUNDLE:
+        c->o.bundle = arg;
+        break;
+    case O_MEMORY:
+        if (units_parse_size(arg, &c->o.memory, &e) < 0)
+            return usage_error("%s", err_msg(e));
+        if (c->o.memory == 0)
+            return usage_error("invalid memory limit '%s' (must be more than 0)", arg);
+        break;
+    case O_CPUS:
+        if (parse_cpus(arg, &c->o.cpus, &e) < 0)
+            return usage_error("%s", err_msg(e));
+        break;
+    case O_PIDS:
+        if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
+            return usage_error("%s", err_msg(e));
+        break;
+    case O_HOSTNAME:
+        c->o.hostname = arg;
+        break;
+    case O_ENV:
+        if (c->o.n_env == 256)
+            return usage_error("too many --env (at most %s)", "256");
+        c->env[c->o.n_env++] = arg;
+        break;
+    case O_WORKDIR:
+        c->o.workdir = arg;
+        break;
+    case O_USER:
+        c->o.user = arg;
+        break;
+    case O_NET:
+        c->o.net = arg;
+        break;
+    case O_TTY:
+        c->o.tty = true;
+        break;
+    case O_INPLACE:
+        c->o.inplace = true;
+        break;
+    case O_SECCOMP:
+        return add_sec(c, "seccomp", arg);
+    case O_CAPADD:
+        return add_sec(c, "cap-add", arg);
+    case O_CAPDROP:
+        return add_sec(c, "cap-drop", arg);
+    case O_USERNS:
+        return add_sec(c, "userns", NULL);
+    default:
+        return usage_error("unknown option '%s'", arg ? arg : "?");
+    }
+    return -1;
+}
+
+static int
+parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const char **name)
+{
+    struct split sp;
+    split_dashdash(argc, argv, &sp);
+    memset(c, 0, sizeof(*c));
+    c->o.env = c->env;
+    optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(sp.argc, argv, is_run ? ":dh" : ":h", create_opts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (opt == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (opt == '?' || (!is_run && (opt == O_RM || opt == 'd')))
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        if (opt == O_RM) {
+            c->rm = true;
+            continue;
+        }
+        if (opt == 'd') {
+            c->detach = true;
+            continue;
+        }
+        int rc = create_opt(c, opt, optarg);
+        if (rc >= 0)
+            return rc;
+    }
+    int rc = one_name(sp.argc, argv, name);
+    if (rc >= 0)
+        return rc;
+    if (sp.cmd && sp.n_cmd == 0)
+        return usage_error("nothing after '--': give a %s", "command");
+    c->o.argv = sp.cmd;
+    c->o.argc = sp.n_cmd;
+    return -1;
+}
+
+static int
+cmd_create(int argc, char **argv)
+{
+    struct create_cli c;
+    const char *name;
+    cleanup_err struct err *e = NULL;
+    int rc = parse_create(argc, argv, false, &c, &name);
+    if (rc >= 0)
+        return rc;
+    if (ctr_create(name, &c.o, &e) < 0)
+        return fail(e);
+    printf("%s\n", name);
+    return 0;
+}
+
+static volatile pid_t fwd_pid;
+
+static void
+forward_signal(int sig)
+{
+    if (fwd_pid > 0)
+        kill(fwd_pid, sig);
+}
+
+static void
+forward_signals(pid_t pid)
+{
+    fwd_pid = pid;
+    struct sigaction sa = {.sa_handler = forward_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+}
+
+static int
+start_error_status(const struct err *e)
+{
+    fprintf(stderr, "berth: %s\n", err_msg(e));
+    if (e && e->code == 0 && strstr(e->msg, "not found in the container"))
+        return 127;
+    if (e && e->code == 0 && strstr(e->msg, "is not executable"))
+        return 126;
+    return EXIT_RUN_FAIL;
+}
+
+/* run in the foreground: output through us, exit status of the container. */
+static int
+run_foreground(const char *name, bool tty, bool rm)
+{
+    cleanup_err struct err *e = NULL;
+    struct ctr_info in;
+    int code = -1;
+    if (ctr_start(name, !tty, false, &e) < 0) {
+        int st = start_error_status(e);
+        if (rm)
+            ctr_remove(name, true, NULL);
+        return st;
+    }
+    if (ctr_info_get(name, &in, NULL) == 0)
+        forward_signals(in.pid);
+    if (tty) {
+        bool detached = false;
+        if (ctr_attach(name, &detached, &e) < 0)
+            fprintf(stderr, "berth: %s\n", err_msg(e));
+        if (detached) {
+            fprintf(stderr, "berth: detached from '%s' (it keeps running)\n", name);
+            return 0;
+        }
+    }
+    err_freep(&e);
+    if (ctr_wait(name, &code, &e) < 0)
+        return fail(e);
+    if (rm && ctr_remove(name, true, &e) < 0)
+        fail(e);
+    return code < 0 ? EXIT_FAIL : code;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+    struct create_cli c;
+    const char *name;
+    cleanup_err struct err *e = NULL;
+    int rc = parse_create(argc, argv, true, &c, &name);
+    if (rc >= 0)
+        return rc;
+    if (ctr_create(name, &c.o, &e) < 0)
+        return start_error_status(e);
+    if (!c.detach)
+        return run_foreground(name, c.o.tty, c.rm);
+    if (ctr_start(name, false, c.rm, &e) < 0) {
+        rc = start_error_status(e);
+        if (c.rm)
+            ctr_remove(name, true, NULL);
+        return rc;
+    }
+    printf("%s\n", name);
+    return 0;
+}
+
+/* Commands of the form `CMD [-x VALUE] NAME`: parse the one option they take. */
+struct simple {
+    const char *name;
+    const char *optval; /* the option's value, or NULL */
+    bool flag;          /* -f / -t for rm / exec */
+};
+
+static int
+parse_simple(int argc, char **argv, const char *shortopts, const struct option *longopts,
+             struct simple *s, bool many)
+{
+    optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
+    opterr = 0;
+    int opt;
+    memset(s, 0, sizeof(*s));
+    while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (opt == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (opt == '?')
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        if (optarg)
+            s->optval = optarg;
+        else
+            s->flag = true;
+    }
+    if (many) {
+        if (optind >= argc)
+            return usage_error("%s needs a container NAME", argv[0]);
+        return -1;
+    }
+    return one_name(argc, argv, &s->name);
+}
+
+static const struct option no_long[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+
+static int
+parse_timeout(const char *v, double *t)
+{
+    cleanup_err struct err *e = NULL;
+    *t = 10;
+    if (!v)
+        return -1;
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || d < 0 || d > 86400)
+        return usage_error("invalid timeout '%s' (seconds, 0 to 86400)", v);
+    *t = d;
+    return -1;
+}
+
+static int
+cmd_lifecycle(int argc, char **argv)
+{
+    struct simple s;
+    cleanup_err struct err *e = NULL;
+    const char *cmd = argv[0];
+    bool timed = strcmp(cmd, "stop") == 0 || strcmp(cmd, "restart") == 0;
+    int rc = parse_simple(argc, argv, timed ? ":t:h" : ":h", no_long, &s, false);
+    if (rc >= 0)
+        return rc;
+    double t;
+    if ((rc = parse_timeout(s.optval, &t)) >= 0)
+        return rc;
+    if (strcmp(cmd, "start") == 0)
+        rc = ctr_start(s.name, false, false, &e);
+    else if (strcmp(cmd, "stop") == 0)
+        rc = ctr_stop(s.name, t, &e);
+    else if (strcmp(cmd, "restart") == 0)
+        rc = ctr_restart(s.name, t, &e);
+    else if (strcmp(cmd, "pause") == 0)
+        rc = ctr_pause(s.name, &e);
+    else
+        rc = ctr_resume(s.name, &e);
+    return rc < 0 ? fail(e) : 0;
+}
+
+static int
+cmd_kill(int argc, char **argv)
+{
+    struct simple s;
+    cleanup_err struct err *e = NULL;
+    int rc = parse_simple(argc, argv, ":s:h", no_long, &s, false);
+    if (rc >= 0)
+        return rc;
+    int sig = SIGKILL;
+    if (s.optval && ctr_signal_parse(s.optval, &sig, &e) < 0)
+        return usage_error("%s", err_msg(e));
+    return ctr_kill(s.name, sig, &e) < 0 ? fail(e) : 0;
+}
+
+static int
+cmd_rm(int argc, char **argv)
+{
+    struct simple s;
+    int rc = parse_simple(argc, argv, ":fh", no_long, &s, true);
+    if (rc >= 0)
+        return rc;
+    int status = 0;
+    for (int i = optind; i < argc; i++) {
+        cleanup_err struct err *e = NULL;
+        if (ctr_remove(argv[i], s.flag, &e) < 0)
+            status = fail(e);
+    }
+    return status;
+}
+
+static int
+cmd_exec(int argc, char **argv)
+{
+    struct split sp;
+    struct simple s;
+    cleanup_err struct err *e = NULL;
+    split_dashdash(argc, argv, &sp);
+    int rc = parse_simple(sp.argc, argv, "+:th", no_long, &s, false);
+    if (rc >= 0)
+        return rc;
+    if (!sp.cmd || sp.n_cmd == 0)
+        return usage_error("exec needs a command after '--' (berth ctr exec %s -- CMD)", s.name);
+    int status = 0;
+    if (ctr_exec(s.name, sp.cmd, s.flag, &status, &e) < 0)
+        return start_error_status(e);
+    return status;
+}
+
+static int
+cmd_attach(int argc, char **argv)
+{
+    struct simple s;
+    cleanup_err struct err *e = NULL;
+    int rc = parse_simple(argc, argv, ":h", no_long, &s, false);
+    if (rc >= 0)
+        return rc;
+    bool detached = false;
+    if (ctr_attach(s.name, &detached, &e) < 0)
+        return fail(e);
+    if (detached)
+        fprintf(stderr, "\r\nberth: detached from '%s'\n", s.name);
+    return 0;
+}
+
+static int
+cmd_logs(int argc, char **argv)
+{
+    static const struct option lo[] = {{"follow", no_argument, NULL, 'f'},
+                                       {"tail", required_argument, NULL, O_TAIL},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+    cleanup_err struct err *e = NULL;
+    bool follow = false;
+    long tail = -1;
+    optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":fh", lo, NULL)) != -1) {
+        uint64_t v;
+        if (opt == 'h') {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (opt == 'f') {
+            follow = true;
+        } else if (opt == O_TAIL) {
+            if (units_parse_u64(optarg, 0, 100000000, "--tail", &v, &e) < 0)
+                return usage_error("%s", err_msg(e));
+            tail = (long)v;
+        } else if (opt == ':') {
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        } else {
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    const char *name;
+    int rc = one_name(argc, argv, &name);
+    if (rc >= 0)
+        return rc;
+    fflush(stdout);
+    return ctr_logs(name, tail, follow, STDOUT_FILENO, &e) < 0 ? fail(e) : 0;
+}
+
+static const char *
+fmt_time(int64_t t, char *buf, size_t len)
+{
+    if (t <= 0)
+        return "-";
+    struct tm tm;
+    time_t tt = (time_t)t;
+    gmtime_r(&tt, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+static json_object *
+info_json(const struct ctr_info *in)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(in->name));
+    json_object_object_add(o, "status", json_object_new_string(ctr_status_name(in->status)));
+    json_object_object_add(o, "pid", in->pid ? json_object_new_int(in->pid) : NULL);
+    json_object_object_add(o, "exit_code",
+                           in->exit_code >= 0 ? json_object_new_int(in->exit_code) : NULL);
+    json_object_object_add(o, "oom_killed", json_object_new_boolean(in->oom_killed));
+    json_object_object_add(o, "created", json_object_new_int64(in->created));
+    json_object_object_add(o, "started",
+                           in->started >= 0 ? json_object_new_int64(in->started) : NULL);
+    json_object_object_add(o, "finished",
+                           in->finished >= 0 ? json_object_new_int64(in->finished) : NULL);
+    json_object_object_add(o, "rootfs", json_object_new_string(in->rootfs));
+    json_object_object_add(o, "command", json_object_new_string(in->command));
+    return o;
+}
+
+static void
+print_table(const struct ctr_info *v, size_t n)
+{
+    char tb[32];
+    printf("%-24s %-8s %-8s %-5s %-20s %s\n", "NAME", "STATUS", "PID", "EXIT", "CREATED",
+           "COMMAND");
+    for (size_t i = 0; i < n; i++) {
+        char pid[16] = "-", code[16] = "-";
+        if (v[i].pid)
+            snprintf(pid, sizeof(pid), "%d", (int)v[i].pid);
+        if (v[i].exit_code >= 0)
+            snprintf(code, sizeof(code), "%d", v[i].exit_code);
+        printf("%-24s %-8s %-8s %-5s %-20s %s\n", v[i].name, ctr_status_name(v[i].status), pid,
+               code, fmt_time(v[i].created, tb, sizeof(tb)), v[i].command);
+    }
+}
+
+static int
+cmd_ls(const struct app_opts *ao, int argc, char **argv)
+{
+    static const struct option lo[] = {{"format", required_argument, NULL, O_FORMAT},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+    cleanup_err struct err *e = NULL;
+    bool json = ao->format == OUT_FORMAT_JSON;
+    optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (opt == O_FORMAT &&
+                   (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0)) {
+            json = strcmp(optarg, "json") == 0;
+        } else if (opt == O_FORMAT) {
+            return usage_error("unknown format '%s' (table or json)", optarg);
+        } else if (opt == ':') {
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        } else {
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    cleanup_free struct ctr_info *v = NULL;
+    size_t n = 0;
+    if (ctr_list(&v, &n, &e) < 0)
+        return fail(e);
+    if (!json) {
+        print_table(v, n);
+        return 0;
+    }
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(a, info_json(&v[i]));
+    printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
+                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(a);
+    return 0;
+}
+
+static int
+cmd_inspect(int argc, char **argv)
+{
+    struct simple s;
+    cleanup_err struct err *e = NULL;
+    int rc = parse_simple(argc, argv, ":h", no_long, &s, false);
+    if (rc >= 0)
+        return rc;
+    cleanup_free char *json = NULL;
+    if (ctr_inspect(s.name, &json, &e) < 0)
+        return fail(e);
+    printf("%s\n", json);
+    return 0;
+}
+
+static int
+cmd_demo(int argc, char **argv)
+{
+    cleanup_err struct err *e = NULL;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (argc > 1)
+        return usage_error("unexpected argument '%s'", argv[1]);
+    int rc = ctr_demo_ensure(&e);
+    if (rc < 0)
+        return fail(e);
+    printf(rc > 0 ? "demo container created and started\n"
+                  : "demo already set up once (marker present); nothing done\n");
+    return 0;
+}
 
 int
 cli_ctr_main(const struct app_opts *o, int argc, char **argv)
 {
-    (void)o;
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "berth: 'ctr' commands are not built yet\n");
-    return 2;
+    if (argc < 2)
+        return usage_error("%s", "missing command");
+    const char *cmd = argv[1];
+    argc--;
+    argv++;
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    static const char *const lifecycle[] = {"start", "stop", "restart", "pause", "resume"};
+    for (size_t i = 0; i < sizeof(lifecycle) / sizeof(lifecycle[0]); i++) {
+        if (strcmp(cmd, lifecycle[i]) == 0)
+            return cmd_lifecycle(argc, argv);
+    }
+    if (strcmp(cmd, "create") == 0)
+        return cmd_create(argc, argv);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc, argv);
+    if (strcmp(cmd, "kill") == 0)
+        return cmd_kill(argc, argv);
+    if (strcmp(cmd, "rm") == 0)
+        return cmd_rm(argc, argv);
+    if (strcmp(cmd, "exec") == 0)
+        return cmd_exec(argc, argv);
+    if (strcmp(cmd, "attach") == 0)
+        return cmd_attach(argc, argv);
+    if (strcmp(cmd, "logs") == 0)
+        return cmd_logs(argc, argv);
+    if (strcmp(cmd, "ls") == 0)
+        return cmd_ls(o, argc, argv);
+    if (strcmp(cmd, "inspect") == 0)
+        return cmd_inspect(argc, argv);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_demo(argc, argv);
+    return usage_error("unknown command '%s' (berth ctr --help)", cmd);
 }

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* The cgroup manager: picks the backend (v2, v1, hybrid) and holds the helpers they share. */
+#include "ctr/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "common/model.h"
+
+static char cg_root[PATH_MAX] = "/sys/fs/cgroup";
+
+void
+ctr_cgroup_set_root(const char *root)
+{
+    ctr_fmt(cg_root, sizeof(cg_root), "%s", root);
+}
+
+const char *
+ctr_cgroup_root(void)
+{
+    return cg_root;
+}
+
+static bool
+exists_in_root(const char *rel)
+{
+    char p[PATH_MAX];
+    ctr_fmt(p, sizeof(p), "%s/%s", cg_root, rel);
+    return access(p, F_OK) == 0;
+}
+
+const struct cgroup_ops *
+ctr_cgroup_detect(struct err **err)
+{
+    if (exists_in_root("cgroup.controllers"))
+        return &ctr_cgroup_v2_ops;
+    bool v1 = exists_in_root("memory/cgroup.procs") || exists_in_root("pids/cgroup.procs") ||
+              exists_in_root("cpu/cgroup.procs");
+    if (v1 && exists_in_root("unified/cgroup.controllers"))
+        return &ctr_cgroup_hybrid_ops;
+    if (v1)
+        return &ctr_cgroup_v1_ops;
+    err_set(err, 0, "no usable cgroup file system under '%s'", cg_root);
+    return NULL;
+}
+
+const struct cgroup_ops *
+ctr_cgroup_by_name(const char *name)
+{
+    const struct cgroup_ops *all[] = {&ctr_cgroup_v2_ops, &ctr_cgroup_v1_ops,
+                                      &ctr_cgroup_hybrid_ops};
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+        if (strcmp(all[i]->name, name) == 0)
+            return all[i];
+    }
+    return NULL;
+}
+
+void
+ctr_cgfds_init(struct ctr_cgfds *f)
+{
+    f->cpu = f->mem = f->mem_limit = f->pids = f->io = -1;
+}
+
+void
+ctr_cgfds_close(struct ctr_cgfds *f)
+{
+    int *all[] = {&f->cpu, &f->mem, &f->mem_limit, &f->pids, &f->io};
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+        if (*all[i] >= 0)
+            close(*all[i]);
+        *all[i] = -1;
+    }
+}
+
+int
+ctr_cg_write(const char *dir, const char *file, const char *val, struct err **err)
+{
+    char p[PATH_MAX];
+    ctr_fmt(p, sizeof(p), "%s/%s", dir, file);
+    cleanup_close int fd = open(p, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(err, errno, "open '%s'", p);
+    size_t n = strlen(val);
+    if (write(fd, val, n) != (ssize_t)n)
+        return err_set(err, errno, "write '%s' to '%s'", val, p);
+    return 0;
+}
+
+uint64_t
+ctr_cg_read_u64(int fd)
+{
+    char buf[64];
+    if (fd < 0 || fileio_pread_str(fd, buf, sizeof(buf)) <= 0)
+        return INST_UNKNOWN;
+    if (strncmp(buf, "max", 3) == 0)
+        return INST_UNKNOWN;
+    char *end;
+    unsigned long long v = strtoull(buf, &end, 10);
+    return end == buf ? INST_UNKNOWN : (uint64_t)v;
+}
+
+uint64_t
+ctr_cg_key_u64(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (strncmp(l, key, kl) == 0 && l[kl] == ' ')
+            return strtoull(l + kl + 1, NULL, 10);
+    }
+    return INST_UNKNOWN;
+}
+
+void
+ctr_cg_kill_procs(const char *dir, int sig)
+{
+    char p[PATH_MAX], buf[8192];
+    ctr_fmt(p, sizeof(p), "%s/cgroup.procs", dir);
+    cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? fileio_pread_str(fd, buf, sizeof(buf)) : -1;
+    for (char *s = buf; n > 0 && *s;) {
+        char *end;
+        long pid = strtol(s, &end, 10);
+        if (end == s)
+            break;
+        if (pid > 0)
+            kill((pid_t)pid, sig);
+        s = end;
+        while (*s == '\n')
+            s++;
+    }
+}
+
+/* rmdir, retrying for up to a second while the last tasks exit. Missing is fine. */
+int
+ctr_cg_rmdir(const char *dir, struct err **err)
+{
+    for (int i = 0; i < 100; i++) {
+        if (rmdir(dir) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EBUSY)
+            break;
+        ctr_cg_kill_procs(dir, SIGKILL);
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    return err_set(err, errno, "remove cgroup '%s'", dir);
+}
+
+/* "8:0 Read 4096\n8:0 Write 0\n..." summed over devices (the Total lines skipped). */
+void
+ctr_cg_parse_blkio_v1(const char *text, uint64_t *rd, uint64_t *wr)
+{
+    *rd = *wr = 0;
+    char dev[64], op[16];
+    unsigned long long v;
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (sscanf(l, "%63s %15s %llu", dev, op, &v) != 3)
+            continue;
+        if (strcmp(op, "Read") == 0)
+            *rd += v;
+        else if (strcmp(op, "Write") == 0)
+            *wr += v;
+    }
+}
+
+/* "8:0 rbytes=1 wbytes=2 rios=3 ..." summed over devices. */
+void
+ctr_cg_parse_io_v2(const char *text, uint64_t *rd, uint64_t *wr)
+{
+    *rd = *wr = 0;
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        const char *eol = strchr(l, '\n');
+        const char *r = strstr(l, "rbytes="), *w = strstr(l, "wbytes=");
+        if (r && (!eol || r < eol))
+            *rd += strtoull(r + 7, NULL, 10);
+        if (w && (!eol || w < eol))
+            *wr += strtoull(w + 7, NULL, 10);
+    }
+}

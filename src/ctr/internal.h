@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the files of src/ctr/ (never included outside src/ctr/). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+#include "common/err.h"
+#include "ctr/ctr.h"
+#include "ctr/security.h"
+
+/* ---- paths.c: where things live ---- */
+/* Resolved once: $BERTH_ROOT/{lib,run}, else /var/lib/berth + /run/berth (root), else XDG. */
+const char *ctr_lib_dir(void); /* .../containers lives below */
+const char *ctr_run_dir(void);
+/* "<lib>/containers/<name>" and "<run>/<name>" into buf (PATH_MAX). */
+void ctr_path_def(char *buf, const char *name, const char *leaf);
+void ctr_path_run(char *buf, const char *name, const char *leaf);
+int ctr_dirs_ensure(struct err **err);
+/* Exclusive flock of the container (blocks). Returns the fd, -1 with err. The lock file lives in
+ * the definition directory; a missing definition is "no such container". */
+int ctr_lock(const char *name, struct err **err);
+bool ctr_exists(const char *name);
+
+/* ---- spec.c: config.json, the OCI runtime-spec subset ---- */
+#define CTR_NS_PID 0x01
+#define CTR_NS_MOUNT 0x02
+#define CTR_NS_UTS 0x04
+#define CTR_NS_IPC 0x08
+#define CTR_NS_NET 0x10
+#define CTR_NS_CGROUP 0x20
+#define CTR_NS_USER 0x40
+
+struct ctr_idmap {
+    uint32_t inside, outside, size;
+};
+
+struct ctr_mount {
+    char *dest, *type, *source;
+    unsigned long flags;
+    unsigned long prop; /* MS_PRIVATE etc. or 0 */
+    bool bind, recursive;
+    char *data; /* comma-joined non-flag options */
+};
+
+struct ctr_spec {
+    json_object *json; /* the whole config.json (owned) */
+    char *bundle;      /* directory the root path is relative to */
+    char *root;        /* absolute rootfs path */
+    bool root_ro;
+    bool inplace;       /* annotation org.berth.rootfs-mode = inplace */
+    char **args, **env; /* NULL-terminated */
+    char *cwd;
+    uint32_t uid, gid;
+    gid_t *groups;
+    size_t n_groups;
+    bool terminal;
+    char *hostname;
+    unsigned ns; /* CTR_NS_* to create */
+    struct ctr_idmap uidmap[8], gidmap[8];
+    size_t n_uidmap, n_gidmap;
+    struct ctr_mount *mounts;
+    size_t n_mounts;
+    int64_t mem_limit; /* bytes, -1 none */
+    int64_t cpu_quota; /* us, -1 none */
+    uint64_t cpu_period;
+    int64_t pids_limit; /* -1 none */
+};
+
+/* Build a new config.json from create options (hardening defaults applied). */
+json_object *ctr_spec_build(const char *name, const struct ctr_create_opts *o, struct err **err);
+/* Parse config.json (bundle: base directory for a relative root.path). */
+int ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, struct err **err);
+int ctr_spec_load(const char *name, struct ctr_spec *s, struct err **err);
+int ctr_spec_parse_mounts(json_object *cfg, struct ctr_spec *s, struct err **err);
+void ctr_spec_done(struct ctr_spec *s);
+
+/* ---- state.c: runtime state ($run/<name>/state.json) ---- */
+struct ctr_state {
+    enum ctr_status status;
+    pid_t monitor_pid;
+    uint64_t monitor_start; /* /proc/PID/stat starttime */
+    pid_t pid;              /* init's host pid */
+    uint64_t pid_start;
+    char boot_id[40];
+    int64_t started_ns, finished_ns;
+    int exit_code; /* -1 none */
+    bool oom_killed;
+    bool autoremove;
+    char cgroup[256]; /* relative cgroup path, "" none */
+    char cgroup_mgr[16];
+};
+
+void ctr_state_init(struct ctr_state *st);
+/* Missing file: st = created, returns 0. Corrupt: error naming the file. */
+int ctr_state_load(const char *name, struct ctr_state *st, struct err **err);
+int ctr_state_save(const char *name, const struct ctr_state *st, struct err **err);
+json_object *ctr_state_to_json(const struct ctr_state *st);
+/* RUNNING/PAUSED whose monitor is gone (or another boot) become STALE. */
+void ctr_state_check_live(struct ctr_state *st);
+uint64_t ctr_proc_starttime(pid_t pid); /* 0 when gone */
+const char *ctr_boot_id(void);
+
+/* ---- cgroup.c + cgroup_{v1,v2,hybrid}.c: the cgroup manager ---- */
+struct ctr_limits {
+    int64_t mem;   /* bytes, -1 none */
+    int64_t quota; /* us per period, -1 none */
+    uint64_t period;
+    int64_t pids; /* -1 none */
+};
+
+struct ctr_cgstats {
+    uint64_t cpu_ns, mem, mem_limit, pids, rd, wr; /* INST_UNKNOWN when absent */
+};
+
+/* Open stat files of one cgroup (kept open, re-read with pread). */
+struct ctr_cgfds {
+    int cpu, mem, mem_limit, pids, io;
+};
+
+struct cgroup_ops {
+    const char *name; /* "v2", "v1", "hybrid" */
+    int (*create)(const char *path, const struct ctr_limits *lim, struct err **err);
+    int (*attach)(const char *path, pid_t pid, struct err **err);
+    int (*freeze)(const char *path, bool frozen, struct err **err);
+    /* Number of OOM kills in the group so far (0 when unknown). */
+    uint64_t (*oom_kills)(const char *path);
+    /* Send sig to every process in the group. */
+    void (*kill_all)(const char *path, int sig);
+    int (*destroy)(const char *path, struct err **err);
+    void (*stats_open)(const char *path, struct ctr_cgfds *fds);
+    void (*stats_read)(const struct ctr_cgfds *fds, struct ctr_cgstats *out);
+};
+
+extern const struct cgroup_ops ctr_cgroup_v1_ops;
+extern const struct cgroup_ops ctr_cgroup_v2_ops;
+extern const struct cgroup_ops ctr_cgroup_hybrid_ops;
+
+/* The manager for this host (/sys/fs/cgroup layout), or NULL with err. */
+const struct cgroup_ops *ctr_cgroup_detect(struct err **err);
+const struct cgroup_ops *ctr_cgroup_by_name(const char *name);
+/* Root of the v1 controller / v2 mount; tests point it at recorded trees. */
+void ctr_cgroup_set_root(const char *root);
+const char *ctr_cgroup_root(void);
+void ctr_cgfds_init(struct ctr_cgfds *f);
+void ctr_cgfds_close(struct ctr_cgfds *f);
+/* Helpers shared by the backends. */
+int ctr_cg_write(const char *dir, const char *file, const char *val, struct err **err);
+uint64_t ctr_cg_read_u64(int fd);                           /* one number; "max" -> INST_UNKNOWN */
+uint64_t ctr_cg_key_u64(const char *text, const char *key); /* "key N" line */
+int ctr_cg_rmdir(const char *dir, struct err **err);
+void ctr_cg_kill_procs(const char *dir, int sig);
+/* Parsers of stat files (exposed for unit tests). */
+void ctr_cg_parse_blkio_v1(const char *text, uint64_t *rd, uint64_t *wr);
+void ctr_cg_parse_io_v2(const char *text, uint64_t *rd, uint64_t *wr);
+
+/* ---- logfile.c: size-capped rotated log ---- */
+#define CTR_LOG_MAX_DEFAULT (1024 * 1024)
+struct ctr_logfile {
+    int dirfd;
+    int fd;
+    uint64_t size, max;
+};
+int ctr_logfile_open(struct ctr_logfile *lf, const char *dir, struct err **err);
+void ctr_logfile_write(struct ctr_logfile *lf, const void *buf, size_t len);
+void ctr_logfile_close(struct ctr_logfile *lf);
+uint64_t ctr_log_max(void); /* $BERTH_CTR_LOG_MAX or the default */
+
+/* ---- rootfs.c + init.c: inside the container ---- */
+struct ctr_init_args {
+    const struct ctr_spec *spec;
+    const struct ctr_security *sec;
+    const char *run_dir; /* $run/<name>: hostname, hosts, resolv.conf, rootfs mountpoint */
+    const char *def_dir; /* $lib/containers/<name>: upper, work */
+    int sync_fd;         /* socket to the monitor: 'G' in, 'R' out, 'S' in, "E<msg>" out */
+    int stdio[3];
+};
+/* Runs in the cloned child; never returns. */
+_Noreturn void ctr_init_main(const struct ctr_init_args *a);
+/* Mount the root, the spec's mounts, devices, /etc files; pivot_root. */
+int ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir,
+                     int console_fd, struct err **err);
+/* Open path (absolute, inside rootfd) without leaving the root; O_PATH | flags. */
+int ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err);
+/* Find argv0 in the container's PATH (after pivot_root). */
+int ctr_find_exec(const char *argv0, char *const *env, char *out, size_t len);
+/* Set uid/gid/groups of the process. */
+int ctr_set_user(const struct ctr_spec *s, struct err **err);
+/* Close every fd >= 3 except keep (may be -1). */
+void ctr_close_fds_except(int keep);
+/* chdir to cwd and check the result lies inside the (pivoted) root. */
+int ctr_chdir_checked(const char *cwd, struct err **err);
+
+/* ---- monitor.c ---- */
+struct ctr_monitor_args {
+    const char *name;
+    struct ctr_spec *spec;
+    int lock_fd;     /* held; closed once the state is written */
+    int report_fd;   /* "OK <pid>\n" or "ERR <msg>\n" then closed */
+    bool foreground; /* keep stdin, tee output to stdout/stderr */
+    bool autoremove;
+};
+_Noreturn void ctr_monitor_main(struct ctr_monitor_args *a);
+
+/* ---- ops.c helpers used by monitor/provider ---- */
+/* Remove the definition and runtime directories (the container must not run). */
+int ctr_remove_files(const char *name, struct err **err);
+/* SIGKILL the container (thawing it) and wait until its monitor recorded the exit. */
+int ctr_kill_and_wait(const char *name, struct ctr_state *st, struct err **err);
+
+/* ---- term.c: terminal relaying ---- */
+/* Relay between the caller's stdin/stdout and fd until fd closes; raw mode on a tty.
+ * detach_keys: treat Ctrl-P Ctrl-Q as detach (returns 1). framed: send input as attach frames. */
+int ctr_term_relay(int fd, bool detach_keys, bool framed, struct err **err);
+/* Attach frames (client -> monitor): 'd' len16 data | 'w' rows16 cols16. */
+#define CTR_FRAME_DATA 'd'
+#define CTR_FRAME_WINSZ 'w'
+
+/* snprintf for paths and small strings; truncation is silent (buffers are PATH_MAX). */
+int ctr_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/* The monitor's life after start: output to the log (and the attached clients), attach requests,
+ * and at the init's exit the record of status, time and OOM, then the cgroup's removal. */
+#include "ctr/monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/model.h"
+
+void
+ctr_monitor_listen(struct mon *m)
+{
+    cleanup_close int dfd = open(m->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    ctr_fmt(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach.sock", dfd);
+    unlink(sa.sun_path);
+    int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 4) < 0) {
+        if (s >= 0)
+            close(s);
+        return; /* attach unavailable; the log still works */
+    }
+    m->listen = s;
+}
+
+static void
+replay_keep(struct mon *m, const char *buf, size_t n)
+{
+    if (n >= MON_REPLAY) {
+        memcpy(m->replay, buf + n - MON_REPLAY, MON_REPLAY);
+        m->replay_len = MON_REPLAY;
+        return;
+    }
+    if (m->replay_len + n > MON_REPLAY) {
+        size_t drop = m->replay_len + n - MON_REPLAY;
+        memmove(m->replay, m->replay + drop, m->replay_len - drop);
+        m->replay_len -= drop;
+    }
+    memcpy(m->replay + m->replay_len, buf, n);
+    m->replay_len += n;
+}
+
+static void
+client_drop(struct mon *m, size_t i)
+{
+    close(m->clients[i]);
+    m->clients[i] = m->clients[--m->n_clients];
+}
+
+static void
+output(struct mon *m, int which, const char *buf, size_t n)
+{
+    ctr_logfile_write(&m->log, buf, n);
+    if (m->foreground && which > 0 && write(which, buf, n) < 0)
+        m->foreground = false; /* the terminal is gone */
+    if (m->pty < 0)
+        return;
+    replay_keep(m, buf, n);
+    for (size_t i = 0; i < m->n_clients;) {
+        if (send(m->clients[i], buf, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) {
+            client_drop(m, i);
+            continue;
+        }
+        i++;
+    }
+}
+
+/* Read what one output fd holds; returns false at EOF (the fd is closed and set to -1). */
+static bool
+pump(struct mon *m, int *fd, int which)
+{
+    char buf[65536];
+    ssize_t n = read(*fd, buf, sizeof(buf));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return true;
+    if (n <= 0) {
+        close(*fd);
+        *fd = -1;
+        return false;
+    }
+    output(m, which, buf, (size_t)n);
+    return true;
+}
+
+static void
+client_accept(struct mon *m)
+{
+    int c = accept4(m->listen, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0)
+        return;
+    if (m->n_clients == MON_MAX_CLIENTS) {
+        close(c);
+        return;
+    }
+    m->clients[m->n_clients++] = c;
+    if (m->replay_len)
+        send(c, m->replay, m->replay_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* One message from a client: 'd' + bytes for the terminal, 'w' + rows, cols (uint16). */
+static bool
+client_read(struct mon *m, int c)
+{
+    char buf[4096];
+    ssize_t n = recv(c, buf, sizeof(buf), 0);
+    if (n <= 0)
+        return false;
+    if (buf[0] == CTR_FRAME_DATA && n > 1) {
+        if (write(m->pty, buf + 1, (size_t)n - 1) < 0)
+            return true;
+    } else if (buf[0] == CTR_FRAME_WINSZ && n == 5) {
+        struct winsize ws = {0};
+        memcpy(&ws.ws_row, buf + 1, 2);
+        memcpy(&ws.ws_col, buf + 3, 2);
+        ioctl(m->pty, TIOCSWINSZ, &ws);
+    }
+    return true;
+}
+
+static size_t
+fill_poll(struct mon *m, struct pollfd *p)
+{
+    size_t n = 0;
+    p[n++] = (struct pollfd){m->pidfd, POLLIN, 0};
+    p[n++] = (struct pollfd){m->out, POLLIN, 0};
+    p[n++] = (struct pollfd){m->err, POLLIN, 0};
+    p[n++] = (struct pollfd){m->pty, POLLIN, 0};
+    p[n++] = (struct pollfd){m->listen, POLLIN, 0};
+    for (size_t i = 0; i < m->n_clients; i++)
+        p[n++] = (struct pollfd){m->clients[i], POLLIN, 0};
+    return n;
+}
+
+void
+ctr_monitor_loop(struct mon *m)
+{
+    struct pollfd p[5 + MON_MAX_CLIENTS];
+    for (;;) {
+        size_t n = fill_poll(m, p);
+        if (poll(p, n, -1) < 0)
+            continue;
+        if (p[1].revents)
+            pump(m, &m->out, 1);
+        if (p[2].revents)
+            pump(m, &m->err, 2);
+        if (p[3].revents)
+            pump(m, &m->pty, 1);
+        if (p[4].revents)
+            client_accept(m);
+        for (size_t i = n; i-- > 5;) {
+            if (p[i].revents && !client_read(m, p[i].fd))
+                client_drop(m, i - 5);
+        }
+        if (p[0].revents)
+            break;
+    }
+    while (waitpid(m->pid, &m->status, 0) < 0 && errno == EINTR)
+        ;
+    /* The pid namespace is gone with its init: drain what the writers left, briefly. */
+    for (int idle = 0; idle < 5 && (m->out >= 0 || m->err >= 0 || m->pty >= 0);) {
+        size_t n = fill_poll(m, p);
+        if (poll(p + 1, 3, 100) <= 0) {
+            idle++;
+            continue;
+        }
+        (void)n;
+        if (p[1].revents)
+            pump(m, &m->out, 1);
+        if (p[2].revents)
+            pump(m, &m->err, 2);
+        if (p[3].revents)
+            pump(m, &m->pty, 1);
+    }
+}
+
+static int
+exit_code(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return -1;
+}
+
+void
+ctr_monitor_finish(struct mon *m)
+{
+    char p[PATH_MAX];
+    for (size_t i = 0; i < m->n_clients; i++)
+        close(m->clients[i]);
+    m->n_clients = 0;
+    if (m->listen >= 0) {
+        close(m->listen);
+        ctr_fmt(p, sizeof(p), "%s/attach.sock", m->run_dir);
+        unlink(p);
+    }
+    ctr_logfile_close(&m->log);
+    cleanup_err struct err *e = NULL;
+    cleanup_close int lock = ctr_lock(m->name, &e);
+    struct ctr_state st;
+    if (ctr_state_load(m->name, &st, NULL) < 0)
+        ctr_state_init(&st);
+    st.status = CTR_STATUS_STOPPED;
+    st.exit_code = exit_code(m->status);
+    st.finished_ns = real_now_ns();
+    st.oom_killed = m->cg->oom_kills(m->cgpath) > 0;
+    st.monitor_pid = 0;
+    st.pid = 0;
+    if (lock >= 0)
+        ctr_state_save(m->name, &st, NULL);
+    m->cg->destroy(m->cgpath, NULL);
+    ctr_fmt(p, sizeof(p), "%s/rootfs", m->run_dir);
+    rmdir(p);
+    if (m->autoremove && lock >= 0)
+        ctr_remove_files(m->name, NULL);
+}

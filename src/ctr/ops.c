@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/* Lifecycle: create, start (forking the monitor), wait, stop, kill, pause, resume, restart, rm. */
+#include "ctr/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "common/json.h"
+
+int
+ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
+{
+    char tmp[PATH_MAX], dst[PATH_MAX], p[PATH_MAX];
+    if (ctr_name_check(name, err) < 0)
+        return -1;
+    if (ctr_exists(name))
+        return err_set(err, 0, "container '%s' already exists", name);
+    cleanup_json json_object *cfg = ctr_spec_build(name, o, err);
+    if (!cfg)
+        return -1;
+    struct ctr_spec s;
+    if (ctr_spec_parse(json_object_get(cfg), NULL, &s, err) < 0)
+        return -1;
+    ctr_spec_done(&s);
+    if (ctr_dirs_ensure(err) < 0)
+        return -1;
+    /* Build in a private directory, then rename: a definition appears whole or not at all. */
+    ctr_fmt(tmp, sizeof(tmp), "%s/containers/.new-%s-%d", ctr_lib_dir(), name, (int)getpid());
+    ctr_path_def(dst, name, NULL);
+    if (mkdir(tmp, 0700) < 0)
+        return err_set(err, errno, "mkdir '%s'", tmp);
+    ctr_fmt(p, sizeof(p), "%s/config.json", tmp);
+    if (jsonx_save_file(p, cfg, true, err) < 0)
+        goto fail;
+    if (rename(tmp, dst) < 0) {
+        int e = errno;
+        err_set(err, e == EEXIST || e == ENOTEMPTY ? 0 : e, "container '%s' %s", name,
+                e == EEXIST || e == ENOTEMPTY ? "already exists" : "could not be stored");
+        goto fail;
+    }
+    return 0;
+fail:
+    unlink(p);
+    rmdir(tmp);
+    return -1;
+}
+
+/* The live state of a container (stale detected), under its lock or not. */
+static int
+state_live(const char *name, struct ctr_state *st, struct err **err)
+{
+    if (ctr_state_load(name, st, err) < 0)
+        return -1;
+    ctr_state_check_live(st);
+    return 0;
+}
+
+static bool
+is_up(const struct ctr_state *st)
+{
+    return st->status == CTR_STATUS_RUNNING || st->status == CTR_STATUS_PAUSED;
+}
+
+/* A stale container's leftovers (cgroup, state) cleared so it can start or be removed. */
+static void
+clear_stale(const char *name, struct ctr_state *st)
+{
+    const struct cgroup_ops *cg = ctr_cgroup_by_name(st->cgroup_mgr);
+    if (cg && st->cgroup[0])
+        cg->destroy(st->cgroup, NULL);
+    st->status = CTR_STATUS_STOPPED;
+    st->monitor_pid = st->pid = 0;
+    ctr_state_save(name, st, NULL);
+}
+
+static int
+read_report(int fd, pid_t *pid, struct err **err)
+{
+    char buf[1300];
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    if (strncmp(buf, "OK ", 3) == 0) {
+        *pid = (pid_t)atoi(buf + 3);
+        return 0;
+    }
+    if (strncmp(buf, "ERR ", 4) == 0)
+        return err_set(err, 0, "%s", buf + 4);
+    return err_set(err, 0, "the container's monitor died while starting");
+}
+
+/* Fork the monitor twice removed (it is nobody's child), wait for its report. */
+static int
+spawn_monitor(struct ctr_monitor_args *a, struct err **err)
+{
+    int rp[2];
+    if (pipe2(rp, O_CLOEXEC) < 0)
+        return err_set(err, errno, "pipe");
+    pid_t mid = fork();
+    if (mid < 0) {
+        close(rp[0]);
+        close(rp[1]);
+        return err_set(err, errno, "fork");
+    }
+    if (mid == 0) {
+        close(rp[0]);
+        if (fork() == 0) {
+            a->report_fd = rp[1];
+            ctr_monitor_main(a);
+        }
+        _exit(0);
+    }
+    close(rp[1]);
+    while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    pid_t pid = 0;
+    int rc = read_report(rp[0], &pid, err);
+    close(rp[0]);
+    return rc;
+}
+
+int
+ctr_start(const char *name, bool foreground, bool autoremove, struct err **err)
+{
+    cleanup_close int lock = ctr_lock(name, err);
+    if (lock < 0)
+        return -1;
+    struct ctr_state st;
+    if (state_live(name, &st, err) < 0)
+        return -1;
+    if (is_up(&st))
+        return err_set(err, 0, "container '%s' is already running", name);
+    if (st.status == CTR_STATUS_STALE)
+        clear_stale(name, &st);
+    struct ctr_spec spec;
+    if (ctr_spec_load(name, &spec, err) < 0)
+        return -1;
+    struct stat sb;
+    int rc = -1;
+    if (stat(spec.root, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+        err_set(err, 0, "container '%s': rootfs '%s' does not exist", name, spec.root);
+        goto out;
+    }
+    struct ctr_monitor_args a = {name, &spec, lock, -1, foreground, autoremove};
+    rc = spawn_monitor(&a, err);
+    if (rc < 0)
+        err_wrap(err, "start container '%s'", name);
+out:
+    ctr_spec_done(&spec);
+    return rc;
+}
+
+/* A pidfd for pid when its start time is still start (not a recycled pid); -1 otherwise. */
+static int
+pidfd_checked(pid_t pid, uint64_t start)
+{
+    if (pid <= 0)
+        return -1;
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return -1;
+    if (ctr_proc_starttime(pid) != start) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Wait for the monitor to exit (it has then recorded the exit); timeout_ms < 0 = forever. */
+static int
+monitor_wait(const struct ctr_state *st, int timeout_ms)
+{
+    cleanup_close int fd = pidfd_checked(st->monitor_pid, st->monitor_start);
+    if (fd < 0)
+        return 0;
+    struct pollfd p = {fd, POLLIN, 0};
+    int rc;
+    while ((rc = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+        ;
+    return rc == 1 ? 0 : -1;
+}
+
+int
+ctr_wait(const char *name, int *code, struct err **err)
+{
+    struct ctr_state st;
+    if (ctr_name_check(name, err) < 0 || state_live(name, &st, err) < 0)
+        return -1;
+    if (is_up(&st))
+        monitor_wait(&st, -1);
+    if (state_live(name, &st, err) < 0)
+        return -1;
+    if (st.status == CTR_STATUS_STALE)
+        return err_set(err, 0, "container '%s': its monitor was lost (stale)", name);
+    *code = st.exit_code;
+    return 0;
+}
+
+static int
+signal_init(const char *name, const struct ctr_state *st, int sig, struct err **err)
+{
+    cleanup_close int fd = pidfd_checked(st->pid, st->pid_start);
+    if (fd < 0)
+        return err_set(err, 0, "container '%s' is not running", name);
+    if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
+        return err_set(err, errno, "signal container '%s'", name);
+    return 0;
+}
+
+static int
+running_state(const char *name, struct ctr_state *st, struct err **err)
+{
+    if (state_live(name, st, err) < 0)
+        return -1;
+    if (st->status == CTR_STATUS_STALE)
+        return err_set(err, 0,
+                       "container '%s' is stale (its monitor is gone); remove it or "
+                       "start it again",
+                       name);
+    if (!is_up(st))
+        return err_set(err, 0, "container '%s' is not running", name);
+    return 0;
+}
+
+static void
+thaw(const struct ctr_state *st)
+{
+    const struct cgroup_ops *cg = ctr_cgroup_by_name(st->cgroup_mgr);
+    if (cg && st->status == CTR_STATUS_PAUSED)
+        cg->freeze(st->cgroup, false, NULL);
+}
+
+int
+ctr_kill(const char *name, int sig, struct err **err)
+{
+    struct ctr_state st;
+    cleanup_close int lock = ctr_lock(name, err);
+    if (lock < 0 || running_state(name, &st, err) < 0)
+        return -1;
+    return signal_init(name, &st, sig, err);
+}
+
+/* Kill the container outright and wait for the monitor's record. */
+int
+ctr_kill_and_wait(const char *name, struct ctr_state *st, struct err **err)
+{
+    const struct cgroup_ops *cg = ctr_cgroup_by_name(st->cgroup_mgr);
+    signal_init(name, st, SIGKILL, NULL);
+    if (cg)
+        cg->kill_all(st->cgroup, SIGKILL);
+    thaw(st);
+    if (monitor_wait(st, 10000) < 0)
+        return err_set(err, 0, "container '%s' did not stop after SIGKILL", name);
+    return 0;
+}
+
+int
+ctr_stop(const char *name, double timeout_s, struct err **err)
+{
+    struct ctr_state st;
+    {
+        cleanup_close int lock = ctr_lock(name, err);
+        if (lock < 0 || running_state(name, &st, err) < 0)
+            return -1;
+        if (signal_init(name, &st, SIGTERM, err) < 0)
+            return -1;
+        thaw(&st);
+    }
+    if (monitor_wait(&st, (int)(timeout_s * 1000)) == 0)
+        return 0;
+    return ctr_kill_and_wait(name, &st, err);
+}
+
+static int
+set_paused(const char *name, bool paused, struct err **err)
+{
+    struct ctr_state st;
+    cleanup_close int lock = ctr_lock(name, err);
+    if (lock < 0 || running_state(name, &st, err) < 0)
+        return -1;
+    if (paused && st.status == CTR_STATUS_PAUSED)
+        return err_set(err, 0, "container '%s' is already paused", name);
+    if (!paused && st.status == CTR_STATUS_RUNNING)
+        return err_set(err, 0, "container '%s' is not paused", name);
+    const struct cgroup_ops *cg = ctr_cgroup_by_name(st.cgroup_mgr);
+    if (!cg)
+        return err_set(err, 0, "container '%s': unknown cgroup manager '%s'", name, st.cgroup_mgr);
+    if (cg->freeze(st.cgroup, paused, err) < 0)
+        return -1;
+    st.status = paused ? CTR_STATUS_PAUSED : CTR_STATUS_RUNNING;
+    return ctr_state_save(name, &st, err);
+}
+
+int
+ctr_pause(const char *name, struct err **err)
+{
+    return set_paused(name, true, err);
+}
+
+int
+ctr_resume(const char *name, struct err **err)
+{
+    return set_paused(name, false, err);
+}
+
+int
+ctr_restart(const char *name, double timeout_s, struct err **err)
+{
+    struct ctr_state st;
+    if (ctr_name_check(name, err) < 0)
+        return -1;
+    if (!ctr_exists(name))
+        return err_set(err, 0, "no such container '%s'", name);
+    if (state_live(name, &st, err) < 0)
+        return -1;
+    if (is_up(&st) && ctr_stop(name, timeout_s, err) < 0)
+        return -1;
+    return ctr_start(name, false, false, err);
+}

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The container's file system, set up inside its mount namespace: the root (overlayfs or a bind
+ * of DIR), the spec's mounts, /dev, /etc files, pivot_root. Every path inside the root is
+ * resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) and every mount goes through
+ * /proc/self/fd/N of that O_PATH fd, so a symlink in a hostile rootfs cannot redirect a mount or
+ * a write to the host. A mount target that is itself a symlink is refused.
+ */
+#include "ctr/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+
+/* Without openat2 (Linux < 5.6): walk component by component, refusing any symlink and "..". */
+static int
+open_walk(int rootfd, const char *path, int flags)
+{
+    char buf[PATH_MAX];
+    ctr_fmt(buf, sizeof(buf), "%s", path);
+    int fd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+    char *save = NULL;
+    for (char *c = strtok_r(buf, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+        if (strcmp(c, ".") == 0)
+            continue;
+        int nfd = strcmp(c, "..") == 0 ? (errno = EXDEV, -1)
+                                       : openat(fd, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (nfd >= 0 && fstat(nfd, &st) == 0 && S_ISLNK(st.st_mode) && (!(flags & O_NOFOLLOW))) {
+            close(nfd);
+            nfd = (errno = ELOOP, -1);
+        }
+        close(fd);
+        fd = nfd;
+    }
+    return fd;
+}
+
+int
+ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err)
+{
+    struct open_how how = {
+        .flags = (uint64_t)(O_PATH | O_CLOEXEC | flags),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    if (fd < 0 && errno == ENOSYS)
+        fd = open_walk(rootfd, path, flags);
+    if (fd < 0)
+        return err_set(err, errno, "open '%s' in the rootfs", path);
+    return fd;
+}
+
+/* mkdir -p inside the root; returns an O_PATH fd of the directory. */
+static int
+mkdir_in_root(int rootfd, const char *path, struct err **err)
+{
+    char pre[PATH_MAX];
+    size_t n = strlen(path);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != 0)
+            continue;
+        ctr_fmt(pre, sizeof(pre), "%.*s", (int)i, path);
+        int fd = ctr_open_in_root(rootfd, pre, O_DIRECTORY, NULL);
+        if (fd >= 0) {
+            if (i == n)
+                return fd;
+            close(fd);
+            continue;
+        }
+        char *slash = strrchr(pre, '/');
+        *slash = 0;
+        cleanup_close int parent = ctr_open_in_root(rootfd, *pre ? pre : "/", O_DIRECTORY, err);
+        if (parent < 0 || (mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST))
+            return parent < 0 ? -1
+                              : err_set(err, errno, "mkdir '%.*s' in the rootfs", (int)i, path);
+        if (i == n)
+            return ctr_open_in_root(rootfd, path, O_DIRECTORY, err);
+    }
+    return ctr_open_in_root(rootfd, "/", O_DIRECTORY, err);
+}
+
+/* An O_PATH fd of a mount target: a directory (or a file when file), made when missing. The
+ * last component must not be a symlink. */
+static int
+target_in_root(int rootfd, const char *dest, bool file, bool replace_link, struct err **err)
+{
+    char dir[PATH_MAX];
+    ctr_fmt(dir, sizeof(dir), "%s", dest);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash + 1;
+    *slash = 0;
+    cleanup_close int pfd = mkdir_in_root(rootfd, *dir ? dir : "/", err);
+    if (pfd < 0)
+        return -1;
+    if (!*base)
+        return fcntl(pfd, F_DUPFD_CLOEXEC, 3);
+    struct stat st;
+    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        if (!replace_link)
+            return err_set(err, 0, "mount target '%s' in the rootfs is a symlink: refused", dest);
+        if (unlinkat(pfd, base, 0) < 0)
+            return err_set(err, errno, "replace symlink '%s' in the rootfs", dest);
+    }
+    if (file) {
+        int c = openat(pfd, base, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (c < 0 && errno != EISDIR)
+            return err_set(err, errno, "create '%s' in the rootfs", dest);
+        if (c >= 0)
+            close(c);
+    } else if (mkdirat(pfd, base, 0755) < 0 && errno != EEXIST) {
+        return err_set(err, errno, "mkdir '%s' in the rootfs", dest);
+    }
+    int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(err, errno, "open '%s' in the rootfs", dest);
+    return fd;
+}
+
+static void
+fd_path(char *buf, int fd)
+{
+    ctr_fmt(buf, 64, "/proc/self/fd/%d", fd);
+}
+
+static int
+mount_on(const char *src, int tfd, const char *type, unsigned long flags, const char *data,
+         const char *dest, struct err **err)
+{
+    char t[64];
+    fd_path(t, tfd);
+    if (mount(src, t, type, flags, data && *data ? data : NULL) < 0)
+        return err_set(err, errno, "mount %s on '%s'", type ? type : src, dest);
+    return 0;
+}
+
+/* Apply read-only & co. to a bind mount: remount through a fresh fd of the new mount. */
+static int
+bind_remount(int rootfd, const char *dest, unsigned long flags, struct err **err)
+{
+    if (!(flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)))
+        return 0;
+    cleanup_close int fd = ctr_open_in_root(rootfd, dest, O_NOFOLLOW, err);
+    if (fd < 0)
+        return -1;
+    return mount_on(NULL, fd, NULL, MS_REMOUNT | MS_BIND | flags, NULL, dest, err);
+}
+
+static int
+mount_bind(int rootfd, const struct ctr_mount *m, struct err **err)
+{
+    cleanup_close int sfd = open(m->source, O_PATH | O_CLOEXEC);
+    struct stat st;
+    if (sfd < 0 || fstat(sfd, &st) < 0)
+        return err_set(err, errno, "bind mount source '%s'", m->source);
+    cleanup_close int tfd = target_in_root(rootfd, m->dest, !S_ISDIR(st.st_mode), false, err);
+    if (tfd < 0)
+        return -1;
+    char s[64];
+    fd_path(s, sfd);
+    unsigned long fl = MS_BIND | (m->recursive ? MS_REC : 0);
+    if (mount_on(s, tfd, NULL, fl, NULL, m->dest, err) < 0)
+        return -1;
+    return bind_remount(rootfd, m->dest, m->flags, err);
+}
+
+static int
+mount_one(int rootfd, const struct ctr_mount *m, struct err **err)
+{
+    if (m->bind)
+        return mount_bind(rootfd, m, err);
+    if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
+        return 0; /* not supported: documented */
+    cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
+    if (tfd < 0)
+        return -1;
+    cleanup_err struct err *e = NULL;
+    if (mount_on(m->source, tfd, m->type, m->flags, m->data, m->dest, &e) == 0)
+        return 0;
+    if (strcmp(m->type, "sysfs") == 0 && (e->code == EPERM || e->code == EBUSY)) {
+        /* A new sysfs needs its own netns (or real root): bind the host's, read-only. */
+        if (mount_on("/sys", tfd, NULL, MS_BIND | MS_REC, NULL, m->dest, err) < 0)
+            return -1;
+        return bind_remount(rootfd, m->dest, m->flags | MS_RDONLY, err);
+    }
+    if (strcmp(m->type, "mqueue") == 0 && e->code == EPERM)
+        return 0;
+    return err_set(err, e->code, "mount %s on '%s'", m->type, m->dest);
+}
+
+static int
+dev_nodes(int rootfd, int console_fd, struct err **err)
+{
+    static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+    char dest[64], src[64];
+    for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+        ctr_fmt(dest, sizeof(dest), "/dev/%s", nodes[i]);
+        ctr_fmt(src, sizeof(src), "/dev/%s", nodes[i]);
+        cleanup_close int tfd = target_in_root(rootfd, dest, true, false, err);
+        if (tfd < 0 || mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
+            return -1;
+    }
+    if (console_fd >= 0) {
+        cleanup_close int tfd = target_in_root(rootfd, "/dev/console", true, false, err);
+        fd_path(src, console_fd);
+        if (tfd < 0 || mount_on(src, tfd, NULL, MS_BIND, NULL, "/dev/console", err) < 0)
+            return -1;
+    }
+    cleanup_close int dfd = ctr_open_in_root(rootfd, "/dev", O_DIRECTORY, err);
+    if (dfd < 0)
+        return -1;
+    static const char *const links[][2] = {{"ptmx", "pts/ptmx"},
+                                           {"fd", "/proc/self/fd"},
+                                           {"stdin", "/proc/self/fd/0"},
+                                           {"stdout", "/proc/self/fd/1"},
+                                           {"stderr", "/proc/self/fd/2"}};
+    for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+        unlinkat(dfd, links[i][0], 0);
+        if (symlinkat(links[i][1], dfd, links[i][0]) < 0)
+            return err_set(err, errno, "symlink /dev/%s", links[i][0]);
+    }
+    return 0;
+}
+
+static int
+etc_files(int rootfd, const char *run_dir, bool overlay, struct err **err)
+{
+    static const char *const files[] = {"hostname", "hosts", "resolv.conf"};
+    char dest[64], src[PATH_MAX];
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        ctr_fmt(dest, sizeof(dest), "/etc/%s", files[i]);
+        ctr_fmt(src, sizeof(src), "%s/%s", run_dir, files[i]);
+        cleanup_close int tfd = target_in_root(rootfd, dest, true, overlay, err);
+        if (tfd < 0)
+            return -1;
+        struct stat st;
+        if (fstat(tfd, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, struct err **err)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return err_set(err, errno, "make mounts private");
+    if (s->inplace) {
+        if (mount(s->root, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return err_set(err, errno, "bind rootfs '%s'", s->root);
+        return 0;
+    }
+    char data[PATH_MAX * 3 + 64];
+    ctr_fmt(data, sizeof(data), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", s->root, def_dir,
+            def_dir);
+    if (mount("overlay", target, "overlay", 0, data) < 0)
+        return err_set(err, errno, "mount overlayfs over rootfs '%s'", s->root);
+    return 0;
+}
+
+static int
+pivot(int rootfd, bool ro, struct err **err)
+{
+    if (fchdir(rootfd) < 0)
+        return err_set(err, errno, "chdir to the rootfs");
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return err_set(err, errno, "pivot_root");
+    if (umount2(".", MNT_DETACH) < 0)
+        return err_set(err, errno, "detach the old root");
+    if (chdir("/") < 0)
+        return err_set(err, errno, "chdir /");
+    if (ro && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+        return err_set(err, errno, "make the rootfs read-only");
+    return 0;
+}
+
+int
+ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir, int console_fd,
+                 struct err **err)
+{
+    char target[PATH_MAX];
+    ctr_fmt(target, sizeof(target), "%s/rootfs", run_dir);
+    if (root_mount(s, target, def_dir, err) < 0)
+        return -1;
+    cleanup_close int rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return err_set(err, errno, "open '%s'", target);
+    bool dev_tmpfs = false;
+    for (size_t i = 0; i < s->n_mounts; i++) {
+        if (mount_one(rootfd, &s->mounts[i], err) < 0)
+            return -1;
+        if (strcmp(s->mounts[i].dest, "/dev") == 0 && strcmp(s->mounts[i].type, "tmpfs") == 0)
+            dev_tmpfs = true;
+    }
+    if (dev_tmpfs && dev_nodes(rootfd, console_fd, err) < 0)
+        return -1;
+    if (etc_files(rootfd, run_dir, !s->inplace, err) < 0)
+        return -1;
+    return pivot(rootfd, s->root_ro, err);
+}

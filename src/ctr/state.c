@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* Runtime state ($run/<name>/state.json): read, write atomically, check against the live system. */
+#include "ctr/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "common/json.h"
+
+static const char *const status_names[CTR_STATUS_COUNT] = {
+    [CTR_STATUS_CREATED] = "created", [CTR_STATUS_RUNNING] = "running",
+    [CTR_STATUS_PAUSED] = "paused",   [CTR_STATUS_STOPPED] = "stopped",
+    [CTR_STATUS_STALE] = "stale",
+};
+
+const char *
+ctr_status_name(enum ctr_status s)
+{
+    return (unsigned)s < CTR_STATUS_COUNT ? status_names[s] : "unknown";
+}
+
+void
+ctr_state_init(struct ctr_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->status = CTR_STATUS_CREATED;
+    st->exit_code = -1;
+}
+
+const char *
+ctr_boot_id(void)
+{
+    static char id[40];
+    if (!id[0]) {
+        char buf[64];
+        cleanup_close int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+        buf[n > 0 ? n : 0] = 0;
+        buf[strcspn(buf, "\n")] = 0;
+        ctr_fmt(id, sizeof(id), "%s", buf);
+    }
+    return id;
+}
+
+uint64_t
+ctr_proc_starttime(pid_t pid)
+{
+    char p[64], buf[1024];
+    ctr_fmt(p, sizeof(p), "/proc/%d/stat", (int)pid);
+    cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    /* Field 22 (starttime); skip "(comm)" which may hold spaces. */
+    char *s = strrchr(buf, ')');
+    if (!s)
+        return 0;
+    s += 2;
+    for (int field = 3; field < 22 && s; field++) {
+        s = strchr(s, ' ');
+        if (s)
+            s++;
+    }
+    if (!s)
+        return 0;
+    /* A zombie (state Z) is gone for our purposes. */
+    char state = *(strrchr(buf, ')') + 2);
+    if (state == 'Z' || state == 'X')
+        return 0;
+    return strtoull(s, NULL, 10);
+}
+
+json_object *
+ctr_state_to_json(const struct ctr_state *st)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "status", json_object_new_string(ctr_status_name(st->status)));
+    json_object_object_add(o, "monitor_pid", json_object_new_int(st->monitor_pid));
+    json_object_object_add(o, "monitor_start", json_object_new_uint64(st->monitor_start));
+    json_object_object_add(o, "pid", json_object_new_int(st->pid));
+    json_object_object_add(o, "pid_start", json_object_new_uint64(st->pid_start));
+    json_object_object_add(o, "boot_id", json_object_new_string(st->boot_id));
+    json_object_object_add(o, "started_ns", json_object_new_int64(st->started_ns));
+    json_object_object_add(o, "finished_ns", json_object_new_int64(st->finished_ns));
+    json_object_object_add(o, "exit_code", json_object_new_int(st->exit_code));
+    json_object_object_add(o, "oom_killed", json_object_new_boolean(st->oom_killed));
+    json_object_object_add(o, "autoremove", json_object_new_boolean(st->autoremove));
+    json_object_object_add(o, "cgroup", json_object_new_string(st->cgroup));
+    json_object_object_add(o, "cgroup_manager", json_object_new_string(st->cgroup_mgr));
+    return o;
+}
+
+int
+ctr_state_save(const char *name, const struct ctr_state *st, struct err **err)
+{
+    char p[PATH_MAX];
+    cleanup_json json_object *o = ctr_state_to_json(st);
+    ctr_path_run(p, name, "state.json");
+    const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+    return fileio_write_atomic(p, txt, strlen(txt), 0600, err);
+}
+
+static int
+state_from_json(json_object *o, struct ctr_state *st, struct err **err)
+{
+    const char *s, *bid = "", *cg = "", *mgr = "";
+    int64_t v;
+    if (!json_object_is_type(o, json_type_object) || !jsonx_get_str(o, "status", &s))
+        return err_set(err, 0, "'status' missing");
+    size_t k = 0;
+    while (k < CTR_STATUS_COUNT && strcmp(status_names[k], s) != 0)
+        k++;
+    if (k == CTR_STATUS_COUNT)
+        return err_set(err, 0, "unknown status '%s'", s);
+    st->status = (enum ctr_status)k;
+    if (jsonx_get_int64(o, "monitor_pid", &v))
+        st->monitor_pid = (pid_t)v;
+    if (jsonx_get_int64(o, "pid", &v))
+        st->pid = (pid_t)v;
+    if (jsonx_get_int64(o, "monitor_start", &v))
+        st->monitor_start = (uint64_t)v;
+    if (jsonx_get_int64(o, "pid_start", &v))
+        st->pid_start = (uint64_t)v;
+    jsonx_get_int64(o, "started_ns", &st->started_ns);
+    jsonx_get_int64(o, "finished_ns", &st->finished_ns);
+    if (jsonx_get_int64(o, "exit_code", &v))
+        st->exit_code = (int)v;
+    jsonx_get_bool(o, "oom_killed", &st->oom_killed);
+    jsonx_get_bool(o, "autoremove", &st->autoremove);
+    jsonx_get_str(o, "boot_id", &bid);
+    jsonx_get_str(o, "cgroup", &cg);
+    jsonx_get_str(o, "cgroup_manager", &mgr);
+    ctr_fmt(st->boot_id, sizeof(st->boot_id), "%s", bid);
+    ctr_fmt(st->cgroup, sizeof(st->cgroup), "%s", cg);
+    ctr_fmt(st->cgroup_mgr, sizeof(st->cgroup_mgr), "%s", mgr);
+    if ((st->status == CTR_STATUS_RUNNING || st->status == CTR_STATUS_PAUSED) &&
+        (st->monitor_pid <= 0 || st->pid <= 0))
+        return err_set(err, 0, "running without pids");
+    return 0;
+}
+
+int
+ctr_state_load(const char *name, struct ctr_state *st, struct err **err)
+{
+    char p[PATH_MAX];
+    cleanup_free char *txt = NULL;
+    size_t len = 0;
+    ctr_state_init(st);
+    ctr_path_run(p, name, "state.json");
+    cleanup_err struct err *e = NULL;
+    if (fileio_read_all(p, 65536, &txt, &len, &e) < 0) {
+        if (access(p, F_OK) < 0 && errno == ENOENT)
+            return 0;
+        return err_set(err, 0, "container '%s': %s", name, err_msg(e));
+    }
+    cleanup_json json_object *o = jsonx_parse(txt, len, "state.json", &e);
+    if (!o || state_from_json(o, st, &e) < 0) {
+        ctr_state_init(st);
+        return err_set(err, 0, "container '%s': corrupt state file '%s': %s", name, p, err_msg(e));
+    }
+    return 0;
+}
+
+void
+ctr_state_check_live(struct ctr_state *st)
+{
+    if (st->status != CTR_STATUS_RUNNING && st->status != CTR_STATUS_PAUSED)
+        return;
+    if (strcmp(st->boot_id, ctr_boot_id()) != 0 ||
+        ctr_proc_starttime(st->monitor_pid) != st->monitor_start)
+        st->status = CTR_STATUS_STALE;
+}
