@@ -203,19 +203,40 @@ caps_set_ambient(uint64_t ambient, struct err **err)
     return 0;
 }
 
+static int
+caps_capset(uint64_t eff, uint64_t perm, uint64_t inh)
+{
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2] = {
+        {(uint32_t)eff, (uint32_t)perm, (uint32_t)inh},
+        {(uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32)},
+    };
+    return (int)syscall(SYS_capset, &hdr, data);
+}
+
+/* After setuid to a non-zero uid with PR_SET_KEEPCAPS the effective set is empty while the
+ * permitted set is kept: make the permitted capabilities effective so that the bounding
+ * drop (which needs CAP_SETPCAP) and capset can proceed. */
+static void
+caps_raise_permitted(void)
+{
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) < 0)
+        return;
+    uint64_t perm = data[0].permitted | ((uint64_t)data[1].permitted << 32);
+    uint64_t inh = data[0].inheritable | ((uint64_t)data[1].inheritable << 32);
+    (void)caps_capset(perm, perm, inh);
+}
+
 int
 caps_apply(const struct caps_set *set, struct err **err)
 {
+    caps_raise_permitted();
     if (caps_drop_bounding(set->bounding, err) < 0)
         return -1;
-    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
-    struct __user_cap_data_struct data[2] = {
-        {(uint32_t)set->effective, (uint32_t)set->permitted, (uint32_t)set->inheritable},
-        {(uint32_t)(set->effective >> 32), (uint32_t)(set->permitted >> 32),
-         (uint32_t)(set->inheritable >> 32)},
-    };
     /* Ambient capabilities must be permitted and inheritable: set those first. */
-    if (syscall(SYS_capset, &hdr, data) < 0)
+    if (caps_capset(set->effective, set->permitted, set->inheritable) < 0)
         return err_set(err, errno, "set the capabilities (capset)");
     return caps_set_ambient(set->ambient, err);
 }

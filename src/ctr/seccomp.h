@@ -46,8 +46,8 @@ int seccomp_compile_cached(json_object *oci, const char *cache_dir, struct secco
                            bool *hit, struct err **err);
 
 /* Where the cache lives: $BERTH_SECCOMP_CACHE ("off" disables it), else
- * $BERTH_ROOT/run/seccomp-cache, /run/berth/seccomp-cache for root,
- * $XDG_RUNTIME_DIR/berth/seccomp-cache otherwise. Returns false when there is none. */
+ * <runtime state dir>/.seccomp-cache (/run/berth, $BERTH_ROOT/run, $XDG_RUNTIME_DIR/berth).
+ * Returns false when there is none. */
 bool seccomp_cache_dir(char *buf, size_t size);
 
 /* Load the filter into the calling thread (needs no_new_privs or CAP_SYS_ADMIN). */

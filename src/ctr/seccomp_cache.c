@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "ctr/internal.h"
 
 #define CACHE_MAGIC "berth-seccomp-cache 1\n"
 #define CACHE_MAX (4u << 20)
@@ -25,14 +26,8 @@ seccomp_cache_dir(char *buf, size_t size)
     int n;
     if (v && *v)
         n = strcmp(v, "off") == 0 ? -1 : snprintf(buf, size, "%s", v);
-    else if ((v = getenv("BERTH_ROOT")) && *v)
-        n = snprintf(buf, size, "%s/run/seccomp-cache", v);
-    else if (geteuid() == 0)
-        n = snprintf(buf, size, "/run/berth/seccomp-cache");
-    else if ((v = getenv("XDG_RUNTIME_DIR")) && *v)
-        n = snprintf(buf, size, "%s/berth/seccomp-cache", v);
-    else
-        n = -1;
+    else /* a dot name: never a container's (names start with a letter or digit) */
+        n = snprintf(buf, size, "%s/.seccomp-cache", ctr_run_dir());
     return n > 0 && (size_t)n < size;
 }
 

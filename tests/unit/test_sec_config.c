@@ -115,7 +115,7 @@ test_cap_add_and_drop_change_exactly_that(void **state)
 {
     (void)state;
     json_object *c = fresh();
-    const char *before = strdup(text(at(c, "linux.seccomp")));
+    char *before = strdup(text(at(c, "linux.seccomp")));
     assert_int_equal(ctr_security_cli_option(c, "cap-add", "sys_ptrace", NULL), 0);
     assert_true(mask_of(c, "effective") == (CAPS_DOCKER_DEFAULT | (UINT64_C(1) << 19)));
     assert_true(mask_of(c, "bounding") == (CAPS_DOCKER_DEFAULT | (UINT64_C(1) << 19)));
@@ -131,7 +131,7 @@ test_cap_add_and_drop_change_exactly_that(void **state)
     assert_int_equal(ctr_security_cli_option(c, "cap-add", "ALL", NULL), 0);
     assert_true(mask_of(c, "bounding") == caps_all());
     assert_non_null(strstr(text(at(c, "linux.seccomp")), "\"mount\""));
-    free((void *)before);
+    free(before);
     json_object_put(c);
 }
 
@@ -147,14 +147,14 @@ test_bad_options_give_one_line_errors(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         json_object *c = fresh();
-        const char *before = strdup(text(c));
+        char *before = strdup(text(c));
         struct err *e = NULL;
         assert_int_equal(ctr_security_cli_option(c, cases[i][0], cases[i][1], &e), -1);
         if (!strstr(err_msg(e), cases[i][2]))
             fail_msg("'%s' lacks '%s'", err_msg(e), cases[i][2]);
         assert_null(strchr(err_msg(e), '\n'));
         assert_string_equal(before, text(c)); /* nothing changed */
-        free((void *)before);
+        free(before);
         err_free(e);
         json_object_put(c);
     }
