@@ -9,7 +9,10 @@ SEC_CONTAINERS=()
 
 sec_cleanup() {
     local c
-    for c in "${SEC_CONTAINERS[@]+"${SEC_CONTAINERS[@]}"}"; do
+    [ -z "${SEC_EXTRA_CLEANUP:-}" ] || eval "$SEC_EXTRA_CLEANUP"
+    # BERTH_ROOT is this test's own: every container in it is ours (names made in subshells
+    # by $(sec_name ...) included).
+    for c in "${SEC_CONTAINERS[@]+"${SEC_CONTAINERS[@]}"}" $(ls "${BERTH_ROOT:-/nonexistent}/lib/containers" 2>/dev/null); do
         "$BERTH_BIN" ctr rm -f "$c" >/dev/null 2>&1
     done
     if [ -n "${SEC_WORK:-}" ] && [ -d "$SEC_WORK" ]; then
@@ -19,7 +22,6 @@ sec_cleanup() {
         done
         rm -rf "$SEC_WORK"
     fi
-    [ -z "${SEC_EXTRA_CLEANUP:-}" ] || eval "$SEC_EXTRA_CLEANUP"
 }
 
 # A unique container name, removed at exit.
