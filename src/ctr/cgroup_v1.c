@@ -114,7 +114,7 @@ ctr_cg_v1_freeze(const char *path, bool frozen, struct err **err)
     ctr_fmt(p, sizeof(p), "%s/freezer.state", d);
     cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
     for (int i = 0; fd >= 0 && i < 500; i++) {
-        if (fileio_pread_str(fd, buf, sizeof(buf)) > 0 &&
+        if (ctr_pread1(fd, buf, sizeof(buf)) > 0 &&
             strncmp(buf, frozen ? "FROZEN" : "THAWED", 6) == 0)
             return 0;
         nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
@@ -129,7 +129,7 @@ ctr_cg_v1_oom_kills(const char *path)
     ctl_dir(d, "memory", path);
     strcat(d, "/memory.oom_control");
     cleanup_close int fd = open(d, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fileio_pread_str(fd, buf, sizeof(buf)) <= 0)
+    if (fd < 0 || ctr_pread1(fd, buf, sizeof(buf)) <= 0)
         return 0;
     uint64_t v = ctr_cg_key_u64(buf, "oom_kill");
     return v == INST_UNKNOWN ? 0 : v;
@@ -195,7 +195,7 @@ ctr_cg_v1_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
     o->pids = ctr_cg_read_u64(f->pids);
     o->rd = o->wr = INST_UNKNOWN;
     char buf[4096];
-    if (f->io >= 0 && fileio_pread_str(f->io, buf, sizeof(buf)) >= 0)
+    if (f->io >= 0 && ctr_pread1(f->io, buf, sizeof(buf)) >= 0)
         ctr_cg_parse_blkio_v1(buf, &o->rd, &o->wr);
 }
 

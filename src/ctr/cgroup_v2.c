@@ -117,7 +117,7 @@ v2_freeze(const char *path, bool frozen, struct err **err)
     ctr_fmt(p, sizeof(p), "%s/cgroup.events", d);
     cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
     for (int i = 0; fd >= 0 && i < 500; i++) {
-        if (fileio_pread_str(fd, buf, sizeof(buf)) > 0 &&
+        if (ctr_pread1(fd, buf, sizeof(buf)) > 0 &&
             ctr_cg_key_u64(buf, "frozen") == (frozen ? 1u : 0u))
             return 0;
         nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
@@ -132,7 +132,7 @@ v2_oom_kills(const char *path)
     group_dir(d, ctr_cgroup_root(), path);
     strcat(d, "/memory.events");
     cleanup_close int fd = open(d, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fileio_pread_str(fd, buf, sizeof(buf)) <= 0)
+    if (fd < 0 || ctr_pread1(fd, buf, sizeof(buf)) <= 0)
         return 0;
     uint64_t v = ctr_cg_key_u64(buf, "oom_kill");
     return v == INST_UNKNOWN ? 0 : v;
@@ -179,7 +179,7 @@ v2_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
 {
     char buf[4096];
     o->cpu_ns = INST_UNKNOWN;
-    if (f->cpu >= 0 && fileio_pread_str(f->cpu, buf, sizeof(buf)) > 0) {
+    if (f->cpu >= 0 && ctr_pread1(f->cpu, buf, sizeof(buf)) > 0) {
         uint64_t us = ctr_cg_key_u64(buf, "usage_usec");
         o->cpu_ns = us == INST_UNKNOWN ? us : us * 1000;
     }
@@ -187,7 +187,7 @@ v2_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
     o->mem_limit = ctr_cg_read_u64(f->mem_limit);
     o->pids = ctr_cg_read_u64(f->pids);
     o->rd = o->wr = INST_UNKNOWN;
-    if (f->io >= 0 && fileio_pread_str(f->io, buf, sizeof(buf)) >= 0)
+    if (f->io >= 0 && ctr_pread1(f->io, buf, sizeof(buf)) >= 0)
         ctr_cg_parse_io_v2(buf, &o->rd, &o->wr);
 }
 

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pty.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,8 +34,8 @@ struct exec_ctx {
     const struct cgroup_ops *cg;
     char *const *argv;
     int pidfd;
-    int slave; /* pty slave or -1 */
-    int errfd; /* CLOEXEC pipe: an error message, or EOF at execve */
+    int ptysock; /* socket to send the pty master over (exec -t), or -1 */
+    int errfd;   /* CLOEXEC pipe: an error message, or EOF at execve */
 };
 
 static const struct {
@@ -96,11 +96,21 @@ exec_process(struct exec_ctx *x)
     cleanup_err struct err *e = NULL;
     char path[PATH_MAX];
     setsid();
-    if (x->slave >= 0) {
-        dup2(x->slave, 0);
-        dup2(x->slave, 1);
-        dup2(x->slave, 2);
+    if (x->ptysock >= 0) {
+        char name[64];
+        int slave = -1, master = ctr_pty_inside(&slave, name, sizeof(name), &e);
+        if (master < 0)
+            exec_fail(x, e);
+        dup2(slave, 0);
+        dup2(slave, 1);
+        dup2(slave, 2);
         ioctl(0, TIOCSCTTY, 0);
+        if (ctr_fd_send(x->ptysock, 'T', master) < 0) {
+            err_set(&e, errno, "hand the terminal over");
+            exec_fail(x, e);
+        }
+        close(master);
+        close(slave);
     }
     if (ctr_set_user(&x->spec, &e) < 0)
         exec_fail(x, e);
@@ -138,8 +148,8 @@ exec_child(struct exec_ctx *x)
     if (pid == 0)
         exec_process(x);
     close(x->errfd);
-    if (x->slave >= 0)
-        close(x->slave);
+    if (x->ptysock >= 0)
+        close(x->ptysock);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
@@ -190,17 +200,31 @@ exec_result(int fd, struct err **err)
     return err_set(err, 0, "%s", msg ? msg + 1 : buf);
 }
 
+/* Receive the pty master the process opened inside, and relay the terminal to it. */
+static void
+exec_relay(int sock)
+{
+    char tag;
+    int master = -1;
+    struct pollfd p = {sock, POLLIN, 0};
+    if (poll(&p, 1, 10000) == 1 && ctr_fd_recv(sock, &tag, 1, &master) == 1 && master >= 0) {
+        ctr_term_relay(master, false, false, NULL);
+        close(master);
+    }
+}
+
 int
 ctr_exec(const char *name, char *const *argv, bool tty, int *status, struct err **err)
 {
-    struct exec_ctx x = {.name = name, .argv = argv, .pidfd = -1, .slave = -1};
-    int master = -1, ep[2], rc = -1;
+    struct exec_ctx x = {.name = name, .argv = argv, .pidfd = -1, .ptysock = -1};
+    int ep[2], sp[2] = {-1, -1}, rc = -1;
     if (exec_prepare(&x, err) < 0)
         goto out;
-    if (tty && openpty(&master, &x.slave, NULL, NULL, NULL) < 0) {
-        err_set(err, errno, "allocate a pseudo-terminal");
+    if (tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+        err_set(err, errno, "socketpair");
         goto out;
     }
+    x.ptysock = sp[1];
     if (pipe2(ep, O_CLOEXEC) < 0) {
         err_set(err, errno, "pipe");
         goto out;
@@ -210,10 +234,11 @@ ctr_exec(const char *name, char *const *argv, bool tty, int *status, struct err 
     if (pid == 0)
         exec_child(&x);
     close(ep[1]);
-    if (x.slave >= 0)
-        close(steal_fd(&x.slave));
-    if (pid > 0 && master >= 0)
-        ctr_term_relay(master, false, false, NULL);
+    if (sp[1] >= 0)
+        close(steal_fd(&sp[1]));
+    x.ptysock = -1;
+    if (pid > 0 && sp[0] >= 0)
+        exec_relay(sp[0]);
     int ws = 0;
     while (pid > 0 && waitpid(pid, &ws, 0) < 0 && errno == EINTR)
         ;
@@ -221,10 +246,10 @@ ctr_exec(const char *name, char *const *argv, bool tty, int *status, struct err 
     close(ep[0]);
     *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 out:
-    if (master >= 0)
-        close(master);
-    if (x.slave >= 0)
-        close(x.slave);
+    for (int i = 0; i < 2; i++) {
+        if (sp[i] >= 0)
+            close(sp[i]);
+    }
     exec_cleanup(&x);
     return rc;
 }

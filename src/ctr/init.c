@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -133,6 +134,32 @@ ctr_find_exec(const char *argv0, char *const *env, char *out, size_t len)
     return -1;
 }
 
+/* The console: a pty of the container's own devpts, its slave on stdio and /dev/console; the
+ * master goes to the monitor ('T' + fd on the sync socket). */
+static int
+console_setup(int sync_fd, struct err **err)
+{
+    char name[64];
+    int slave = -1;
+    cleanup_close int master = ctr_pty_inside(&slave, name, sizeof(name), err);
+    if (master < 0)
+        return -1;
+    cleanup_close int cons =
+        open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (cons < 0 || mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) {
+        close(slave);
+        return err_set(err, errno, "bind the console");
+    }
+    for (int i = 0; i < 3; i++)
+        dup2(slave, i);
+    close(slave);
+    if (ioctl(0, TIOCSCTTY, 0) < 0)
+        return err_set(err, errno, "set the controlling terminal");
+    if (ctr_fd_send(sync_fd, 'T', master) < 0)
+        return err_set(err, errno, "hand the console to the monitor");
+    return 0;
+}
+
 /* Everything before waiting for `start`. */
 static int
 init_setup(const struct ctr_init_args *a, struct err **err)
@@ -146,13 +173,13 @@ init_setup(const struct ctr_init_args *a, struct err **err)
         return err_set(err, errno, "new cgroup namespace");
     if ((s->ns & CTR_NS_UTS) && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
         return err_set(err, errno, "set hostname '%s'", s->hostname);
-    if (ctr_rootfs_setup(s, a->run_dir, a->def_dir, s->terminal ? 0 : -1, err) < 0)
+    if (ctr_rootfs_setup(s, a->run_dir, a->def_dir, -1, err) < 0)
         return -1;
     if ((s->ns & CTR_NS_NET) && loopback_up(err) < 0)
         return -1;
     setsid();
-    if (s->terminal && ioctl(0, TIOCSCTTY, 0) < 0)
-        return err_set(err, errno, "set the controlling terminal");
+    if (s->terminal && console_setup(a->sync_fd, err) < 0)
+        return -1;
     if (ctr_security_apply_paths(a->sec, err) < 0)
         return -1;
     return 0;
@@ -169,8 +196,8 @@ init_exec(const struct ctr_init_args *a, struct err **err)
     if (ctr_chdir_checked(s->cwd, err) < 0)
         return -1;
     if (ctr_find_exec(s->args[0], s->env, path, sizeof(path)) < 0)
-        return err_set(err, errno == EACCES ? EACCES : ENOENT, "command '%s' %s in the container",
-                       s->args[0], errno == EACCES ? "is not executable" : "not found");
+        return err_set(err, 0, "command '%s' %s in the container", s->args[0],
+                       errno == EACCES ? "is not executable" : "not found");
     if (ctr_security_apply_process(a->sec, err) < 0)
         return -1;
     execve(path, s->args, s->env);

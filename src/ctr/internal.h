@@ -16,6 +16,8 @@
 /* Resolved once: $BERTH_ROOT/{lib,run}, else /var/lib/berth + /run/berth (root), else XDG. */
 const char *ctr_lib_dir(void); /* .../containers lives below */
 const char *ctr_run_dir(void);
+/* "berth", or "berth-<hash>" under $BERTH_ROOT: the parent of every container cgroup. */
+const char *ctr_cgroup_parent(void);
 /* "<lib>/containers/<name>" and "<run>/<name>" into buf (PATH_MAX). */
 void ctr_path_def(char *buf, const char *name, const char *leaf);
 void ctr_path_run(char *buf, const char *name, const char *leaf);
@@ -102,6 +104,15 @@ json_object *ctr_state_to_json(const struct ctr_state *st);
 /* RUNNING/PAUSED whose monitor is gone (or another boot) become STALE. */
 void ctr_state_check_live(struct ctr_state *st);
 uint64_t ctr_proc_starttime(pid_t pid); /* 0 when gone */
+/* Every state change (save, removal) bumps a change counter; readers compare it. */
+void ctr_state_bump(void);
+struct ctr_changes {
+    bool valid;
+    ino_t ino;
+    off_t size;
+};
+/* True when any state changed since the last call with c (and on the first). */
+bool ctr_state_changes(struct ctr_changes *c);
 const char *ctr_boot_id(void);
 
 /* ---- cgroup.c + cgroup_{v1,v2,hybrid}.c: the cgroup manager ---- */
@@ -221,3 +232,16 @@ int ctr_term_relay(int fd, bool detach_keys, bool framed, struct err **err);
 
 /* snprintf for paths and small strings; truncation is silent (buffers are PATH_MAX). */
 int ctr_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Pass an fd with a one-byte tag over a unix socket / receive a message and maybe an fd. */
+int ctr_fd_send(int sock, char tag, int fd);
+ssize_t ctr_fd_recv(int sock, char *buf, size_t len, int *fd);
+/* Open a pty in the devpts at /dev/pts (inside the container); returns the master. */
+int ctr_pty_inside(int *slave_out, char *name, size_t len, struct err **err);
+
+/* Atomic (rename) but not durable (no fsync) replacement, for files under the run directory. */
+int ctr_write_runtime(const char *path, const char *data, size_t len, mode_t mode,
+                      struct err **err);
+
+/* One pread of a small stat file from offset 0, NUL-terminated; -1 on error. */
+ssize_t ctr_pread1(int fd, char *buf, size_t size);

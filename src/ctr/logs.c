@@ -63,15 +63,18 @@ tail_start(const char *s, size_t len, long lines)
 {
     if (lines < 0)
         return s;
+    if (lines == 0)
+        return s + len;
     const char *p = s + len;
     if (p > s && p[-1] == '\n')
         p--;
+    long seen = 0;
     while (p > s) {
-        if (p[-1] == '\n' && --lines < 0)
+        if (p[-1] == '\n' && ++seen == lines)
             break;
         p--;
     }
-    return lines < 0 ? p : s;
+    return p;
 }
 
 static bool

@@ -51,7 +51,7 @@ write_file(const char *dir, const char *name, const char *text, struct err **err
 {
     char p[PATH_MAX];
     ctr_fmt(p, sizeof(p), "%s/%s", dir, name);
-    return fileio_write_atomic(p, text, strlen(text), 0644, err);
+    return ctr_write_runtime(p, text, strlen(text), 0644, err);
 }
 
 /* $run/<name>/{rootfs/, hostname, hosts, resolv.conf}; $lib/.../{upper,work}. */
@@ -92,7 +92,7 @@ make_cgroup(struct mon *m, struct err **err)
     m->cg = ctr_cgroup_detect(err);
     if (!m->cg)
         return -1;
-    ctr_fmt(m->cgpath, sizeof(m->cgpath), "berth/%s", m->name);
+    ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s/%s", ctr_cgroup_parent(), m->name);
     m->cg->destroy(m->cgpath, NULL); /* leftovers of a stale run */
     struct ctr_limits lim = {s->mem_limit, s->cpu_quota, s->cpu_period, s->pids_limit};
     if (m->cg->create(m->cgpath, &lim, err) < 0)
@@ -105,11 +105,11 @@ static int
 make_stdio(struct mon *m, int child[3], struct err **err)
 {
     if (m->spec->terminal) {
-        int slave;
-        if (openpty(&m->pty, &slave, NULL, NULL, NULL) < 0)
-            return err_set(err, errno, "allocate a pseudo-terminal");
-        fcntl(m->pty, F_SETFD, FD_CLOEXEC);
-        child[0] = child[1] = child[2] = slave;
+        /* The init opens the console in its own devpts and sends the master back. */
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0)
+            return err_set(err, errno, "open /dev/null");
+        child[0] = child[1] = child[2] = null;
         return 0;
     }
     int o[2], e[2];
@@ -156,16 +156,25 @@ write_idmap(pid_t pid, const char *file, const struct ctr_idmap *v, size_t n, st
 
 /* Read one message from the init: 'R', "E<msg>", or EOF (exec done / died). */
 static int
-read_sync(int fd, char *buf, size_t len, int timeout_ms)
+read_sync(struct mon *m, int fd, char *buf, size_t len, int timeout_ms)
 {
-    struct pollfd p = {fd, POLLIN, 0};
-    if (poll(&p, 1, timeout_ms) <= 0)
-        return -2;
-    ssize_t n = read(fd, buf, len - 1);
-    if (n < 0)
-        n = 0;
-    buf[n] = 0;
-    return (int)n;
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) <= 0)
+            return -2;
+        int got = -1;
+        ssize_t n = ctr_fd_recv(fd, buf, len - 1, &got);
+        if (n < 0)
+            n = 0;
+        buf[n] = 0;
+        if (n == 1 && buf[0] == 'T' && got >= 0 && m->pty < 0) {
+            m->pty = got; /* the console's master */
+            continue;
+        }
+        if (got >= 0)
+            close(got);
+        return (int)n;
+    }
 }
 
 static int
@@ -197,12 +206,12 @@ start_init(struct mon *m, int sync, struct err **err)
         return err_wrap(err, "join cgroup");
     if (write(sync, "G", 1) != 1)
         return err_set(err, errno, "sync with the container");
-    int n = read_sync(sync, buf, sizeof(buf), 30000);
+    int n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 1 || buf[0] != 'R')
         return init_message(m, n, buf, err);
     if (write(sync, "S", 1) != 1)
         return err_set(err, errno, "sync with the container");
-    n = read_sync(sync, buf, sizeof(buf), 30000);
+    n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 0)
         return init_message(m, n, buf, err);
     /* EOF: the sync socket was closed by execve (CLOEXEC). An init killed before that (it

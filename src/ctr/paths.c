@@ -160,3 +160,45 @@ ctr_fmt(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+/* Runtime files (under the run directory, gone at reboot by design) are replaced atomically by
+ * rename but not fsynced: a crash loses them along with the containers they describe, and the
+ * boot id in state.json marks any survivor as stale. Definitions use fileio_write_atomic. */
+int
+ctr_write_runtime(const char *path, const char *data, size_t len, mode_t mode, struct err **err)
+{
+    char tmp[PATH_MAX];
+    ctr_fmt(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        return err_set(err, errno, "create '%s'", tmp);
+    ssize_t n = write(fd, data, len);
+    int e = errno;
+    close(fd);
+    if (n != (ssize_t)len || rename(tmp, path) < 0) {
+        e = n != (ssize_t)len ? (n < 0 ? e : EIO) : errno;
+        unlink(tmp);
+        return err_set(err, e, "write '%s'", path);
+    }
+    return 0;
+}
+
+/* The cgroup parent: "berth", or "berth-<hash of $BERTH_ROOT>" so that two state roots (tests,
+ * a user's private root) never share, or destroy, each other's container cgroups. */
+const char *
+ctr_cgroup_parent(void)
+{
+    static char parent[32];
+    if (parent[0])
+        return parent;
+    const char *root = getenv("BERTH_ROOT");
+    if (!root || !*root) {
+        ctr_fmt(parent, sizeof(parent), "berth");
+        return parent;
+    }
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *c = root; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    ctr_fmt(parent, sizeof(parent), "berth-%08x", h);
+    return parent;
+}

@@ -38,6 +38,7 @@ struct entry {
     const struct cgroup_ops *cg;
     struct ctr_cgfds fds;
     int netfd;
+    uint64_t mem_limit;
 };
 
 struct prov {
@@ -46,6 +47,8 @@ struct prov {
     struct timespec dir_mtime;
     struct pollfd *pfd;
     size_t pfd_cap;
+    struct ctr_changes changes;
+    bool rescan; /* an entry was added: refresh states even without a change */
 };
 
 static void
@@ -110,6 +113,7 @@ prov_find_or_add(struct prov *p, const char *name)
     memmove(p->v + i + 1, p->v + i, (p->n - i) * sizeof(*p->v));
     p->v[i] = entry_new(name);
     p->n++;
+    p->rescan = true;
     return p->v[i];
 }
 
@@ -152,8 +156,16 @@ entry_open_live(struct entry *e)
     char path[64];
     e->cg = ctr_cgroup_by_name(e->st.cgroup_mgr);
     e->mon_pidfd = (int)syscall(SYS_pidfd_open, e->st.monitor_pid, 0);
-    if (e->cg && e->st.cgroup[0])
+    if (e->cg && e->st.cgroup[0]) {
         e->cg->stats_open(e->st.cgroup, &e->fds);
+        /* The limit is fixed while it runs: read once, not every refresh. */
+        struct ctr_cgstats cs;
+        e->cg->stats_read(&e->fds, &cs);
+        e->mem_limit = cs.mem_limit;
+        if (e->fds.mem_limit >= 0)
+            close(e->fds.mem_limit);
+        e->fds.mem_limit = -1;
+    }
     if (e->own_net) {
         ctr_fmt(path, sizeof(path), "/proc/%d/net/dev", (int)e->st.pid);
         e->netfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -217,7 +229,7 @@ read_net(int fd, uint64_t *rx, uint64_t *tx)
 {
     char buf[8192];
     *rx = *tx = 0;
-    if (fileio_pread_str(fd, buf, sizeof(buf)) <= 0) {
+    if (ctr_pread1(fd, buf, sizeof(buf)) <= 0) {
         *rx = *tx = INST_UNKNOWN;
         return;
     }
@@ -269,7 +281,7 @@ entry_row(struct entry *e, struct inst_list *out)
         e->cg->stats_read(&e->fds, &cs);
         in->cpu_ns = cs.cpu_ns;
         in->mem_bytes = cs.mem;
-        in->mem_limit_bytes = cs.mem_limit;
+        in->mem_limit_bytes = e->mem_limit;
         in->pids = cs.pids;
         in->blk_read_bytes = cs.rd;
         in->blk_write_bytes = cs.wr;
@@ -285,8 +297,12 @@ prov_sample(void *self, struct inst_list *out, struct err **err)
     struct prov *p = self;
     if (prov_scan(p, err) < 0)
         return -1;
-    for (size_t i = 0; i < p->n; i++)
-        entry_refresh(p->v[i]);
+    /* State files are looked at only when some state changed (one stat for all). */
+    if (ctr_state_changes(&p->changes) || p->rescan) {
+        for (size_t i = 0; i < p->n; i++)
+            entry_refresh(p->v[i]);
+        p->rescan = false;
+    }
     prov_check_monitors(p);
     for (size_t i = 0; i < p->n; i++)
         entry_row(p->v[i], out);

@@ -49,6 +49,7 @@ ctr_remove_files(const char *name, struct err **err)
     char p[PATH_MAX], tmp[PATH_MAX];
     ctr_path_run(p, name, NULL);
     rm_rf_at(AT_FDCWD, p);
+    ctr_state_bump();
     /* Rename first: the definition disappears at once, then its files go. */
     ctr_path_def(p, name, NULL);
     ctr_fmt(tmp, sizeof(tmp), "%s/containers/.rm-%s-%d", ctr_lib_dir(), name, (int)getpid());
@@ -134,8 +135,10 @@ ctr_info_get(const char *name, struct ctr_info *out, struct err **err)
     if (access(p, F_OK) < 0)
         return err_set(err, 0, "no such container '%s'", name);
     cleanup_json json_object *cfg = jsonx_load_file(p, 4 << 20, err);
-    if (!cfg || ctr_state_load(name, &st, err) < 0)
+    if (!cfg)
         return err_wrap(err, "container '%s'", name);
+    if (ctr_state_load(name, &st, err) < 0)
+        return -1;
     ctr_state_check_live(&st);
     info_from(name, cfg, &st, out);
     return 0;

@@ -55,7 +55,7 @@ usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "berth: ");
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'berth ctr --help'.\n");
+    fprintf(stderr, " (see berth ctr --help)\n");
     va_end(ap);
     return EXIT_USAGE;
 }

@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Sampling cost at scale: N (default 1000) running containers, each a sleeping process over one
+# shared busybox rootfs; CPU time (user + system) of one refresh of the containers provider,
+# cold (first sample: opens every stat file) and warm (the dashboard's steady state, median of
+# ROUNDS x 10 refreshes). Torn down afterwards. Needs root.
+#   N=1000 ROUNDS=30 bench/ctr-sample/run.sh
+set -eu
+
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BERTH=${BERTH_BIN:-$SRC/berth}
+N=${N:-1000}
+ROUNDS=${ROUNDS:-30}
+[ "$(id -u)" = 0 ] || { echo "bench/ctr-sample: needs root" >&2; exit 1; }
+ROOTFS=$("$SRC/scripts/build-rootfs.sh" "${BERTH_ROOTFS_CACHE:-$SRC/build/rootfs/busybox}")
+ROOTFS=$(cd "$ROOTFS" && pwd)
+work=$(mktemp -d /tmp/berth-sample.XXXXXX)
+export BERTH_ROOT="$work/root"
+# A private copy of the binary: a rebuild during the run must not break it.
+cp "$BERTH" "$work/berth"
+BERTH="$work/berth"
+P=s$$
+
+cleanup() {
+    echo "tearing down $N containers..." >&2
+    ls "$BERTH_ROOT/lib/containers" 2>/dev/null | xargs -r -n 50 "$BERTH" ctr rm -f >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$SRC/src" -o "$work/sample-cpu" "$SRC/bench/ctr-sample/sample-cpu.c" \
+    "$SRC/build/libberth.a" $(pkg-config --libs json-c libseccomp) -lutil -lpthread -lm
+
+echo "starting $N containers (sleep) over $ROOTFS ..." >&2
+t0=$(date +%s)
+i=0
+while [ "$i" -lt "$N" ]; do
+    "$BERTH" ctr run -d "$P-$i" --rootfs "$ROOTFS" -- /bin/sleep 100000 >/dev/null
+    i=$((i + 1))
+done
+echo "started in $(($(date +%s) - t0)) s" >&2
+"$work/sample-cpu" "$ROUNDS"

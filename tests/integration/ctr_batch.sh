@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Containers in `berth --batch` (kind container, source local, live counters, limits, states)
+# and the dashboard's first-run demo container (`berth ctr demo`, once per marker).
+. "$(dirname "$0")/lib-ctr.sh"
+
+b ctr run -d "$P-run" --memory 48M --rootfs "$ROOTFS" -- /bin/sh -c 'while :; do :; done' >/dev/null || fail "run"
+b ctr create "$P-new" --rootfs "$ROOTFS" >/dev/null || fail "create"
+b ctr run "$P-done" --rootfs "$ROOTFS" -- /bin/sh -c 'exit 3' >/dev/null 2>&1
+sleep 1
+out=$(b --batch -f json --no-vms -n 2 -d 0.5 2>/dev/null | tail -1)
+[ -n "$out" ] || fail "no batch output"
+row() { echo "$out" | python3 -c 'import json,sys
+d=json.loads(sys.stdin.read())
+r=[i for i in d["instances"] if i["id"]==sys.argv[1]]
+print(json.dumps(r[0]) if r else "")' "$1"; }
+r=$(row "$P-run")
+[ -n "$r" ] || fail "running container missing from batch: $out"
+echo "    $r"
+echo "$r" | python3 -c 'import json,sys
+r=json.loads(sys.stdin.read())
+assert r["kind"]=="container" and r["source"]=="local" and r["name"]==sys.argv[1], r
+assert r["state"]=="running", r["state"]
+assert r["mem_limit_bytes"]==48*1024*1024, r["mem_limit_bytes"]
+assert r["mem_bytes"] and r["mem_bytes"]>0, r["mem_bytes"]
+assert r["pids"]>=1, r["pids"]
+assert r["cpu_pct"] is not None and r["cpu_pct"]>20, r["cpu_pct"]
+assert r["net_rx_bytes"]==0 and r["block_read_bytes"] is not None, r
+' "$P-run" || fail "running row wrong"
+ok "running container in batch: kind container, source local, cpu%, memory and its 48M limit, pids"
+echo "$(row "$P-new")" | grep -q '"state": "stopped", "state_reason": "created"' || fail "created row: $(row "$P-new")"
+echo "$(row "$P-done")" | grep -q '"state": "stopped", "state_reason": "exited 3"' || fail "exited row: $(row "$P-done")"
+echo "$(row "$P-new")" | grep -q '"cpu_pct": null' || fail "a stopped container has a cpu figure"
+ok "created and exited containers shown stopped (created / exited 3), no figures"
+b --batch -f csv --no-vms 2>/dev/null | grep -q "container,local,$P-run" || fail "csv lacks it"
+ok "csv output lists it"
+
+# The demo: created and started once; a removed demo does not come back.
+b ctr demo >/dev/null || fail "ctr demo"
+[ "$(status_of demo)" = running ] || fail "demo not running: $(status_of demo)"
+[ -f "$BERTH_ROOT/lib/.demo-created" ] || fail "no marker"
+[ -x "$BERTH_ROOT/lib/rootfs/busybox/bin/busybox" ] || fail "no demo rootfs"
+sleep 1
+b ctr logs demo | grep -q "^demo: tick 1" || fail "demo prints nothing: $(b ctr logs demo)"
+ok "ctr demo: busybox rootfs built, 'demo' running and printing"
+b ctr rm -f demo || fail "rm demo"
+out=$(b ctr demo) || fail "second ctr demo"
+echo "$out" | grep -q "nothing done" || fail "second demo: $out"
+[ ! -e "$BERTH_ROOT/lib/containers/demo" ] || fail "the removed demo came back"
+ok "a removed demo is not re-created (marker kept)"
+echo PASS

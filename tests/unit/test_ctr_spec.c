@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/* Container definitions and state: names, signals, config.json built from options and parsed
+ * back (the OCI subset, with errors naming the field), state.json round trip and corruption,
+ * stale detection, and the capped log's rotation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/json.h"
+#include "ctr/internal.h"
+
+static char tmpdir[] = "/tmp/berth-unit-ctr.XXXXXX";
+
+static int
+setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(tmpdir))
+        return -1;
+    char root[600];
+    snprintf(root, sizeof(root), "%s/root", tmpdir);
+    setenv("BERTH_ROOT", root, 1);
+    snprintf(root, sizeof(root), "%s/rootfs", tmpdir);
+    return mkdir(root, 0755);
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+names(void **state)
+{
+    (void)state;
+    const char *good[] = {"a", "web-1", "A.b_c-d", "0",
+                          "x123456789012345678901234567890123456789012345678901234567890123"};
+    const char *bad[] = {
+        "",    "../x",
+        "a/b", ".x",
+        "-x",  "_x",
+        "a b", "a\x01",
+        "é",   "x1234567890123456789012345678901234567890123456789012345678901234"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+        assert_int_equal(ctr_name_check(good[i], NULL), 0);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct err *e = NULL;
+        assert_int_equal(ctr_name_check(bad[i], &e), -1);
+        assert_non_null(strstr(err_msg(e), "invalid container name"));
+        assert_null(strchr(err_msg(e), '\n'));
+        err_free(e);
+    }
+}
+
+static void
+signals(void **state)
+{
+    (void)state;
+    int sig = 0;
+    assert_int_equal(ctr_signal_parse("TERM", &sig, NULL), 0);
+    assert_int_equal(sig, 15);
+    assert_int_equal(ctr_signal_parse("sigkill", &sig, NULL), 0);
+    assert_int_equal(sig, 9);
+    assert_int_equal(ctr_signal_parse("10", &sig, NULL), 0);
+    assert_int_equal(sig, 10);
+    struct err *e = NULL;
+    assert_int_equal(ctr_signal_parse("SIGFOO", &sig, &e), -1);
+    assert_non_null(strstr(err_msg(e), "'SIGFOO'"));
+    err_free(e);
+    assert_int_equal(ctr_signal_parse("0", &sig, NULL), -1);
+    assert_int_equal(ctr_signal_parse("999", &sig, NULL), -1);
+}
+
+static void
+build_then_parse(void **state)
+{
+    (void)state;
+    char root[600];
+    snprintf(root, sizeof(root), "%s/rootfs", tmpdir);
+    static char a0[] = "/bin/echo", a1[] = "hi";
+    char *const argv[] = {a0, a1, NULL};
+    const char *env[] = {"FOO=bar"};
+    struct ctr_create_opts o = {.rootfs = root,
+                                .memory = 64 << 20,
+                                .cpus = 0.5,
+                                .pids = 20,
+                                .hostname = "h1",
+                                .env = env,
+                                .n_env = 1,
+                                .workdir = "/tmp",
+                                .user = "1000:100",
+                                .net = "host",
+                                .tty = true,
+                                .inplace = true,
+                                .argv = argv,
+                                .argc = 2};
+    struct err *e = NULL;
+    json_object *cfg = ctr_spec_build("c1", &o, &e);
+    assert_non_null(cfg);
+    struct ctr_spec s;
+    assert_int_equal(ctr_spec_parse(cfg, NULL, &s, &e), 0);
+    assert_string_equal(s.args[0], "/bin/echo");
+    assert_string_equal(s.args[1], "hi");
+    assert_null(s.args[2]);
+    assert_string_equal(s.cwd, "/tmp");
+    assert_int_equal(s.uid, 1000);
+    assert_int_equal(s.gid, 100);
+    assert_true(s.terminal && s.inplace);
+    assert_string_equal(s.hostname, "h1");
+    assert_string_equal(s.root, root);
+    assert_int_equal(s.mem_limit, 64 << 20);
+    assert_int_equal(s.cpu_quota, 50000);
+    assert_int_equal(s.cpu_period, 100000);
+    assert_int_equal(s.pids_limit, 20);
+    assert_true(s.ns & CTR_NS_PID && s.ns & CTR_NS_MOUNT && s.ns & CTR_NS_CGROUP);
+    assert_false(s.ns & CTR_NS_NET); /* --net host */
+    bool env_seen = false;
+    for (size_t i = 0; s.env[i]; i++)
+        env_seen |= strcmp(s.env[i], "FOO=bar") == 0;
+    assert_true(env_seen);
+    /* The default mounts: /proc, /dev (tmpfs), /sys read-only. */
+    bool proc = false, sys_ro = false;
+    for (size_t i = 0; i < s.n_mounts; i++) {
+        proc |= strcmp(s.mounts[i].dest, "/proc") == 0 && strcmp(s.mounts[i].type, "proc") == 0;
+        sys_ro |= strcmp(s.mounts[i].dest, "/sys") == 0 && (s.mounts[i].flags & MS_RDONLY);
+    }
+    assert_true(proc && sys_ro);
+    ctr_spec_done(&s);
+}
+
+static void
+build_refuses_bad_options(void **state)
+{
+    (void)state;
+    char root[600];
+    snprintf(root, sizeof(root), "%s/rootfs", tmpdir);
+    struct ctr_create_opts o = {.rootfs = root, .memory = 1024};
+    struct err *e = NULL;
+    assert_null(ctr_spec_build("c", &o, &e));
+    assert_non_null(strstr(err_msg(e), "too small"));
+    o.memory = 0;
+    o.rootfs = "/no/such/dir";
+    assert_null(ctr_spec_build("c", &o, &e));
+    assert_non_null(strstr(err_msg(e), "/no/such/dir"));
+    o.rootfs = root;
+    o.user = "bob";
+    assert_null(ctr_spec_build("c", &o, &e));
+    assert_non_null(strstr(err_msg(e), "'bob'"));
+    o.user = NULL;
+    o.hostname = "bad host";
+    assert_null(ctr_spec_build("c", &o, &e));
+    o.hostname = NULL;
+    o.net = "bridge";
+    assert_null(ctr_spec_build("c", &o, &e));
+    assert_non_null(strstr(err_msg(e), "'bridge'"));
+    err_free(e);
+}
+
+static void
+parse_error(const char *json, const char *want)
+{
+    struct err *e = NULL;
+    json_object *cfg = json_tokener_parse(json);
+    assert_non_null(cfg);
+    struct ctr_spec s;
+    assert_int_equal(ctr_spec_parse(cfg, "/b", &s, &e), -1);
+    if (!strstr(err_msg(e), want))
+        fail_msg("error '%s' lacks '%s'", err_msg(e), want);
+    err_free(e);
+    json_object_put(cfg);
+}
+
+static void
+parse_names_the_bad_field(void **state)
+{
+    (void)state;
+    parse_error("[]", "not a JSON object");
+    parse_error("{\"root\":{\"path\":\"r\"}}", "'process' is missing");
+    parse_error("{\"process\":{\"args\":\"sh\"},\"root\":{\"path\":\"r\"}}", "process.args");
+    parse_error("{\"process\":{\"args\":[]},\"root\":{\"path\":\"r\"}}", "must not be empty");
+    parse_error("{\"process\":{\"args\":[\"sh\",3]},\"root\":{\"path\":\"r\"}}", "process.args[1]");
+    parse_error("{\"process\":{\"args\":[\"sh\"],\"cwd\":\"rel\"},\"root\":{\"path\":\"r\"}}",
+                "process.cwd");
+    parse_error("{\"process\":{\"args\":[\"sh\"]}}", "root.path");
+    parse_error("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":"
+                "{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"time2\"}]}}",
+                "unknown namespace type 'time2'");
+    parse_error("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":"
+                "{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}]}}",
+                "uidMappings");
+    parse_error("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":"
+                "{\"namespaces\":[{\"type\":\"pid\"}]}}",
+                "mount namespace is required");
+    parse_error("{\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":-1,\"gid\":0}},"
+                "\"root\":{\"path\":\"r\"}}",
+                "process.user.uid");
+}
+
+static void
+parse_relative_root_and_idmaps(void **state)
+{
+    (void)state;
+    const char *j =
+        "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+        "\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],"
+        "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+        "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]},"
+        "\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv\","
+        "\"options\":[\"rbind\",\"ro\",\"nosuid\",\"size=1k\"]}]}";
+    struct ctr_spec s;
+    assert_int_equal(ctr_spec_parse(json_tokener_parse(j), "/bundle", &s, NULL), 0);
+    assert_string_equal(s.root, "/bundle/rootfs");
+    assert_true(s.root_ro);
+    assert_int_equal(s.n_uidmap, 1);
+    assert_int_equal(s.uidmap[0].outside, 100000);
+    assert_int_equal(s.gidmap[0].size, 65536);
+    assert_int_equal(s.n_mounts, 1);
+    assert_true(s.mounts[0].bind && s.mounts[0].recursive);
+    assert_true(s.mounts[0].flags & MS_RDONLY && s.mounts[0].flags & MS_NOSUID);
+    assert_string_equal(s.mounts[0].data, "size=1k");
+    ctr_spec_done(&s);
+}
+
+static void
+state_roundtrip_and_corruption(void **state)
+{
+    (void)state;
+    struct err *e = NULL;
+    char dir[700];
+    snprintf(dir, sizeof(dir), "%s/root/run/s1", tmpdir);
+    assert_int_equal(ctr_dirs_ensure(&e), 0);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct ctr_state st, back;
+    ctr_state_init(&st);
+    assert_int_equal(ctr_state_load("s1", &back, &e), 0); /* missing: created */
+    assert_int_equal(back.status, CTR_STATUS_CREATED);
+    st.status = CTR_STATUS_STOPPED;
+    st.exit_code = 137;
+    st.oom_killed = true;
+    snprintf(st.cgroup, sizeof(st.cgroup), "berth/s1");
+    assert_int_equal(ctr_state_save("s1", &st, &e), 0);
+    assert_int_equal(ctr_state_load("s1", &back, &e), 0);
+    assert_int_equal(back.status, CTR_STATUS_STOPPED);
+    assert_int_equal(back.exit_code, 137);
+    assert_true(back.oom_killed);
+    assert_string_equal(back.cgroup, "berth/s1");
+    char p[800];
+    snprintf(p, sizeof(p), "%s/state.json", dir);
+    FILE *f = fopen(p, "w");
+    fputs("{\"status\":\"flying\"}", f);
+    fclose(f);
+    assert_int_equal(ctr_state_load("s1", &back, &e), -1);
+    assert_non_null(strstr(err_msg(e), "corrupt state file"));
+    assert_non_null(strstr(err_msg(e), "'flying'"));
+    err_free(e);
+}
+
+static void
+running_state_with_dead_monitor_is_stale(void **state)
+{
+    (void)state;
+    struct ctr_state st;
+    ctr_state_init(&st);
+    st.status = CTR_STATUS_RUNNING;
+    st.monitor_pid = getpid();
+    st.monitor_start = ctr_proc_starttime(getpid());
+    st.pid = getpid();
+    snprintf(st.boot_id, sizeof(st.boot_id), "%s", ctr_boot_id());
+    ctr_state_check_live(&st);
+    assert_int_equal(st.status, CTR_STATUS_RUNNING); /* our own pid, right start time: alive */
+    st.monitor_start += 1;                           /* a recycled pid */
+    ctr_state_check_live(&st);
+    assert_int_equal(st.status, CTR_STATUS_STALE);
+    st.status = CTR_STATUS_RUNNING;
+    st.monitor_start -= 1;
+    snprintf(st.boot_id, sizeof(st.boot_id), "another-boot");
+    ctr_state_check_live(&st);
+    assert_int_equal(st.status, CTR_STATUS_STALE);
+}
+
+static void
+log_rotates_at_the_cap(void **state)
+{
+    (void)state;
+    char dir[700], p[800];
+    snprintf(dir, sizeof(dir), "%s/logs", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    setenv("BERTH_CTR_LOG_MAX", "1024", 1);
+    struct ctr_logfile lf;
+    assert_int_equal(ctr_logfile_open(&lf, dir, NULL), 0);
+    char line[100];
+    memset(line, 'x', sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\n';
+    for (int i = 0; i < 50; i++)
+        ctr_logfile_write(&lf, line, sizeof(line));
+    ctr_logfile_close(&lf);
+    unsetenv("BERTH_CTR_LOG_MAX");
+    struct stat a, b;
+    snprintf(p, sizeof(p), "%s/log", dir);
+    assert_int_equal(stat(p, &a), 0);
+    snprintf(p, sizeof(p), "%s/log.1", dir);
+    assert_int_equal(stat(p, &b), 0);
+    assert_true(a.st_size <= 1024 && b.st_size == 1024);
+    /* 5000 bytes written: four full files rotated away, 5000 - 4 * 1024 = 904 left. */
+    assert_int_equal(a.st_size, 904);
+    snprintf(p, sizeof(p), "%s/log.2", dir);
+    assert_int_not_equal(access(p, F_OK), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(names),
+        cmocka_unit_test(signals),
+        cmocka_unit_test(build_then_parse),
+        cmocka_unit_test(build_refuses_bad_options),
+        cmocka_unit_test(parse_names_the_bad_field),
+        cmocka_unit_test(parse_relative_root_and_idmaps),
+        cmocka_unit_test(state_roundtrip_and_corruption),
+        cmocka_unit_test(running_state_with_dead_monitor_is_stale),
+        cmocka_unit_test(log_rotates_at_the_cap),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
