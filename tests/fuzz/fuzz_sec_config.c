@@ -6,9 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <json-c/json.h>
-
 #include "common/err.h"
+#include "common/json.h"
 #include "ctr/security.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,12 +18,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > (1u << 20))
         return 0;
     setenv("BERTH_SECCOMP_CACHE", "off", 1);
-    json_tokener *tok = json_tokener_new();
-    json_object *config = json_tokener_parse_ex(tok, (const char *)data, (int)size);
-    json_tokener_free(tok);
+    struct err *e = NULL;
+    json_object *config = jsonx_parse((const char *)data, size, "config.json", &e);
+    err_free(e);
+    e = NULL;
     if (!config)
         return 0;
-    struct err *e = NULL;
     struct ctr_security *s = NULL;
     if (ctr_security_from_config(config, &s, &e) == 0)
         ctr_security_free(s);

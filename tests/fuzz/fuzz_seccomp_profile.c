@@ -4,9 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <json-c/json.h>
-
 #include "common/err.h"
+#include "common/json.h"
 #include "ctr/caps.h"
 #include "ctr/seccomp.h"
 
@@ -17,12 +16,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > (1u << 20))
         return 0;
-    json_tokener *tok = json_tokener_new();
-    json_object *profile = json_tokener_parse_ex(tok, (const char *)data, (int)size);
-    json_tokener_free(tok);
+    struct err *e = NULL;
+    json_object *profile = jsonx_parse((const char *)data, size, "profile", &e);
+    err_free(e);
+    e = NULL;
     if (!profile)
         return 0;
-    struct err *e = NULL;
     json_object *oci = NULL;
     /* Two capability sets: Docker's default and everything, so includes/excludes both run. */
     uint64_t sets[] = {CAPS_DOCKER_DEFAULT, UINT64_MAX};
