@@ -151,19 +151,18 @@ rule_add_exact(scmp_filter_ctx ctx, uint32_t act, int nr, const struct scmp_arg_
     return 0;
 }
 
-/* A rule that cannot be added exactly (a socket call on 32-bit x86, multiplexed through
- * socketcall(2) whose arguments are in memory) is added through libseccomp's translation
- * only when it has no argument checks to lose; with checks it is left out on that
- * architecture, so the default action applies there. */
+/* A rule without argument checks goes through libseccomp's translation (on 32-bit x86 a
+ * socket call becomes both its direct syscall and socketcall(2) with that operation). A rule
+ * with checks is added exactly as written; where that is impossible (socket() on 32-bit x86,
+ * whose socketcall form has its arguments in memory) it is left out on that architecture, so
+ * the default action applies there: never widened. */
 static int
 rule_add(scmp_filter_ctx ctx, uint32_t act, int nr, const struct scmp_arg_cmp *args, size_t n)
 {
-    int rc = rule_add_exact(ctx, act, nr, args, n);
-    if (rc == -EOPNOTSUPP || rc == -EDOM || rc == -EINVAL) {
-        if (n > 0 || nr < 0)
-            return 0;
-        rc = seccomp_rule_add_array(ctx, act, nr, 0, NULL);
-    }
+    int rc = n == 0 ? seccomp_rule_add_array(ctx, act, nr, 0, NULL)
+                    : rule_add_exact(ctx, act, nr, args, n);
+    if (n > 0 && (rc == -EOPNOTSUPP || rc == -EDOM || rc == -EINVAL))
+        return 0;
     return rc == -EEXIST ? 0 : rc;
 }
 
