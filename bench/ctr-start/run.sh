@@ -1,13 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Container start+stop latency: `berth ctr run --rm` of /bin/true in the busybox rootfs, RUNS
-# times in a row, side by side with crun and runc on the same rootfs with the same namespaces
-# (pid, mount, uts, ipc, network, cgroup). Needs root, hyperfine, crun, runc, python3.
+# times, side by side with crun and runc on the same rootfs with the same namespaces (pid, mount,
+# uts, ipc, network, cgroup). The runtimes are interleaved (round-robin, one run of each per
+# round) so that a machine whose load drifts treats them alike; medians are reported.
 #
 # crun 1.8 refuses the hybrid cgroup layout ("cgroups in hybrid mode not supported") even with
-# --cgroup-manager=disabled, so on a hybrid host its runs happen in a private mount namespace in
-# which the (controller-less) v2 mount /sys/fs/cgroup/unified is unmounted: crun then sees plain
-# v1. berth and runc run in the host's normal mount namespace.
+# --cgroup-manager=disabled. So the whole comparison runs in a private mount namespace in which
+# the controller-less v2 mount /sys/fs/cgroup/unified is unmounted: every runtime sees plain v1
+# there (berth uses its v1 backend). berth is also timed alone in the host's hybrid layout.
+# berth-slim is the same `berth ctr` code linked without libvirt/ncurses (bench/ctr-start/slim.c):
+# the difference to berth is the cost of loading the full binary's shared libraries.
 #   RUNS=100 WARMUP=5 bench/ctr-start/run.sh
 set -eu
 
@@ -16,7 +19,7 @@ BERTH=${BERTH_BIN:-$SRC/berth}
 RUNS=${RUNS:-100}
 WARMUP=${WARMUP:-5}
 [ "$(id -u)" = 0 ] || { echo "bench/ctr-start: needs root" >&2; exit 1; }
-for t in hyperfine crun runc python3; do
+for t in crun runc python3 unshare; do
     command -v "$t" >/dev/null || { echo "bench/ctr-start: $t is not installed" >&2; exit 1; }
 done
 ROOTFS=$("$SRC/scripts/build-rootfs.sh" "${BERTH_ROOTFS_CACHE:-$SRC/build/rootfs/busybox}")
@@ -26,7 +29,11 @@ export BERTH_ROOT="$work/state"
 # A private copy of the binary: a rebuild during the run must not break it.
 cp "$BERTH" "$work/berth"
 BERTH="$work/berth"
-trap '"$BERTH" ctr rm -f "b$$" "i$$" "s$$" >/dev/null 2>&1; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
+
+SLIM="$work/berth-ctr-slim"
+cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$SRC/src" -o "$SLIM" "$SRC/bench/ctr-start/slim.c" \
+    "$SRC/build/libberth.a" $(pkg-config --libs json-c libseccomp) -lutil -lpthread -lm
 
 # One OCI bundle for crun and runc: runc's default spec, /bin/true, berth's namespaces.
 mkdir -p "$work/bundle"
@@ -42,39 +49,61 @@ c["linux"]["namespaces"] = [{"type": t} for t in ["pid", "network", "ipc", "uts"
 json.dump(c, open(path, "w"), indent=1)
 PY
 
-# The same CLI code linked without libvirt/ncurses: the runtime's own cost (see docs/BENCH-ctr.md).
-SLIM="$work/berth-ctr-slim"
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$SRC/src" -o "$SLIM" "$SRC/bench/ctr-start/slim.c" \
-    "$SRC/build/libberth.a" $(pkg-config --libs json-c libseccomp) -lutil -lpthread -lm
+cat >"$work/drive.py" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs, warmup = int(sys.argv[1]), int(sys.argv[2])
+cmds = [a.split("\x1f") for a in sys.argv[3:]]
+names = [c[0] for c in cmds]
+wall = {n: [] for n in names}
+cpu = {n: 0.0 for n in names}
 
-hf() { hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" "$@"; }
-hf --export-json "$work/berth.json" \
-    -n berth "$BERTH ctr run --rm b$$ --rootfs $ROOTFS -- /bin/true" \
-    -n berth-inplace "$BERTH ctr run --rm --inplace i$$ --rootfs $ROOTFS -- /bin/true" \
-    -n berth-slim "$SLIM ctr run --rm s$$ --rootfs $ROOTFS -- /bin/true" \
-    -n runc "runc run -b $work/bundle r$$"
-if [ -f /sys/fs/cgroup/unified/cgroup.controllers ] && [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
-    unshare -m --propagation private sh -c "umount -l /sys/fs/cgroup/unified &&
-        hyperfine -N --style basic --warmup $WARMUP --runs $RUNS --export-json $work/crun.json \
-        -n crun 'crun run -b $work/bundle c$$'"
-else
-    hf --export-json "$work/crun.json" -n crun "crun run -b $work/bundle c$$"
-fi
+def once(argv):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit("%s failed (%d): %s" % (" ".join(argv), p.returncode, p.stderr.decode()))
+    return dt, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
-python3 - "$work/berth.json" "$work/crun.json" <<'PY'
-import json, sys
-res = {}
-for f in sys.argv[1:]:
-    for r in json.load(open(f))["results"]:
-        res[r["command"]] = r
-print()
-print("%-14s %10s %10s %10s" % ("runtime", "median ms", "mean ms", "user+sys"))
-for k, r in res.items():
-    print("%-14s %10.1f %10.1f %10.1f" % (k, r["median"] * 1e3, r["mean"] * 1e3,
-                                         (r["user"] + r["system"]) * 1e3))
-b = res["berth"]["median"]
-for k in ("crun", "runc"):
-    print("berth / %s (median): %.2f" % (k, b / res[k]["median"]))
-print("berth --inplace / crun (median): %.2f" % (res["berth-inplace"]["median"] / res["crun"]["median"]))
-print("berth-slim / crun (median): %.2f" % (res["berth-slim"]["median"] / res["crun"]["median"]))
+for _ in range(warmup):
+    for c in cmds:
+        once(c[1:])
+for _ in range(runs):
+    for c in cmds:
+        dt, c_cpu = once(c[1:])
+        wall[c[0]].append(dt)
+        cpu[c[0]] += c_cpu
+for n in names:
+    w = sorted(wall[n])
+    print("%-22s median %7.1f ms  p10 %7.1f  p90 %7.1f  mean %7.1f  cpu/run %6.1f ms" % (
+        n, statistics.median(w) * 1e3, w[len(w) // 10] * 1e3, w[len(w) * 9 // 10] * 1e3,
+        statistics.mean(w) * 1e3, cpu[n] / len(w) * 1e3))
+    sys.stdout.flush()
+med = {n: statistics.median(wall[n]) for n in names}
+for a, b in [("berth", "crun"), ("berth", "runc"), ("berth-inplace", "crun"),
+             ("berth-slim", "crun"), ("berth-slim", "runc")]:
+    if a in med and b in med:
+        print("%s / %s (median): %.2f" % (a, b, med[a] / med[b]))
 PY
+
+US=$(printf '\037')
+run_args() {
+    echo "berth${US}$BERTH${US}ctr${US}run${US}--rm${US}b$$${US}--rootfs${US}$ROOTFS${US}--${US}/bin/true"
+    echo "berth-inplace${US}$BERTH${US}ctr${US}run${US}--rm${US}--inplace${US}i$$${US}--rootfs${US}$ROOTFS${US}--${US}/bin/true"
+    echo "berth-slim${US}$SLIM${US}ctr${US}run${US}--rm${US}s$$${US}--rootfs${US}$ROOTFS${US}--${US}/bin/true"
+    echo "crun${US}crun${US}run${US}-b${US}$work/bundle${US}c$$"
+    echo "runc${US}runc${US}run${US}-b${US}$work/bundle${US}r$$"
+}
+echo "== $(date -u +%FT%TZ), $(nproc) CPUs, $(uname -r), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== interleaved, $RUNS runs each, $WARMUP warm-up rounds; v1 view (unified v2 mount hidden)"
+if [ -f /sys/fs/cgroup/unified/cgroup.controllers ] && [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
+    # shellcheck disable=SC2046
+    unshare -m --propagation private sh -c 'umount -l /sys/fs/cgroup/unified && exec "$@"' sh \
+        python3 "$work/drive.py" "$RUNS" "$WARMUP" $(run_args)
+else
+    python3 "$work/drive.py" "$RUNS" "$WARMUP" $(run_args)
+fi
+echo "== berth alone in the host's own cgroup layout ($(ls /sys/fs/cgroup | tr '\n' ' '))"
+python3 "$work/drive.py" "$RUNS" "$WARMUP" "$(run_args | head -1)" "$(run_args | sed -n 3p)" "$(run_args | sed -n 2p)"

@@ -193,10 +193,16 @@ ctr_cg_v1_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
     if (o->mem_limit != INST_UNKNOWN && o->mem_limit >= (1ULL << 62))
         o->mem_limit = INST_UNKNOWN; /* "unlimited" */
     o->pids = ctr_cg_read_u64(f->pids);
-    o->rd = o->wr = INST_UNKNOWN;
+    ctr_cg_v1_io_read(f->io, &o->rd, &o->wr);
+}
+
+void
+ctr_cg_v1_io_read(int fd, uint64_t *rd, uint64_t *wr)
+{
     char buf[4096];
-    if (f->io >= 0 && ctr_pread1(f->io, buf, sizeof(buf)) >= 0)
-        ctr_cg_parse_blkio_v1(buf, &o->rd, &o->wr);
+    *rd = *wr = INST_UNKNOWN;
+    if (fd >= 0 && ctr_pread1(fd, buf, sizeof(buf)) >= 0)
+        ctr_cg_parse_blkio_v1(buf, rd, wr);
 }
 
 const struct cgroup_ops ctr_cgroup_v1_ops = {
@@ -209,4 +215,6 @@ const struct cgroup_ops ctr_cgroup_v1_ops = {
     .destroy = ctr_cg_v1_destroy,
     .stats_open = ctr_cg_v1_stats_open,
     .stats_read = ctr_cg_v1_stats_read,
+    .io_read = ctr_cg_v1_io_read,
+    .io_needs_cpu = true,
 };

@@ -175,6 +175,15 @@ v2_stats_open(const char *path, struct ctr_cgfds *f)
 }
 
 static void
+v2_io_read(int fd, uint64_t *rd, uint64_t *wr)
+{
+    char buf[4096];
+    *rd = *wr = INST_UNKNOWN;
+    if (fd >= 0 && ctr_pread1(fd, buf, sizeof(buf)) >= 0)
+        ctr_cg_parse_io_v2(buf, rd, wr);
+}
+
+static void
 v2_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
 {
     char buf[4096];
@@ -186,9 +195,7 @@ v2_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
     o->mem = ctr_cg_read_u64(f->mem);
     o->mem_limit = ctr_cg_read_u64(f->mem_limit);
     o->pids = ctr_cg_read_u64(f->pids);
-    o->rd = o->wr = INST_UNKNOWN;
-    if (f->io >= 0 && ctr_pread1(f->io, buf, sizeof(buf)) >= 0)
-        ctr_cg_parse_io_v2(buf, &o->rd, &o->wr);
+    v2_io_read(f->io, &o->rd, &o->wr);
 }
 
 const struct cgroup_ops ctr_cgroup_v2_ops = {
@@ -201,4 +208,6 @@ const struct cgroup_ops ctr_cgroup_v2_ops = {
     .destroy = v2_destroy,
     .stats_open = v2_stats_open,
     .stats_read = v2_stats_read,
+    .io_read = v2_io_read,
+    .io_needs_cpu = false, /* writeback is charged to the group by the flusher */
 };

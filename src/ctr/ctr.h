@@ -27,6 +27,7 @@ struct ctr_create_opts {
     const char *net;  /* "none" (own netns, loopback up; default) or "host" */
     bool tty;
     bool inplace;      /* use DIR itself instead of an overlay over it */
+    bool ephemeral;    /* run --rm: definition written atomically but not fsynced */
     char *const *argv; /* the command; NULL/0 = /bin/sh */
     size_t argc;
     /* Hardening options (--seccomp, --cap-add, --cap-drop, --userns), in order given. */

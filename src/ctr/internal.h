@@ -144,6 +144,11 @@ struct cgroup_ops {
     int (*destroy)(const char *path, struct err **err);
     void (*stats_open)(const char *path, struct ctr_cgfds *fds);
     void (*stats_read)(const struct ctr_cgfds *fds, struct ctr_cgstats *out);
+    /* Block bytes alone (stats_read with fds->io = -1 skips them). */
+    void (*io_read)(int io_fd, uint64_t *rd, uint64_t *wr);
+    /* Block IO is charged only from the group's own tasks (v1: no writeback attribution), so
+     * unchanged CPU time means unchanged block counters. */
+    bool io_needs_cpu;
 };
 
 extern const struct cgroup_ops ctr_cgroup_v1_ops;

@@ -38,7 +38,11 @@ struct entry {
     const struct cgroup_ops *cg;
     struct ctr_cgfds fds;
     int netfd;
+    bool net_lo_only; /* last read found only lo */
+    unsigned net_skip;
     uint64_t mem_limit;
+    bool have_io; /* last_rd/last_wr hold a reading */
+    uint64_t last_cpu, last_rd, last_wr;
 };
 
 struct prov {
@@ -61,6 +65,8 @@ entry_close_live(struct entry *e)
     ctr_cgfds_close(&e->fds);
     e->mon_pidfd = e->netfd = -1;
     e->fds_open = false;
+    e->net_lo_only = false;
+    e->have_io = false;
 }
 
 static void
@@ -224,14 +230,16 @@ prov_check_monitors(struct prov *p)
     }
 }
 
-static void
+/* Sums the non-loopback interfaces; returns how many there are (-1 when unreadable). */
+static int
 read_net(int fd, uint64_t *rx, uint64_t *tx)
 {
     char buf[8192];
+    int ifaces = 0;
     *rx = *tx = 0;
     if (ctr_pread1(fd, buf, sizeof(buf)) <= 0) {
         *rx = *tx = INST_UNKNOWN;
-        return;
+        return -1;
     }
     for (char *l = strchr(buf, '\n'); l && (l = strchr(l + 1, '\n'));) {
         char *colon = strchr(l, ':');
@@ -247,8 +255,52 @@ read_net(int fd, uint64_t *rx, uint64_t *tx)
                    &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) == 9) {
             *rx += v[0];
             *tx += v[8];
+            ifaces++;
         }
     }
+    return ifaces;
+}
+
+/*
+ * Network bytes of the container's netns (lo excluded). A netns holding nothing but lo (what
+ * --net none gives) has 0 bytes by definition; it is re-read every NET_RECHECK refreshes to
+ * notice an interface added from inside, and every refresh once it has one.
+ */
+#define NET_RECHECK 16
+
+static void
+entry_net(struct entry *e, struct inst *in)
+{
+    if (e->netfd < 0)
+        return;
+    if (e->net_lo_only && ++e->net_skip < NET_RECHECK) {
+        in->net_rx_bytes = in->net_tx_bytes = 0;
+        return;
+    }
+    e->net_skip = 0;
+    e->net_lo_only = read_net(e->netfd, &in->net_rx_bytes, &in->net_tx_bytes) == 0;
+}
+
+/* cgroup figures; block bytes re-read only when they can have changed (io_needs_cpu). */
+static void
+entry_cgroup(struct entry *e, struct inst *in)
+{
+    struct ctr_cgstats cs;
+    struct ctr_cgfds f = e->fds;
+    f.io = -1;
+    e->cg->stats_read(&f, &cs);
+    in->cpu_ns = cs.cpu_ns;
+    in->mem_bytes = cs.mem;
+    in->mem_limit_bytes = e->mem_limit;
+    in->pids = cs.pids;
+    bool same_cpu = e->have_io && cs.cpu_ns != INST_UNKNOWN && cs.cpu_ns == e->last_cpu;
+    if (!(e->cg->io_needs_cpu && same_cpu)) {
+        e->cg->io_read(e->fds.io, &e->last_rd, &e->last_wr);
+        e->have_io = true;
+    }
+    e->last_cpu = cs.cpu_ns;
+    in->blk_read_bytes = e->last_rd;
+    in->blk_write_bytes = e->last_wr;
 }
 
 static const enum inst_state state_map[CTR_STATUS_COUNT] = {
@@ -276,18 +328,9 @@ entry_row(struct entry *e, struct inst_list *out)
     in->mono_ns = mono_now_ns();
     if (!e->fds_open)
         return;
-    struct ctr_cgstats cs;
-    if (e->cg) {
-        e->cg->stats_read(&e->fds, &cs);
-        in->cpu_ns = cs.cpu_ns;
-        in->mem_bytes = cs.mem;
-        in->mem_limit_bytes = e->mem_limit;
-        in->pids = cs.pids;
-        in->blk_read_bytes = cs.rd;
-        in->blk_write_bytes = cs.wr;
-    }
-    if (e->netfd >= 0)
-        read_net(e->netfd, &in->net_rx_bytes, &in->net_tx_bytes);
+    if (e->cg)
+        entry_cgroup(e, in);
+    entry_net(e, in);
     in->start_time = e->st.started_ns / 1000000000;
 }
 

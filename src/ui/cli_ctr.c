@@ -361,6 +361,7 @@ cmd_run(int argc, char **argv)
     int rc = parse_create(argc, argv, true, &c, &name);
     if (rc >= 0)
         return rc;
+    c.o.ephemeral = c.rm;
     if (ctr_create(name, &c.o, &e) < 0)
         return start_error_status(e);
     if (!c.detach)
@@ -721,5 +722,5 @@ cli_ctr_main(const struct app_opts *o, int argc, char **argv)
         return cmd_inspect(argc, argv);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc, argv);
-    return usage_error("unknown command '%s' (berth ctr --help)", cmd);
+    return usage_error("unknown command '%s'", cmd);
 }
