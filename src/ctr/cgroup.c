@@ -58,7 +58,7 @@ const struct cgroup_ops *
 ctr_cgroup_by_name(const char *name)
 {
     const struct cgroup_ops *all[] = {&ctr_cgroup_v2_ops, &ctr_cgroup_v1_ops,
-                                      &ctr_cgroup_hybrid_ops};
+                                      &ctr_cgroup_hybrid_ops, &ctr_cgroup_none_ops};
     for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
         if (strcmp(all[i]->name, name) == 0)
             return all[i];

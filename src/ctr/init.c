@@ -167,6 +167,9 @@ init_setup(const struct ctr_init_args *a, struct err **err)
     const struct ctr_spec *s = a->spec;
     if (sync_expect(a->sync_fd, 'G', err) < 0)
         return -1;
+    /* Non-dumpable from here to execve. Not before 'G': a rootless monitor must still be able
+     * to write this process's setgroups, uid_map and gid_map (root-owned once non-dumpable). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if ((s->ns & CTR_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         return err_set(err, errno, "become root in the user namespace");
     if ((s->ns & CTR_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
@@ -208,7 +211,6 @@ _Noreturn void
 ctr_init_main(const struct ctr_init_args *a)
 {
     cleanup_err struct err *e = NULL;
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     for (int i = 0; i < 3; i++) {
         if (a->stdio[i] != i && dup2(a->stdio[i], i) < 0) {
             err_set(&e, errno, "set up stdio");

@@ -154,6 +154,8 @@ struct cgroup_ops {
 extern const struct cgroup_ops ctr_cgroup_v1_ops;
 extern const struct cgroup_ops ctr_cgroup_v2_ops;
 extern const struct cgroup_ops ctr_cgroup_hybrid_ops;
+/* Rootless without a delegated cgroup: no cgroup; limits and pause reported unavailable. */
+extern const struct cgroup_ops ctr_cgroup_none_ops;
 
 /* The manager for this host (/sys/fs/cgroup layout), or NULL with err. */
 const struct cgroup_ops *ctr_cgroup_detect(struct err **err);

@@ -95,9 +95,16 @@ make_cgroup(struct mon *m, struct err **err)
     ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s/%s", ctr_cgroup_parent(), m->name);
     m->cg->destroy(m->cgpath, NULL); /* leftovers of a stale run */
     struct ctr_limits lim = {s->mem_limit, s->cpu_quota, s->cpu_period, s->pids_limit};
-    if (m->cg->create(m->cgpath, &lim, err) < 0)
-        return err_wrap(err, "cgroup");
-    return 0;
+    cleanup_err struct err *e = NULL;
+    if (m->cg->create(m->cgpath, &lim, &e) == 0)
+        return 0;
+    /* Rootless, and the machine delegates no cgroup to this user: run without one. */
+    if (geteuid() != 0 && (e->code == EACCES || e->code == EPERM || e->code == EROFS)) {
+        m->cg = &ctr_cgroup_none_ops;
+        return m->cg->create(m->cgpath, &lim, err);
+    }
+    *err = steal_pointer(&e);
+    return err_wrap(err, "cgroup");
 }
 
 /* stdio of the init: a pty, or pipes whose read ends the monitor keeps. */
@@ -154,6 +161,17 @@ write_idmap(pid_t pid, const char *file, const struct ctr_idmap *v, size_t n, st
     return 0;
 }
 
+static int
+deny_setgroups(pid_t pid, struct err **err)
+{
+    char p[64];
+    ctr_fmt(p, sizeof(p), "/proc/%d/setgroups", (int)pid);
+    cleanup_close int fd = open(p, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "deny", 4) != 4)
+        return err_set(err, errno, "write setgroups");
+    return 0;
+}
+
 /* Read one message from the init: 'R', "E<msg>", or EOF (exec done / died). */
 static int
 read_sync(struct mon *m, int fd, char *buf, size_t len, int timeout_ms)
@@ -199,6 +217,9 @@ start_init(struct mon *m, int sync, struct err **err)
 {
     const struct ctr_spec *s = m->spec;
     char buf[1200];
+    /* Unprivileged, gid_map can only be written once setgroups is denied. */
+    if ((s->ns & CTR_NS_USER) && geteuid() != 0 && deny_setgroups(m->pid, err) < 0)
+        return -1;
     if ((s->ns & CTR_NS_USER) && (write_idmap(m->pid, "uid_map", s->uidmap, s->n_uidmap, err) < 0 ||
                                   write_idmap(m->pid, "gid_map", s->gidmap, s->n_gidmap, err) < 0))
         return -1;

@@ -27,6 +27,17 @@ rm_rf_at(int dfd, const char *name)
     if (errno != EISDIR && errno != EPERM)
         return -1;
     int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES) {
+        /* Rootless: overlayfs leaves work/work at mode 000 and the owner holds no
+         * CAP_DAC_OVERRIDE. Open it up through an O_PATH fd (never a symlink's target). */
+        int pfd = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        char link[64];
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+        if (pfd >= 0 && chmod(link, 0700) == 0)
+            fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (pfd >= 0)
+            close(pfd);
+    }
     if (fd < 0)
         return -1;
     DIR *d = fdopendir(fd);

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include <json-c/json.h>
 
 #include "common/err.h"
@@ -33,3 +35,6 @@ int ctr_security_apply_paths(const struct ctr_security *s, struct err **err);
  * set no_new_privs, load the seccomp filter. Nothing may run between this and execve that
  * the filter would refuse. */
 int ctr_security_apply_process(const struct ctr_security *s, struct err **err);
+
+/* Did ctr_security_from_config take the compiled seccomp filter from the cache? */
+bool ctr_security_seccomp_cached(const struct ctr_security *s);
