@@ -2,6 +2,7 @@
 /* berth: argument parsing; picks a front end (dashboard, batch, ctr/vm subcommands). */
 #include <getopt.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +40,18 @@ usage(FILE *f)
             "docs: README.md, docs/BATCH.md (output contract), docs/ARCHITECTURE.md\n");
 }
 
+static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line naming the problem, a hint, exit status 2. */
 static int
-bad_usage(const char *fmt, const char *what)
+bad_usage(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "berth: ");
-    fprintf(stderr, fmt, what);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'berth --help'.\n");
+    va_end(ap);
     return 2;
 }
 
@@ -75,7 +82,7 @@ parse_global(int argc, char **argv, struct app_opts *o)
         switch (c) {
         case 'c':
             if (o->n_uris == APP_MAX_URIS)
-                return bad_usage("too many connections (at most %s)", "32");
+                return bad_usage("too many connections (at most %d)", APP_MAX_URIS);
             o->uris[o->n_uris++] = optarg;
             break;
         case 'b':
