@@ -145,11 +145,11 @@ do_start() {
 }
 
 stop_one() {
-    local comm=$1 pidfile=$2 pid i
+    local comm=$1 pidfile=$2 pid
     pid=$(daemon_pid "$comm" "$pidfile") || return 0
     resume_if_stopped "$pid"
     kill -TERM "$pid" 2>/dev/null
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         [ -d /proc/"$pid" ] || return 0
         sleep 0.2
     done

@@ -39,8 +39,9 @@ bad nodisk "missing disk" "$VM_TMP/no-such.qcow2" \
 
 after=$(virsh_ list --all --name | sort)
 [ "$before" = "$after" ] || fail "libvirt's domain list changed: before [$before] after [$after]"
-left=$(ls /etc/libvirt/qemu/ 2>/dev/null | grep -c "berth-test-$$-")
-[ "$left" -eq 0 ] || fail "domain XML left in /etc/libvirt/qemu: $(ls /etc/libvirt/qemu | grep "berth-test-$$-")"
+for f in /etc/libvirt/qemu/berth-test-$$-*; do
+    [ -e "$f" ] && fail "domain XML left behind: $f"
+done
 
 # A good create right after still works (nothing stuck from the failures).
 vm_name ok ok
