@@ -17,27 +17,28 @@
 static void
 usage(FILE *f)
 {
-    fprintf(f,
-            "usage: berth [OPTIONS]                 the dashboard (on a terminal)\n"
-            "       berth --batch [OPTIONS]         print samples for scripts\n"
-            "       berth ctr COMMAND [ARGS...]     native containers (berth ctr --help)\n"
-            "       berth vm COMMAND [ARGS...]      libvirt VMs (berth vm --help)\n"
-            "\n"
-            "options:\n"
-            "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
-            "                        else qemu:///system, else test:///default)\n"
-            "  -b, --batch           no dashboard: print COUNT samples and exit\n"
-            "  -n, --count COUNT     batch samples to print (default 1; 0 = until interrupted)\n"
-            "  -d, --delay SECONDS   refresh interval (default 1; fractions allowed)\n"
-            "  -f, --format FORMAT   batch output: table, json (JSON Lines) or csv\n"
-            "      --theme NAME      dashboard theme (see themes/)\n"
-            "      --no-vms          leave libvirt out\n"
-            "      --no-containers   leave containers out\n"
-            "  -h, --help            this help\n"
-            "  -V, --version         the version\n"
-            "\n"
-            "CPU%% is of one host CPU: 100%% = one full core, as in top.\n"
-            "docs: README.md, docs/BATCH.md (output contract), docs/ARCHITECTURE.md\n");
+    fprintf(
+        f,
+        "usage: berth [OPTIONS]                 the dashboard (on a terminal)\n"
+        "       berth --batch [OPTIONS]         print samples for scripts\n"
+        "       berth ctr COMMAND [ARGS...]     native containers (berth ctr --help)\n"
+        "       berth vm COMMAND [ARGS...]      libvirt VMs (berth vm --help)\n"
+        "\n"
+        "options:\n"
+        "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
+        "                        else qemu:///system, else test:///default)\n"
+        "  -b, --batch           no dashboard: print COUNT samples and exit\n"
+        "  -n, --count COUNT     batch samples to print (default 1; 0 = until interrupted)\n"
+        "  -d, --delay SECONDS   refresh interval (default 1; fractions allowed)\n"
+        "  -f, --format FORMAT   batch output: table, json (JSON Lines) or csv\n"
+        "      --theme NAME      dashboard theme (see themes/)\n"
+        "      --no-vms          leave libvirt out\n"
+        "      --no-containers   leave containers out\n"
+        "  -h, --help            this help\n"
+        "  -V, --version         the version\n"
+        "\n"
+        "CPU%% is of one host CPU: 100%% = one full core, as in top.\n"
+        "docs: README.md, docs/BATCH.md (output contract), docs/ARCHITECTURE.md\n");
 }
 
 static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -28,8 +28,7 @@ inst_cmp(const void *a, const void *b)
 static int64_t
 inst_uptime(const struct inst *in, int64_t now_real_ns)
 {
-    if (in->start_time < 0 ||
-        (in->state != INST_STATE_RUNNING && in->state != INST_STATE_PAUSED))
+    if (in->start_time < 0 || (in->state != INST_STATE_RUNNING && in->state != INST_STATE_PAUSED))
         return -1;
     int64_t up = now_real_ns / 1000000000 - in->start_time;
     return up < 0 ? 0 : up;
@@ -247,8 +246,8 @@ table_row(struct strbuf *sb, const struct inst *in, int64_t now_real_ns, int nam
     units_format_size(in->blk_write_bytes, wr, sizeof(wr));
     units_format_duration(inst_uptime(in, now_real_ns), up, sizeof(up));
     strbuf_printf(sb, "%-9s %-*s %-8s %6s %7s/%-7s %8s %7s/%-7s %7s/%-7s %8s %s\n",
-                  inst_kind_name(in->kind), name_w, in->name, inst_state_name(in->state), cpu, mem, lim,
-                  cnt, rx, tx, rd, wr, up, in->source);
+                  inst_kind_name(in->kind), name_w, in->name, inst_state_name(in->state), cpu, mem,
+                  lim, cnt, rx, tx, rd, wr, up, in->source);
 }
 
 static void

@@ -431,12 +431,16 @@ static int
 do_console(struct vm_provider *vp, const char *dom, void *data, struct err **err)
 {
     (void)data;
+    struct vm_console *con = NULL;
+    if (vm_console_open(vp, dom, &con, err) < 0)
+        return -1;
     fprintf(stderr, "Connected to the console of '%s' on %s (Ctrl-] detaches)\n", dom,
             vm_provider_uri(vp));
     console_enter_raw();
     enum vm_console_end how = VM_CONSOLE_DETACHED;
-    int rc = vm_console_run(vp, dom, STDIN_FILENO, STDOUT_FILENO, CONSOLE_LINGER_MS, &how, err);
+    int rc = vm_console_pump(con, STDIN_FILENO, STDOUT_FILENO, CONSOLE_LINGER_MS, &how, err);
     console_restore();
+    vm_console_close(con);
     if (rc == 0 && how == VM_CONSOLE_CLOSED)
         fprintf(stderr, "\r\nberth: the console of '%s' closed\n", dom);
     else if (rc == 0)
@@ -708,19 +712,21 @@ dom_opts_parse(struct vmcli *v, int argc, char **argv, struct dom_opts *d)
 }
 
 static int
-need_args(const struct vmcli *v, int have, int min, int max, const char *what)
+need_args(const struct vmcli *v, char **pos, int have, int min, int max, const char *what)
 {
     if (have >= min && have <= max)
         return -1;
-    return vm_bad_usage("%s: %s %s", v->cmd,
-                        have < min ? "missing" : "too many arguments; expected", what);
+    const char *extra = have > max ? pos[max] : "";
+    if (have < min)
+        return vm_bad_usage("%s: missing %s", v->cmd, what);
+    return vm_bad_usage("%s: unexpected argument '%s' (expected %s)", v->cmd, extra, what);
 }
 
 static int
 cmd_snapshot(struct vmcli *v, char **pos, int npos)
 {
     static const char *const subs[] = {"ls", "create", "revert", "rm"};
-    int rc = need_args(v, npos, 2, 3, "snapshot ls|create|revert|rm NAME [SNAP]");
+    int rc = need_args(v, pos, npos, 2, 3, "snapshot ls|create|revert|rm NAME [SNAP]");
     if (rc >= 0)
         return rc;
     size_t i = 0;
@@ -742,13 +748,13 @@ cmd_dom(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
     for (size_t i = 0; i < ARRAY_SIZE(simple_cmds); i++) {
         if (strcmp(v->cmd, simple_cmds[i].cmd) != 0)
             continue;
-        int rc = need_args(v, npos, 1, 1, "NAME");
+        int rc = need_args(v, pos, npos, 1, 1, "NAME");
         enum inst_action a = simple_cmds[i].action;
         return rc >= 0 ? rc : vmcli_on_dom(v, pos[0], do_act, &a);
     }
     int rc;
     if (strcmp(v->cmd, "shutdown") == 0) {
-        if ((rc = need_args(v, npos, 1, 1, "NAME")) >= 0)
+        if ((rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0)
             return rc;
         struct shutdown_args a = {d->timeout_s, false};
         rc = vmcli_on_dom(v, pos[0], do_shutdown, &a);
@@ -758,7 +764,7 @@ cmd_dom(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
         return rc;
     }
     if (strcmp(v->cmd, "rm") == 0) {
-        if ((rc = need_args(v, npos, 1, 1, "NAME")) >= 0)
+        if ((rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0)
             return rc;
         struct rm_args a = {d->remove_storage, 0};
         rc = vmcli_on_dom(v, pos[0], do_rm, &a);
@@ -768,7 +774,7 @@ cmd_dom(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
         return rc;
     }
     if (strcmp(v->cmd, "autostart") == 0) {
-        if ((rc = need_args(v, npos, 2, 2, "NAME on|off")) >= 0)
+        if ((rc = need_args(v, pos, npos, 2, 2, "NAME on|off")) >= 0)
             return rc;
         if (strcmp(pos[1], "on") != 0 && strcmp(pos[1], "off") != 0)
             return vm_bad_usage("autostart '%s': use on or off", pos[1]);
@@ -776,16 +782,17 @@ cmd_dom(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
         return vmcli_on_dom(v, pos[0], do_autostart, &on);
     }
     if (strcmp(v->cmd, "info") == 0)
-        return (rc = need_args(v, npos, 1, 1, "NAME")) >= 0 ? rc
-                                                            : vmcli_on_dom(v, pos[0], do_info, v);
+        return (rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0
+                   ? rc
+                   : vmcli_on_dom(v, pos[0], do_info, v);
     if (strcmp(v->cmd, "console") == 0)
-        return (rc = need_args(v, npos, 1, 1, "NAME")) >= 0
+        return (rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0
                    ? rc
                    : vmcli_on_dom(v, pos[0], do_console, NULL);
     if (strcmp(v->cmd, "snapshot") == 0)
         return cmd_snapshot(v, pos, npos);
     if (strcmp(v->cmd, "ls") == 0)
-        return (rc = need_args(v, npos, 0, 0, pos[0])) >= 0 ? rc : cmd_ls(v);
+        return (rc = need_args(v, pos, npos, 0, 0, "no arguments")) >= 0 ? rc : cmd_ls(v);
     return vm_bad_usage("unknown command '%s' (see berth vm --help)", v->cmd);
 }
 

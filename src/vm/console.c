@@ -198,12 +198,14 @@ console_pump(virStreamPtr st, struct console *cs, int in_fd, int linger_ms,
     }
 }
 
+struct vm_console {
+    struct vmconn *c;
+    struct open_job *j; /* holds the stream */
+};
+
 int
-vm_console_run(struct vm_provider *vp, const char *dom, int in_fd, int out_fd, int linger_ms,
-               enum vm_console_end *how, struct err **err)
+vm_console_open(struct vm_provider *vp, const char *dom, struct vm_console **out, struct err **err)
 {
-    enum vm_console_end dummy;
-    how = how ? how : &dummy;
     struct vmconn *c = vm_provider_conn(vp);
     struct open_job *j = vmconn_job_new(sizeof(*j), open_job_fini);
     j->dom = strdup(dom);
@@ -211,32 +213,66 @@ vm_console_run(struct vm_provider *vp, const char *dom, int in_fd, int out_fd, i
         vmconn_job_put(j);
         return -1;
     }
+    struct vm_console *con = calloc(1, sizeof(*con));
+    if (!con)
+        abort();
+    con->c = c;
+    con->j = j;
+    *out = con;
+    return 0;
+}
+
+int
+vm_console_pump(struct vm_console *con, int in_fd, int out_fd, int linger_ms,
+                enum vm_console_end *how, struct err **err)
+{
+    enum vm_console_end dummy;
+    how = how ? how : &dummy;
     struct console *cs = calloc(1, sizeof(*cs));
     if (!cs)
         abort();
     cs->refs = 2; /* the pump and the stream callback */
     cs->out_fd = out_fd;
     cs->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    virStreamPtr st = con->j->st;
     int rc = -1;
     if (cs->wake_fd < 0) {
         err_set(err, errno, "eventfd");
         cs->refs = 1;
-    } else if (virStreamEventAddCallback(j->st,
-                                         VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP |
-                                             VIR_STREAM_EVENT_ERROR,
-                                         on_stream, cs, console_put) < 0) {
+    } else if (virStreamEventAddCallback(
+                   st, VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR,
+                   on_stream, cs, console_put) < 0) {
         vm_err_libvirt(err, "console events");
         cs->refs = 1;
     } else {
-        rc = console_pump(j->st, cs, in_fd, linger_ms, how, err);
-        virStreamEventRemoveCallback(j->st);
+        rc = console_pump(st, cs, in_fd, linger_ms, how, err);
+        virStreamEventRemoveCallback(st);
     }
     console_put(cs);
+    return rc;
+}
+
+void
+vm_console_close(struct vm_console *con)
+{
+    if (!con)
+        return;
     /* Abort and free the stream on the worker: it may talk to the daemon. */
-    j->finish = true;
-    cleanup_err struct err *fe = NULL;
-    vmconn_run(c, open_run, j, vm_timeout_ms(), &fe);
-    vmconn_job_put(j);
+    con->j->finish = true;
+    cleanup_err struct err *e = NULL;
+    vmconn_run(con->c, open_run, con->j, vm_timeout_ms(), &e);
+    vmconn_job_put(con->j);
+    free(con);
+}
+
+static int
+console_run(struct vm_provider *vp, const char *dom, int in_fd, int out_fd, struct err **err)
+{
+    struct vm_console *con = NULL;
+    if (vm_console_open(vp, dom, &con, err) < 0)
+        return -1;
+    int rc = vm_console_pump(con, in_fd, out_fd, 0, NULL, err);
+    vm_console_close(con);
     return rc;
 }
 
@@ -251,7 +287,7 @@ vm_ops_attach(void *self, const char *id, struct err **err)
         cfmakeraw(&raw);
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
     }
-    int rc = vm_console_run(self, id, STDIN_FILENO, STDOUT_FILENO, 0, NULL, err);
+    int rc = console_run(self, id, STDIN_FILENO, STDOUT_FILENO, err);
     if (tty)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     return rc;

@@ -4,6 +4,7 @@
 #include "vm/vm_impl.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,10 +39,30 @@ error_ignore(void *data, virErrorPtr e)
     (void)e;
 }
 
+typedef void (*xml_error_fn)(void *ctx, const char *msg, ...);
+
+static void
+xml_error_ignore(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+void
+vm_quiet_thread(void)
+{
+    /* libxml2 is loaded with libvirt; looked up at run time so that berth does not link it */
+    void (*set)(void *, xml_error_fn) =
+        (void (*)(void *, xml_error_fn))dlsym(RTLD_DEFAULT, "xmlSetGenericErrorFunc");
+    if (set)
+        set(NULL, xml_error_ignore);
+}
+
 static void *
 event_loop(void *arg)
 {
     (void)arg;
+    vm_quiet_thread();
     for (;;) {
         if (virEventRunDefaultImpl() < 0)
             usleep(100000);
@@ -61,6 +82,11 @@ global_init_once(void)
         return;
     }
     virSetErrorFunc(NULL, error_ignore);
+    void (*thr_def)(void *, xml_error_fn) =
+        (void (*)(void *, xml_error_fn))dlsym(RTLD_DEFAULT, "xmlThrDefSetGenericErrorFunc");
+    if (thr_def)
+        thr_def(NULL, xml_error_ignore); /* the default for threads made from now on */
+    vm_quiet_thread();
     if (virEventRegisterDefaultImpl() < 0) {
         snprintf(global_error, sizeof(global_error), "cannot set up libvirt's event loop");
         return;

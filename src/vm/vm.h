@@ -172,11 +172,17 @@ enum vm_console_end {
 };
 #define VM_CONSOLE_ESCAPE 0x1d /* Ctrl-] */
 
+/* An open console session. */
+struct vm_console;
+/* Connect to the domain's serial console (bounded by the time-out). */
+int vm_console_open(struct vm_provider *vp, const char *dom, struct vm_console **out,
+                    struct err **err);
 /*
- * Connect to the domain's serial console and copy in_fd -> console and console -> out_fd until
- * Ctrl-] arrives on in_fd, the console closes, or in_fd ends (then output keeps being copied for
- * linger_ms before returning). Does not touch terminal modes: the caller sets raw mode. *how
- * (may be NULL) says why it returned.
+ * Copy in_fd -> console and console -> out_fd until Ctrl-] arrives on in_fd, the console closes,
+ * or in_fd ends (output is then still copied for linger_ms). Does not touch terminal modes: the
+ * caller sets raw mode. *how (may be NULL) says why it returned. Once per session.
  */
-int vm_console_run(struct vm_provider *vp, const char *dom, int in_fd, int out_fd, int linger_ms,
-                   enum vm_console_end *how, struct err **err);
+int vm_console_pump(struct vm_console *con, int in_fd, int out_fd, int linger_ms,
+                    enum vm_console_end *how, struct err **err);
+/* End the session (the stream is closed on the connection's worker) and free con. */
+void vm_console_close(struct vm_console *con);

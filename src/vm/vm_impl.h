@@ -62,6 +62,9 @@ void vm_timeout_text(int timeout_ms, char *buf, size_t len);
 /* The process-wide part: libvirt initialised, error printer replaced, event loop thread
  * running. Idempotent; -1 when the event loop cannot be set up. */
 int vm_global_init(struct err **err);
+/* Silence libxml2's error printer on the calling thread (its handler is per thread): drivers
+ * that parse XML in this process (the test driver) would print parse errors to stderr. */
+void vm_quiet_thread(void);
 /* Signal the lifecycle eventfd. */
 void vm_events_bump(void);
 

@@ -397,6 +397,7 @@ static void *
 vmconn_worker(void *arg)
 {
     struct vmconn *c = arg;
+    vm_quiet_thread();
     pthread_mutex_lock(&c->mu);
     while (!c->stop) {
         if (c->conn && c->lost) {

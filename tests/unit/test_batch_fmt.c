@@ -13,8 +13,14 @@
 #include "ui/batch_fmt.h"
 
 static const char *const odd_names[] = {
-    "plain", "with \"quotes\"", "back\\slash", "new\nline", "tab\there", "ctl\x01\x1f",
-    "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\xb3", "comma,in,name",
+    "plain",
+    "with \"quotes\"",
+    "back\\slash",
+    "new\nline",
+    "tab\there",
+    "ctl\x01\x1f",
+    "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\xb3",
+    "comma,in,name",
 };
 
 static void
@@ -35,8 +41,8 @@ json_roundtrips_odd_names(void **state)
     struct inst_list l;
     inst_list_init(&l);
     for (size_t i = 0; i < sizeof(odd_names) / sizeof(odd_names[0]); i++) {
-        struct inst *in = inst_list_add(&l, INST_KIND_CONTAINER, "local", odd_names[i],
-                                        odd_names[i]);
+        struct inst *in =
+            inst_list_add(&l, INST_KIND_CONTAINER, "local", odd_names[i], odd_names[i]);
         in->state = INST_STATE_RUNNING;
     }
     struct host_sample h;
