@@ -31,8 +31,9 @@ common=(--initrd "$INITRD" --cmdline "console=ttyS0" --network none --graphics n
 bad nokernel "missing kernel" "$VM_TMP/no-such-vmlinuz" \
     --memory 128M --vcpus 1 --kernel "$VM_TMP/no-such-vmlinuz" "${common[@]}"
 bad vcpu0 "--vcpus 0" "--vcpus" --memory 128M --vcpus 0 --kernel "$KERNEL" "${common[@]}"
-bad bigmem "memory over the host's" "$too_much" \
+bad bigmem "memory over the host's" "--memory" \
     --memory "$too_much" --vcpus 1 --kernel "$KERNEL" "${common[@]}"
+grep -qi "host" "$VM_TMP/err" || fail "memory over the host's: the message does not say so: $(cat "$VM_TMP/err")"
 bad slash "name with /" "berth-test-$$-a/b" --memory 128M --vcpus 1 --kernel "$KERNEL" "${common[@]}"
 bad nodisk "missing disk" "$VM_TMP/no-such.qcow2" \
     --memory 128M --vcpus 1 --disk "$VM_TMP/no-such.qcow2" --network none --graphics none
