@@ -1,14 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # CPU % of a spinning guest vs an idle one, and the memory figures, as berth --batch reports
-# them; berth's CPU % is checked against libvirt's own cpu.time read by the test.
+# them; berth's CPU % is checked against libvirt's own cpu.time read by the test. A defined but
+# stopped domain shows no CPU % (libvirt 9.0 reports libvirtd's own CPU time as an inactive
+# domain's cpu.time: it must not be shown as the domain's).
 . "$BERTH_SRC"/tests/integration/lib-vm.sh
 vm_setup
 
 vm_name spin spin
 vm_name idle idle
+vm_name off off
 vm_create "$spin" spin
 vm_create "$idle" idle
+vm_create "$off" idle
 berth vm start "$spin" || fail "start $spin"
 berth vm start "$idle" || fail "start $idle"
 vm_wait_ready "$spin" 120
@@ -24,10 +28,10 @@ t1=$(date +%s%N)
 s1=$(cpu_ns "$spin")
 i1=$(cpu_ns "$idle")
 
-python3 - "$VM_TMP/batch.json" "$spin" "$idle" "$URI" \
+python3 - "$VM_TMP/batch.json" "$spin" "$idle" "$off" "$URI" \
     "$(((s1 - s0) * 100 / (t1 - t0)))" "$(((i1 - i0) * 100 / (t1 - t0)))" <<'EOF' || fail "CPU / memory figures wrong (above)"
 import json, statistics, sys
-path, spin, idle, uri, virsh_spin, virsh_idle = sys.argv[1:]
+path, spin, idle, off, uri, virsh_spin, virsh_idle = sys.argv[1:]
 lines = open(path).read().splitlines()
 assert len(lines) == 3, "expected 3 samples, got %d" % len(lines)
 ok = True
@@ -65,6 +69,13 @@ for ln in lines:
         up = i.get("uptime_s")
         if up is not None and not 0 <= up < 3600:
             bad("%s: uptime_s %r implausible" % (name, up))
+    o = [i for i in s["instances"] if i["name"] == off]
+    if len(o) != 1 or o[0]["state"] != "stopped":
+        bad("%s: expected once, stopped: %s" % (off, o))
+    elif o[0]["cpu_pct"] is not None:
+        bad("%s: a stopped domain shows cpu_pct %r (expected null)" % (off, o[0]["cpu_pct"]))
+    elif o[0]["mem_limit_bytes"] != 128 << 20:
+        bad("%s: stopped domain's mem_limit_bytes %r" % (off, o[0]["mem_limit_bytes"]))
 print("berth cpu_pct spin %s idle %s; virsh cpu.time over the run: spin %s%% idle %s%%"
       % (pct[spin], pct[idle], virsh_spin, virsh_idle))
 print("memory: %s" % [(i["name"], i["mem_bytes"], i["mem_limit_bytes"])
