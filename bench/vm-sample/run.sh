@@ -61,8 +61,8 @@ names=()
 cleanup() {
     local d
     for d in "${names[@]+"${names[@]}"}"; do
-        virsh -q -c "$URI" destroy "$d" >/dev/null 2>&1
-        virsh -q -c "$URI" undefine "$d" >/dev/null 2>&1
+        virsh -q -c "$URI" destroy "$d" >/dev/null 2>&1 || true
+        virsh -q -c "$URI" undefine "$d" >/dev/null 2>&1 || true
     done
 }
 trap cleanup EXIT
