@@ -41,7 +41,7 @@ for _ in $(seq "$RUNS"); do
     t0=$(date +%s%N)
     qemu-system-x86_64 -accel "$QACC" -m 128 -nodefaults -display none -no-reboot \
         -serial "file:$TMP/q.log" -kernel "$KERNEL" -initrd "$INITRD" \
-        -append "console=ttyS0 berth.mode=idle" &
+        -append "console=ttyS0 berth.mode=idle" 2>/dev/null &
     qpid=$!
     qemu_runs+=("$(ready_ms "$TMP/q.log" "$t0")")
     kill "$qpid" 2>/dev/null
