@@ -80,14 +80,21 @@ print("berth cpu_pct spin %s idle %s; virsh cpu.time over the run: spin %s%% idl
       % (pct[spin], pct[idle], virsh_spin, virsh_idle))
 print("memory: %s" % [(i["name"], i["mem_bytes"], i["mem_limit_bytes"])
                       for i in json.loads(lines[-1])["instances"] if i["name"] in (spin, idle)])
-if pct[spin] and statistics.median(pct[spin]) < 50:
-    bad("spinning guest median CPU %.1f%% < 50%%" % statistics.median(pct[spin]))
-if pct[idle] and statistics.median(pct[idle]) >= 20:
-    bad("idle guest median CPU %.1f%% >= 20%%" % statistics.median(pct[idle]))
-# berth's figure and libvirt's raw counter over (nearly) the same window must agree roughly.
-if pct[spin] and abs(statistics.mean(pct[spin]) - int(virsh_spin)) > 30:
-    bad("berth's spin CPU %.1f%% far from libvirt's cpu.time rate %s%%"
-        % (statistics.mean(pct[spin]), virsh_spin))
+# The spinning guest gets >= 50% of a host CPU unless the host is too busy to give it that
+# (libvirt's own counter says so); berth's figure must match libvirt's counter either way.
+if pct[spin] and pct[idle]:
+    ms, mi = statistics.median(pct[spin]), statistics.median(pct[idle])
+    if ms < 50 and int(virsh_spin) >= 55:
+        bad("spinning guest median CPU %.1f%% < 50%% (libvirt's counter: %s%%)" % (ms, virsh_spin))
+    elif ms < 50:
+        print("note: host busy: the spinning guest got %s%% by libvirt's counter" % virsh_spin)
+    if ms < mi + 30:
+        bad("spinning guest %.1f%% not clearly above the idle one %.1f%%" % (ms, mi))
+    if mi >= 20:
+        bad("idle guest median CPU %.1f%% >= 20%%" % mi)
+    if abs(statistics.mean(pct[spin]) - int(virsh_spin)) > 20:
+        bad("berth's spin CPU %.1f%% far from libvirt's cpu.time rate %s%%"
+            % (statistics.mean(pct[spin]), virsh_spin))
 sys.exit(0 if ok else 1)
 EOF
 echo "PASS: spinning guest busy, idle guest idle, memory figures plausible"
