@@ -76,6 +76,10 @@ global_init_once(void)
     /* libvirt's own log messages go to stderr unless told otherwise: keep them off the screen
      * (LIBVIRT_LOG_OUTPUTS set by the user wins). */
     setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", 0);
+    /* libxml2's lazy set-up is not safe when threads race into it: do it here, first */
+    void (*xml_init)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "xmlInitParser");
+    if (xml_init)
+        xml_init();
     events_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (virInitialize() < 0) {
         snprintf(global_error, sizeof(global_error), "cannot initialise libvirt");
@@ -157,6 +161,18 @@ vm_timeout_text(int ms, char *buf, size_t len)
 
 /* ---- helpers shared by the module ---- */
 
+void
+vm_libvirt_message(char *buf, size_t len)
+{
+    virErrorPtr e = virGetLastError();
+    snprintf(buf, len, "%s", e && e->message ? e->message : "unknown libvirt error");
+    for (char *p = buf; *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    }
+    virResetLastError();
+}
+
 int
 vm_err_libvirt(struct err **err, const char *fmt, ...)
 {
@@ -165,14 +181,8 @@ vm_err_libvirt(struct err **err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    virErrorPtr e = virGetLastError();
     char msg[512];
-    snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "unknown libvirt error");
-    for (char *p = msg; *p; p++) {
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    }
-    virResetLastError();
+    vm_libvirt_message(msg, sizeof(msg));
     return err_set(err, 0, "%s: %s", what, msg);
 }
 
@@ -499,7 +509,15 @@ vm_uri_probe(const char *uri, int ms, struct err **err)
     struct vmconn *c = vmconn_new(uri);
     if (!c)
         return err_set(err, 0, "cannot start a worker thread for '%s'", uri);
-    int rc = vmconn_wait_connected(c, ms, err);
+    cleanup_err struct err *e = NULL;
+    int rc = vmconn_wait_connected(c, ms, &e);
     vmconn_free(c, 0);
-    return rc;
+    if (rc == 0)
+        return 0;
+    /* callers name the URI themselves: keep the cause only */
+    char prefix[300];
+    snprintf(prefix, sizeof(prefix), "cannot connect to '%s': ", uri);
+    const char *m = err_msg(e);
+    size_t n = strlen(prefix);
+    return err_set(err, 0, "%s", strncmp(m, prefix, n) == 0 ? m + n : m);
 }

@@ -117,19 +117,26 @@ vm_event_apply(struct inst *in, int event, int detail)
     }
 }
 
+/* A counter of any integer type (state.* are int, vcpu.* uint, the rest ullong); looked up by
+ * name without libvirt's typed getters, which raise an error on a type mismatch. */
 static uint64_t
 param_u64(virDomainStatsRecordPtr rec, const char *name)
 {
-    unsigned long long v;
-    if (virTypedParamsGetULLong(rec->params, rec->nparams, name, &v) == 1)
-        return v;
-    unsigned int u;
-    if (virTypedParamsGetUInt(rec->params, rec->nparams, name, &u) == 1)
-        return u;
-    int i; /* state.state and state.reason are ints */
-    if (virTypedParamsGetInt(rec->params, rec->nparams, name, &i) == 1 && i >= 0)
-        return (uint64_t)i;
-    return INST_UNKNOWN;
+    virTypedParameterPtr p = virTypedParamsGet(rec->params, rec->nparams, name);
+    if (!p)
+        return INST_UNKNOWN;
+    switch (p->type) {
+    case VIR_TYPED_PARAM_ULLONG:
+        return p->value.ul;
+    case VIR_TYPED_PARAM_UINT:
+        return p->value.ui;
+    case VIR_TYPED_PARAM_INT:
+        return p->value.i >= 0 ? (uint64_t)p->value.i : INST_UNKNOWN;
+    case VIR_TYPED_PARAM_LLONG:
+        return p->value.l >= 0 ? (uint64_t)p->value.l : INST_UNKNOWN;
+    default:
+        return INST_UNKNOWN;
+    }
 }
 
 static bool
@@ -210,4 +217,11 @@ vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri, int
     bool active = in->state == INST_STATE_RUNNING || in->state == INST_STATE_PAUSED ||
                   in->state == INST_STATE_STOPPING;
     in->start_time = active ? start_time_of(uri, in->name) : -1;
+    if (!active) {
+        /* libvirt 9's qemu driver reports cpu.time (not the domain's: no process runs) and the
+         * configured balloon for shut-off domains: no figure is better than a false one */
+        in->cpu_ns = in->mem_bytes = INST_UNKNOWN;
+        in->blk_read_bytes = in->blk_write_bytes = INST_UNKNOWN;
+        in->net_rx_bytes = in->net_tx_bytes = INST_UNKNOWN;
+    }
 }

@@ -71,6 +71,8 @@ void vm_quiet_thread(void);
 /* Signal the lifecycle eventfd. */
 void vm_events_bump(void);
 
+/* libvirt's last error message on one line (then reset). */
+void vm_libvirt_message(char *buf, size_t len);
 /* libvirt's last error as an err ("what: libvirt's message"). Returns -1. */
 int vm_err_libvirt(struct err **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Look a domain up by UUID string or name; NULL with "domain not found" style errors. */

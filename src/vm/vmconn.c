@@ -36,8 +36,9 @@ struct vmconn {
     bool stop, exited;
     enum conn_state state;
     char reason[256];
-    char answer[256]; /* "" or why the connection is not answering */
-    bool attempted;   /* the first connection attempt has finished */
+    char answer[256];     /* "" or why the connection is not answering */
+    char last_error[256]; /* libvirt's message from the last failed attempt */
+    bool attempted;       /* the first connection attempt has finished */
     bool ever_connected;
     bool lost;
     unsigned backoff_s;
@@ -187,7 +188,8 @@ vmconn_wait_connected(struct vmconn *c, int timeout_ms, struct err **err)
     if (c->state != CONN_STATE_CONNECTED) {
         char t[64];
         vm_timeout_text(timeout_ms, t, sizeof(t));
-        rc = err_set(err, 0, "cannot connect to '%s': %s", c->uri, c->attempted ? c->reason : t);
+        const char *why = !c->attempted ? t : c->last_error[0] ? c->last_error : c->reason;
+        rc = err_set(err, 0, "cannot connect to '%s': %s", c->uri, why);
     }
     pthread_mutex_unlock(&c->mu);
     return rc;
@@ -317,15 +319,16 @@ auth_none(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
     return -1;
 }
 
+/* NULL with libvirt's message in buf on failure. */
 static virConnectPtr
-vmconn_open(const char *uri, struct err **err)
+vmconn_open(const char *uri, char *buf, size_t len)
 {
     static int credtype[] = {VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
                              VIR_CRED_NOECHOPROMPT};
     virConnectAuth auth = {credtype, ARRAY_SIZE(credtype), auth_none, NULL};
     virConnectPtr conn = virConnectOpenAuth(uri, &auth, 0);
     if (!conn)
-        vm_err_libvirt(err, "cannot connect to '%s'", uri);
+        vm_libvirt_message(buf, len);
     return conn;
 }
 
@@ -349,8 +352,8 @@ vmconn_connect_locked(struct vmconn *c)
 {
     c->in_call = true;
     pthread_mutex_unlock(&c->mu);
-    cleanup_err struct err *e = NULL;
-    virConnectPtr conn = vmconn_open(c->uri, &e);
+    char msg[256] = "";
+    virConnectPtr conn = vmconn_open(c->uri, msg, sizeof(msg));
     if (conn)
         vmconn_setup(c, conn);
     pthread_mutex_lock(&c->mu);
@@ -362,6 +365,7 @@ vmconn_connect_locked(struct vmconn *c)
         c->backoff_s = 0;
         c->ever_connected = true;
         c->answer[0] = '\0';
+        c->last_error[0] = '\0';
         set_state(c, CONN_STATE_CONNECTED, "");
         vm_events_bump();
         return;
@@ -369,8 +373,9 @@ vmconn_connect_locked(struct vmconn *c)
     c->backoff_s = c->backoff_s ? c->backoff_s * 2 : 1;
     if (c->backoff_s > BACKOFF_MAX_S)
         c->backoff_s = BACKOFF_MAX_S;
+    snprintf(c->last_error, sizeof(c->last_error), "%s", msg);
     char r[256];
-    snprintf(r, sizeof(r), "%.200s; retrying in %u s", err_msg(e), c->backoff_s);
+    snprintf(r, sizeof(r), "%.200s; retrying in %u s", msg, c->backoff_s);
     set_state(c, c->ever_connected ? CONN_STATE_RECONNECTING : CONN_STATE_FAILED, r);
     fail_queue_locked(c, r);
     struct timespec dl;
@@ -408,8 +413,15 @@ vmconn_run_one_locked(struct vmconn *c, struct job *j)
     virConnectPtr conn = c->conn;
     pthread_mutex_unlock(&c->mu);
     j->rc = j->fn(c, conn, j->arg, &j->err);
+    /* a failure may be the connection dying before (or without) the close callback */
+    bool dead = j->rc < 0 && virConnectIsAlive(conn) == 0;
     virResetLastError();
     pthread_mutex_lock(&c->mu);
+    if (dead && !c->lost) {
+        c->lost = true;
+        set_state(c, CONN_STATE_RECONNECTING, "connection lost");
+        inst_list_clear(&c->cache);
+    }
     c->in_call = false;
     c->running = NULL;
     c->answer[0] = '\0'; /* libvirt answered (a job that timed out finished after all) */

@@ -70,6 +70,7 @@ expect 1 "berth: vm start 'nosuch': domain not found" "${B[@]}" vm start nosuch
 expect 1 "berth: vm info 'nosuch': domain not found" "${B[@]}" vm info nosuch
 expect 1 "this function is not supported by the connection driver" "${B[@]}" vm console run1
 [ "$(echo "$err" | wc -l)" -eq 1 ] || fail "console error is not one line: $err"
+expect 1 "berth: vm console 'off1': domain is not running" "${B[@]}" vm console off1
 
 # snapshots
 run "${B[@]}" vm snapshot create off1 before-upgrade

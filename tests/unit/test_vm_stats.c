@@ -118,6 +118,11 @@ test_shut_off_domain_has_no_figures(void **state)
     add_int(&x, "state.state", VIR_DOMAIN_SHUTOFF);
     add_int(&x, "state.reason", VIR_DOMAIN_SHUTOFF_DESTROYED);
     add_ull(&x, "balloon.maximum", 524288);
+    /* what libvirt 9.0's qemu driver really sends for a shut-off domain */
+    add_ull(&x, "cpu.time", 8730000000ull);
+    add_ull(&x, "balloon.current", 524288);
+    add_uint(&x, "vcpu.current", 1);
+    add_uint(&x, "block.count", 0);
     struct inst_list l;
     inst_list_init(&l);
     struct inst *in = fill(&l, &x, "qemu:///system");
@@ -127,6 +132,7 @@ test_shut_off_domain_has_no_figures(void **state)
     assert_true(in->mem_bytes == INST_UNKNOWN);
     assert_true(in->blk_read_bytes == INST_UNKNOWN && in->net_tx_bytes == INST_UNKNOWN);
     assert_int_equal(in->mem_limit_bytes, 512ull << 20);
+    assert_int_equal(in->vcpus, 1);
     assert_int_equal(in->start_time, -1);
     inst_list_done(&l);
 }
