@@ -5,7 +5,7 @@
 # the "BERTH-GUEST-READY" line on the serial console. Median of RUNS (default 5).
 # usage: bench/vm-sample/boot-time.sh [RUNS]
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 RUNS=${1:-5}
 scripts/libvirtd-setup.sh >/dev/null 2>&1 || { echo "libvirtd-setup.sh failed" >&2; exit 1; }
 eval "$(scripts/build-guest.sh 2>/dev/null)"

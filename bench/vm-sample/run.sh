@@ -15,7 +15,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 REPS=${1:-50}
 RDOMS=${RDOMS:-10}
-SIZES=${SIZES:-1 100 1000}
+SIZES=${SIZES-1 100 1000} # SIZES="" skips the test driver
 OUT=$PWD/build/bench/vm-sample
 mkdir -p "$OUT"
 

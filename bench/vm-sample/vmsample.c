@@ -105,8 +105,7 @@ static int
 open_berth(const char *uri, struct provider *p)
 {
     struct err *e = NULL;
-    if (vm_provider_new(uri, p, &e) < 0 ||
-        vm_wait_connected(vm_provider_get(p), 10000, &e) < 0) {
+    if (vm_provider_new(uri, p, &e) < 0 || vm_wait_connected(vm_provider_get(p), 10000, &e) < 0) {
         fprintf(stderr, "vmsample: %s: %s\n", uri, err_msg(e));
         err_free(e);
         return -1;
@@ -148,8 +147,9 @@ main(int argc, char **argv)
         size_t n = 0;
         for (int r = -1; r < reps; r++) { /* r = -1: warm-up, not timed */
             double t0 = now_ms();
-            int rc = is_berth ? one_berth(&prov, &n)
-                              : strcmp(m, "bulk") == 0 ? one_bulk(conn, &n) : one_poll(conn, &n);
+            int rc = is_berth                 ? one_berth(&prov, &n)
+                     : strcmp(m, "bulk") == 0 ? one_bulk(conn, &n)
+                                              : one_poll(conn, &n);
             if (rc < 0) {
                 fprintf(stderr, "vmsample: %s refresh failed\n", m);
                 return 1;
