@@ -1,0 +1,258 @@
+# SPDX-License-Identifier: MIT
+# Helpers for the real-VM tests (tests/integration/vmreal_*.sh); sourced, not run as a test.
+# A real libvirtd (scripts/libvirtd-setup.sh) and the tiny guest (scripts/build-guest.sh).
+# Every domain a test makes is named berth-test-$$-<suffix>, registered with vm_name, and
+# destroyed + undefined by the EXIT trap, which also resumes a SIGSTOPped libvirtd and ends the
+# test's background processes.
+set -u
+
+: "${BERTH_BIN:?BERTH_BIN must be set (scripts/run-tests.sh sets it)}"
+: "${BERTH_SRC:?BERTH_SRC must be set (scripts/run-tests.sh sets it)}"
+URI=qemu:///system
+VM_NAMES=()
+BG_PIDS=()
+VM_TMP=$(mktemp -d /tmp/berth-vmreal.XXXXXX)
+chmod 755 "$VM_TMP" # QEMU runs as libvirt-qemu and must reach disk images kept here
+
+note() { echo "# $*"; }
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+virsh_() { timeout 60 virsh -q -c "$URI" "$@"; }
+berth() { "$BERTH_BIN" -c "$URI" "$@"; }
+
+libvirtd_pid() {
+    local pid
+    pid=$(tr -dc 0-9 </run/libvirtd.pid 2>/dev/null)
+    [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = libvirtd ] && echo "$pid"
+}
+
+# Resume libvirtd if a test stopped it (state T); harmless otherwise.
+libvirtd_cont() {
+    local pid
+    pid=$(libvirtd_pid) && kill -CONT "$pid" 2>/dev/null
+    return 0
+}
+
+vm_cleanup() {
+    local rc=$? p n
+    trap - EXIT
+    libvirtd_cont
+    for p in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do
+        kill "$p" 2>/dev/null
+    done
+    for n in "${VM_NAMES[@]+"${VM_NAMES[@]}"}"; do
+        timeout 60 virsh -q -c "$URI" destroy "$n" >/dev/null 2>&1
+        timeout 60 virsh -q -c "$URI" undefine --snapshots-metadata "$n" >/dev/null 2>&1
+        if timeout 30 virsh -q -c "$URI" dominfo "$n" >/dev/null 2>&1; then
+            echo "cleanup: domain $n is still defined" >&2
+            [ $rc -eq 0 ] && rc=1
+        fi
+    done
+    rm -rf "$VM_TMP"
+    exit $rc
+}
+trap vm_cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# Start libvirtd and build the guest; skip only when libvirtd cannot run on this machine.
+# Sets KERNEL and INITRD.
+vm_setup() {
+    local out rc
+    out=$("$BERTH_SRC"/scripts/libvirtd-setup.sh 2>&1)
+    rc=$?
+    [ $rc -eq 77 ] && skip "libvirtd cannot run here: ${out##*SKIP: }"
+    [ $rc -eq 0 ] || fail "scripts/libvirtd-setup.sh failed (exit $rc): $out"
+    note "$(echo "$out" | tail -1)"
+    out=$("$BERTH_SRC"/scripts/build-guest.sh 2>"$VM_TMP/build-guest.err")
+    rc=$?
+    [ $rc -eq 77 ] && skip "cannot build the test guest: ${out##*SKIP: }"
+    [ $rc -eq 0 ] || fail "scripts/build-guest.sh failed (exit $rc): $(cat "$VM_TMP/build-guest.err")"
+    eval "$out"
+    [ -r "${KERNEL:-}" ] && [ -r "${INITRD:-}" ] || fail "build-guest.sh gave no kernel/initrd: $out"
+    [ -x "$BERTH_BIN" ] || fail "BERTH_BIN '$BERTH_BIN' is not executable"
+}
+
+# vm_name VAR SUFFIX: set VAR to a unique domain name, registered for clean-up (not in $(...):
+# the registration must happen in the test's own shell).
+vm_name() {
+    printf -v "$1" '%s' "berth-test-$$-$2"
+    VM_NAMES+=("berth-test-$$-$2")
+}
+
+# vm_create NAME MODE [extra berth vm create options...]: a 128 MiB, 1 vCPU guest.
+vm_create() {
+    local name=$1 mode=$2
+    shift 2
+    berth vm create "$name" --memory 128M --vcpus 1 --kernel "$KERNEL" --initrd "$INITRD" \
+        --cmdline "console=ttyS0 berth.mode=$mode" --network none --graphics none "$@" ||
+        fail "berth vm create $name failed"
+}
+
+# ---- JSON ----
+
+# json_get FILE EXPR: print the Python expression EXPR evaluated on the parsed JSON document j.
+json_get() {
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2], {"j": j})
+print("null" if v is None else v)
+EOF
+}
+
+# vm_info NAME > FILE: berth vm info --format json, failing the test when it fails.
+vm_info() {
+    berth vm info "$1" --format json || fail "berth vm info $1 --format json failed"
+}
+
+# vm_info_state NAME: the state berth vm info reports.
+vm_info_state() {
+    local f="$VM_TMP/info.$BASHPID.json"
+    vm_info "$1" >"$f"
+    json_get "$f" 'j["state"]'
+}
+
+# batch_state NAME: the domain's state in one `berth --batch -f json -n 1` sample ("absent").
+batch_state() {
+    local f="$VM_TMP/batch.$BASHPID.json"
+    berth --batch --no-containers -f json -n 1 >"$f" || fail "berth --batch -n 1 failed"
+    python3 - "$f" "$1" <<'EOF'
+import json, sys
+line = open(sys.argv[1]).read().splitlines()[-1]
+s = json.loads(line)
+print(next((i["state"] for i in s["instances"] if i["name"] == sys.argv[2]), "absent"))
+EOF
+}
+
+# virsh_state NAME: libvirt's own view, e.g. "running", "paused", "shut off".
+virsh_state() { virsh_ domstate "$1" 2>/dev/null | head -1; }
+
+# expect_state NAME STATE VIRSH_STATE: berth (info and batch) and virsh agree on the state.
+expect_state() {
+    local name=$1 want=$2 vwant=$3 got
+    got=$(vm_info_state "$name")
+    [ "$got" = "$want" ] || fail "$name: berth vm info says '$got', expected '$want' (virsh: $(virsh_state "$name"))"
+    got=$(batch_state "$name")
+    [ "$got" = "$want" ] || fail "$name: berth --batch says '$got', expected '$want'"
+    got=$(virsh_state "$name")
+    [ "$got" = "$vwant" ] || fail "$name: virsh says '$got', expected '$vwant'"
+    note "$name: $want (berth vm info, berth --batch) / $vwant (virsh)"
+}
+
+# wait_virsh_state NAME VIRSH_STATE SECONDS
+wait_virsh_state() {
+    local name=$1 want=$2 end=$((SECONDS + $3))
+    while [ $SECONDS -lt $end ]; do
+        [ "$(virsh_state "$name")" = "$want" ] && return 0
+        sleep 0.5
+    done
+    fail "$name: not '$want' after $3 s (virsh says '$(virsh_state "$name")')"
+}
+
+# ---- pty ----
+
+# ptyrun TRANSCRIPT STEP... -- COMMAND...: run COMMAND on a new pty and play the steps:
+#   send:TEXT (\r, \x1d ... escapes), expect:TEXT:SECONDS (in the output after the last match),
+#   poke:TEXT:SECONDS (expect, sending a carriage return every 2 s), sleep:SECONDS,
+#   run:SHELL-COMMAND (must exit 0), exit:SECONDS (wait for COMMAND to end; prints
+#   its exit status as "ptyrun: exit N"). Returns 0 when every step succeeded.
+ptyrun() {
+    python3 - "$@" <<'EOF'
+import codecs, os, pty, select, subprocess, sys, time
+args = sys.argv[1:]
+transcript, args = args[0], args[1:]
+sep = args.index("--")
+steps, cmd = args[:sep], args[sep + 1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+buf, pos, status = b"", 0, None
+log = open(transcript, "wb")
+
+def pump(t):
+    global buf, status
+    r, _, _ = select.select([fd], [], [], t)
+    if r:
+        try:
+            d = os.read(fd, 65536)
+        except OSError:
+            d = b""
+        if d:
+            buf += d
+            log.write(d)
+            log.flush()
+            return True
+        return False
+    return True
+
+def done(msg, rc):
+    print("ptyrun:", msg)
+    if status is None:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    sys.exit(rc)
+
+for st in steps:
+    kind, _, arg = st.partition(":")
+    if kind == "send":
+        os.write(fd, codecs.escape_decode(arg.encode())[0])
+    elif kind == "sleep":
+        end = time.time() + float(arg)
+        while time.time() < end and pump(max(0.0, end - time.time())):
+            pass
+    elif kind in ("expect", "poke"):
+        text, _, t = arg.rpartition(":")
+        want, end, nudge = text.encode(), time.time() + float(t), 0.0
+        while want not in buf[pos:]:
+            if kind == "poke" and time.time() >= nudge:
+                os.write(fd, b"\r")
+                nudge = time.time() + 2
+            if time.time() > end or not pump(min(0.2, max(0.0, end - time.time()))):
+                done("did not see %r within %s s" % (text, t), 1)
+        pos = buf.index(want, pos) + len(want)
+        print("ptyrun: saw %r" % text)
+    elif kind == "run":
+        rc = subprocess.call(arg, shell=True)
+        if rc != 0:
+            done("step %r exited %d" % (arg, rc), 1)
+    elif kind == "exit":
+        end = time.time() + float(arg)
+        while time.time() < end:
+            p, s = os.waitpid(pid, os.WNOHANG)
+            if p:
+                status = s
+                break
+            pump(0.1)
+        if status is None:
+            done("command still running after %s s" % arg, 1)
+        while pump(0.05):
+            pass
+        print("ptyrun: exit", os.waitstatus_to_exitcode(status))
+    else:
+        done("unknown step %r" % st, 2)
+if status is None:
+    done("steps done", 0)
+EOF
+}
+
+# vm_wait_ready NAME SECONDS: wait until the guest's shell answers on its serial console (read
+# with virsh console, independent of berth).
+vm_wait_ready() {
+    ptyrun "$VM_TMP/ready.$1.log" expect:'Escape character:20' poke:'berth-guest#:'"$2" send:'\x1d' exit:10 -- \
+        virsh -c "$URI" console --force "$1" >/dev/null ||
+        fail "$1: guest shell not answering on the serial console within $2 s: $(tail -c 400 "$VM_TMP/ready.$1.log" | tr -d '\r')"
+}
+
+# bg COMMAND...: run in the background, ended by the EXIT trap. Sets BG_PID.
+bg() {
+    "$@" &
+    BG_PID=$!
+    BG_PIDS+=("$BG_PID")
+}
