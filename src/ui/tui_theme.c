@@ -74,4 +74,6 @@ tui_draw_theme_apply(struct tui *t)
         init_pair((short)(r + 1), fg, bg);
         t->attr[r] = (int)COLOR_PAIR(r + 1) | curses_attrs(s->attrs);
     }
+    /* Erased cells take the normal role's colours (themes with their own background). */
+    bkgdset((chtype)' ' | (chtype)(t->color_mode ? COLOR_PAIR(THEME_ROLE_NORMAL + 1) : 0));
 }
