@@ -252,9 +252,11 @@ draw_list_titles(struct tui *t, const struct rect *r)
             continue;
         char title[32];
         bool sorted = c == t->sort_col;
-        snprintf(title, sizeof(title), "%s%s", layout_cols[c].title,
-                 sorted ? (t->sort_desc ? (t->utf8 ? "\u25bc" : "v") : (t->utf8 ? "\u25b2" : "^"))
-                        : "");
+        const char *arrow = t->sort_desc ? (t->utf8 ? "\u25bc" : "v") : (t->utf8 ? "\u25b2" : "^");
+        int tl = (int)strlen(layout_cols[c].title);
+        if (sorted && tl + 1 > w)
+            tl = w - 1; /* the arrow always shows */
+        snprintf(title, sizeof(title), "%.*s%s", tl, layout_cols[c].title, sorted ? arrow : "");
         int role = sorted ? THEME_ROLE_TITLE_SORT : THEME_ROLE_TITLE;
         if (sorted)
             fill(r->y, x, w, t->attr[role]);

@@ -367,7 +367,7 @@ confirm_key(struct tui *t, int key)
 unsigned
 tui_keys_handle(struct tui *t, int key)
 {
-    if (key == KEY_ENTER)
+    if (key == KEY_ENTER || key == '\r') /* nonl(): Enter arrives as CR */
         key = '\n';
     switch (t->mode) {
     case TUI_MODE_FILTER:

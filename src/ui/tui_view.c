@@ -44,6 +44,8 @@ cmp_col(const struct tui *t, size_t ia, size_t ib)
     switch (t->sort_col) {
     case COL_KIND:
         return (int)a->kind - (int)b->kind;
+    case COL_NAME:
+        return strcmp(a->name, b->name);
     case COL_STATE:
         return strcmp(inst_state_name(a->state), inst_state_name(b->state));
     case COL_CPU:

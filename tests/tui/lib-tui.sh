@@ -131,3 +131,26 @@ need_test_driver() {
     echo "$out" | grep -q '"name": *"test"' ||
         skip "berth --batch shows no 'test' domain on test:///default: $(echo "$out" | tail -1)"
 }
+
+# Write a libvirt test-driver node file with the given domains ("name:memMiB:vcpus" each) and
+# print its test:/// URI. The domains start running.
+tui_node_xml() {
+    local f=$TUI_TMP/node.xml spec name mem vcpus
+    {
+        echo "<node>"
+        for spec in "$@"; do
+            IFS=: read -r name mem vcpus <<<"$spec"
+            cat <<XML
+  <domain type='test'>
+    <name>$name</name>
+    <memory unit='MiB'>$mem</memory>
+    <currentMemory unit='MiB'>$mem</currentMemory>
+    <vcpu>$vcpus</vcpu>
+    <os><type arch='x86_64'>hvm</type></os>
+  </domain>
+XML
+        done
+        echo "</node>"
+    } >"$f"
+    echo "test://$f"
+}
