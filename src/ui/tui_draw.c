@@ -136,7 +136,10 @@ draw_header_meters(struct tui *t, const struct rect *r)
     put(t, r->y, r->x + 1, 5, t->attr[THEME_ROLE_FRAME], "berth", false);
     int x = r->x + 7;
     if (mw >= 12 && t->cur.host_ok) {
-        snprintf(buf, sizeof(buf), "%.1f%%", h->cpu_pct);
+        if (isnan(h->cpu_pct))
+            snprintf(buf, sizeof(buf), "-");
+        else
+            snprintf(buf, sizeof(buf), "%.1f%%", h->cpu_pct);
         draw_meter(t, r->y, x, mw, "CPU", isnan(h->cpu_pct) ? NAN : h->cpu_pct / 100, buf);
         snprintf(buf, sizeof(buf), "%s/%s", units_format_size(h->mem_used_bytes, a, sizeof(a)),
                  units_format_size(h->mem_total_bytes, b, sizeof(b)));
