@@ -415,10 +415,12 @@ static int
 tui_run(struct tui *t, struct app_opts *opts, struct err **err)
 {
     settings_init(t, opts);
-    if (app_open(&t->app, opts, err) < 0)
+    /* Before app_open: the providers' threads must inherit the blocked signals too, or a
+     * SIGWINCH or SIGTERM could be delivered to one of them and be lost to the signalfd. */
+    if (signals_setup(t, err) < 0 || app_open(&t->app, opts, err) < 0)
         return -1;
     t->smp.interval_s = opts->interval_s;
-    if (signals_setup(t, err) < 0 || timer_setup(t, err) < 0 || curses_setup(t, err) < 0)
+    if (timer_setup(t, err) < 0 || curses_setup(t, err) < 0)
         return -1;
     if (tui_sampling_start(t, err) < 0 || tui_working_start(t, err) < 0)
         return -1;

@@ -336,8 +336,8 @@ draw_graph(struct tui *t, const struct inst *in, bool mem, int y, int x, int w, 
     else
         snprintf(axis, sizeof(axis), "%s (max %.0f%%)", label, vmax);
     put(t, y, x, w, t->attr[THEME_ROLE_DIM], axis, false);
-    char rows[8][GRAPH_ROW_BYTES(200)];
-    int gw = w > 200 ? 200 : w, gh = h - 1 > 8 ? 8 : h - 1;
+    char rows[16][GRAPH_ROW_BYTES(200)];
+    int gw = w > 200 ? 200 : w, gh = h - 1 > 16 ? 16 : h - 1;
     if (gh <= 0)
         return;
     graph_render(hist, n, vmax, t->graph, gw, gh, &rows[0][0], sizeof(rows[0]));

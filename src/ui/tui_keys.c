@@ -64,7 +64,8 @@ h_end(struct tui *t)
 static unsigned
 h_focus_next(struct tui *t)
 {
-    t->focus = t->lay.detail.h > 0 ? !t->focus : 0;
+    bool detail = t->lay.detail.h > 0 || t->zoom != LAYOUT_ZOOM_NONE;
+    t->focus = detail ? !t->focus : 0;
     if (t->zoom != LAYOUT_ZOOM_NONE) {
         t->zoom = t->focus ? LAYOUT_ZOOM_DETAIL : LAYOUT_ZOOM_LIST;
         return REDRAW_LAYOUT;
