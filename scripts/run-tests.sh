@@ -17,14 +17,24 @@ total_pass=0 total_fail=0 total_skip=0
 summaries=()
 failed_names=()
 
+# cmocka binaries: counts the test cases from each binary's own summary lines.
 run_unit() {
-    local pass=0 fail=0 bin
+    local pass=0 fail=0 skip=0 bin out rc p f s
     for bin in "$@"; do
         echo "=== unit: $(basename "$bin")"
-        if "$bin"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed_names+=("unit/$(basename "$bin")"); fi
+        out=$("$bin" 2>&1)
+        rc=$?
+        echo "$out"
+        p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+        f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+        s=$(echo "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -1)
+        pass=$((pass + ${p:-0})); skip=$((skip + ${s:-0}))
+        if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then f=1; fi  # crashed before its summary
+        fail=$((fail + ${f:-0}))
+        [ "${f:-0}" -eq 0 ] || failed_names+=("unit/$(basename "$bin")")
     done
-    summaries+=("unit binaries: $pass passed, $fail failed")
-    total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail))
+    summaries+=("unit: $pass passed, $fail failed, $skip skipped")
+    total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail)); total_skip=$((total_skip + skip))
 }
 
 run_shell_suite() {

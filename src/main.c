@@ -2,6 +2,7 @@
 /* berth: argument parsing; picks a front end (dashboard, batch, ctr/vm subcommands). */
 #include <getopt.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,35 +17,42 @@
 static void
 usage(FILE *f)
 {
-    fprintf(f,
-            "usage: berth [OPTIONS]                 the dashboard (on a terminal)\n"
-            "       berth --batch [OPTIONS]         print samples for scripts\n"
-            "       berth ctr COMMAND [ARGS...]     native containers (berth ctr --help)\n"
-            "       berth vm COMMAND [ARGS...]      libvirt VMs (berth vm --help)\n"
-            "\n"
-            "options:\n"
-            "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
-            "                        else qemu:///system, else test:///default)\n"
-            "  -b, --batch           no dashboard: print COUNT samples and exit\n"
-            "  -n, --count COUNT     batch samples to print (default 1; 0 = until interrupted)\n"
-            "  -d, --delay SECONDS   refresh interval (default 1; fractions allowed)\n"
-            "  -f, --format FORMAT   batch output: table, json (JSON Lines) or csv\n"
-            "      --theme NAME      dashboard theme (see themes/)\n"
-            "      --no-vms          leave libvirt out\n"
-            "      --no-containers   leave containers out\n"
-            "  -h, --help            this help\n"
-            "  -V, --version         the version\n"
-            "\n"
-            "CPU%% is of one host CPU: 100%% = one full core, as in top.\n"
-            "docs: README.md, docs/BATCH.md (output contract), docs/ARCHITECTURE.md\n");
+    fprintf(
+        f,
+        "usage: berth [OPTIONS]                 the dashboard (on a terminal)\n"
+        "       berth --batch [OPTIONS]         print samples for scripts\n"
+        "       berth ctr COMMAND [ARGS...]     native containers (berth ctr --help)\n"
+        "       berth vm COMMAND [ARGS...]      libvirt VMs (berth vm --help)\n"
+        "\n"
+        "options:\n"
+        "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
+        "                        else qemu:///system, else test:///default)\n"
+        "  -b, --batch           no dashboard: print COUNT samples and exit\n"
+        "  -n, --count COUNT     batch samples to print (default 1; 0 = until interrupted)\n"
+        "  -d, --delay SECONDS   refresh interval (default 1; fractions allowed)\n"
+        "  -f, --format FORMAT   batch output: table, json (JSON Lines) or csv\n"
+        "      --theme NAME      dashboard theme (see themes/)\n"
+        "      --no-vms          leave libvirt out\n"
+        "      --no-containers   leave containers out\n"
+        "  -h, --help            this help\n"
+        "  -V, --version         the version\n"
+        "\n"
+        "CPU%% is of one host CPU: 100%% = one full core, as in top.\n"
+        "docs: README.md, docs/BATCH.md (output contract), docs/ARCHITECTURE.md\n");
 }
 
+static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line naming the problem, a hint, exit status 2. */
 static int
-bad_usage(const char *fmt, const char *what)
+bad_usage(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "berth: ");
-    fprintf(stderr, fmt, what);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'berth --help'.\n");
+    va_end(ap);
     return 2;
 }
 
@@ -75,7 +83,7 @@ parse_global(int argc, char **argv, struct app_opts *o)
         switch (c) {
         case 'c':
             if (o->n_uris == APP_MAX_URIS)
-                return bad_usage("too many connections (at most %s)", "32");
+                return bad_usage("too many connections (at most %d)", APP_MAX_URIS);
             o->uris[o->n_uris++] = optarg;
             break;
         case 'b':

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 
 struct err {
-    int code;      /* errno value, or 0 when the error is not a system error */
+    int code;       /* errno value, or 0 when the error is not a system error */
     char msg[1024]; /* full, user-readable message: "context: detail: strerror" */
 };
 

@@ -15,8 +15,8 @@
 int fileio_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
                         struct err **err);
 /* Same, relative to a directory fd. */
-int fileio_write_atomic_at(int dirfd, const char *name, const void *data, size_t len,
-                           mode_t mode, struct err **err);
+int fileio_write_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                           struct err **err);
 
 /* Read a whole file (at most max bytes, else an error naming the file and the limit) into a
  * NUL-terminated malloc'd buffer. *len may be NULL. */

@@ -28,9 +28,9 @@ enum inst_state {
 
 struct inst {
     enum inst_kind kind;
-    char *source;       /* libvirt URI, or "local" for containers; owned */
-    char *id;           /* stable id: domain UUID, container name; owned */
-    char *name;         /* owned */
+    char *source; /* libvirt URI, or "local" for containers; owned */
+    char *id;     /* stable id: domain UUID, container name; owned */
+    char *name;   /* owned */
     enum inst_state state;
     char *state_reason; /* short detail ("user", "oom-killed", "stale"), or NULL; owned */
 
@@ -42,8 +42,8 @@ struct inst {
     uint64_t pids;            /* containers: tasks in the cgroup */
     uint64_t blk_read_bytes, blk_write_bytes;
     uint64_t net_rx_bytes, net_tx_bytes;
-    int64_t start_time;       /* CLOCK_REALTIME seconds when it started; -1 unknown / not running */
-    int64_t mono_ns;          /* CLOCK_MONOTONIC ns when the counters were read */
+    int64_t start_time; /* CLOCK_REALTIME seconds when it started; -1 unknown / not running */
+    int64_t mono_ns;    /* CLOCK_MONOTONIC ns when the counters were read */
 
     /* Filled by the sampler from two samples; NaN when unknown. 100 = one host CPU. */
     double cpu_pct;

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The header leaves it unannotated; say so here so fmt is checked as a printf format. */
+void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 void
 strbuf_init(struct strbuf *sb)
 {
@@ -88,32 +92,81 @@ strbuf_printf(struct strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Length of the valid UTF-8 sequence at p (2..4), or 0 when p does not start one. Rejects
+ * overlong forms, surrogates and code points above U+10FFFF. */
+static size_t
+utf8_seq_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4;
+    else
+        return 0;
+    if (c == 0xe0)
+        lo = 0xa0;
+    else if (c == 0xed)
+        hi = 0x9f;
+    else if (c == 0xf0)
+        lo = 0x90;
+    else if (c == 0xf4)
+        hi = 0x8f;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+static void
+json_escape_byte(struct strbuf *sb, unsigned char c)
+{
+    switch (c) {
+    case '"':
+        strbuf_puts(sb, "\\\"");
+        break;
+    case '\\':
+        strbuf_puts(sb, "\\\\");
+        break;
+    case '\n':
+        strbuf_puts(sb, "\\n");
+        break;
+    case '\r':
+        strbuf_puts(sb, "\\r");
+        break;
+    case '\t':
+        strbuf_puts(sb, "\\t");
+        break;
+    default:
+        if (c < 0x20 || c == 0x7f)
+            strbuf_printf(sb, "\\u%04x", c);
+        else
+            strbuf_putc(sb, (char)c);
+    }
+}
+
 void
 strbuf_json_str(struct strbuf *sb, const char *s)
 {
     strbuf_putc(sb, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            strbuf_puts(sb, "\\\"");
-            break;
-        case '\\':
-            strbuf_puts(sb, "\\\\");
-            break;
-        case '\n':
-            strbuf_puts(sb, "\\n");
-            break;
-        case '\r':
-            strbuf_puts(sb, "\\r");
-            break;
-        case '\t':
-            strbuf_puts(sb, "\\t");
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                strbuf_printf(sb, "\\u%04x", *p);
-            else
-                strbuf_putc(sb, (char)*p);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p < 0x80) {
+            json_escape_byte(sb, *p++);
+            continue;
+        }
+        size_t n = utf8_seq_len(p);
+        if (n) {
+            strbuf_add(sb, p, n);
+            p += n;
+        } else {
+            strbuf_puts(sb, "\\ufffd"); /* invalid byte: keep the output valid UTF-8 */
+            p++;
         }
     }
     strbuf_putc(sb, '"');

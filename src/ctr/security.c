@@ -19,8 +19,7 @@ ctr_security_default_config(json_object *config, struct err **err)
 }
 
 int
-ctr_security_cli_option(json_object *config, const char *name, const char *value,
-                        struct err **err)
+ctr_security_cli_option(json_object *config, const char *name, const char *value, struct err **err)
 {
     (void)config;
     (void)value;

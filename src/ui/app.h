@@ -23,9 +23,9 @@ enum out_format {
 struct app_opts {
     const char *uris[APP_MAX_URIS]; /* -c URI, in order given */
     size_t n_uris;
-    double interval_s;  /* -d; default 1 */
+    double interval_s; /* -d; default 1 */
     bool interval_given;
-    uint64_t count;     /* -n; batch samples, 0 = until interrupted; default 1 */
+    uint64_t count; /* -n; batch samples, 0 = until interrupted; default 1 */
     enum out_format format;
     const char *theme;  /* --theme NAME or NULL */
     bool batch;         /* --batch */

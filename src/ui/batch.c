@@ -1,10 +1,118 @@
 /* SPDX-License-Identifier: MIT */
-/* Headless batch mode (being written). */
+/* Headless batch mode: the model printed as a table, JSON Lines or CSV, COUNT samples apart. */
 #include "ui/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/cleanup.h"
+#include "common/host.h"
+#include "common/log.h"
+#include "common/sampler.h"
+#include "common/strbuf.h"
+#include "common/units.h"
+#include "ui/batch_fmt.h"
+
+/* The priming sample before the first printed one: short, but at most the interval. */
+#define PRIME_MAX_S 0.25
+
+static volatile sig_atomic_t batch_stop;
+
+static void
+batch_on_signal(int sig)
+{
+    (void)sig;
+    batch_stop = 1;
+}
+
+static void
+batch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = batch_on_signal; /* no SA_RESTART: the sleep returns at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe shows up as EPIPE on write */
+}
+
+/* Sleep until the monotonic deadline or a stop signal. */
+static void
+batch_sleep_until(int64_t deadline_ns)
+{
+    struct timespec ts = {.tv_sec = deadline_ns / 1000000000, .tv_nsec = deadline_ns % 1000000000};
+    while (!batch_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+/* Write the whole buffer; false when stdout is gone (closed pipe) or failed. */
+static bool
+batch_write(const struct strbuf *sb)
+{
+    if (sb->len && fwrite(sb->buf, 1, sb->len, stdout) != sb->len)
+        return false;
+    return fflush(stdout) == 0;
+}
+
+static void
+batch_take(struct app *app, struct sampler *smp, struct host_sample *host, struct inst_list *list)
+{
+    struct host_sample prev = *host;
+    cleanup_err struct err *e = NULL;
+    if (host_sample_read(NULL, prev.mono_ns ? &prev : NULL, host, &e) < 0)
+        log_warn("host figures: %s", err_msg(e));
+    app_sample(app, list);
+    sampler_update(smp, list);
+}
 
 int
 batch_main(const struct app_opts *o)
 {
-    (void)o;
-    return 2;
+    struct app app;
+    cleanup_err struct err *e = NULL;
+    if (app_open(&app, o, &e) < 0) {
+        fprintf(stderr, "berth: %s\n", err_msg(e));
+        return 1;
+    }
+    batch_signals();
+    struct sampler *smp = sampler_new(2);
+    struct host_sample host;
+    memset(&host, 0, sizeof(host));
+    struct inst_list list;
+    inst_list_init(&list);
+    struct strbuf sb = STRBUF_INIT;
+    struct batch_fmt fmt = {.format = o->format};
+
+    int64_t step = (int64_t)(o->interval_s * 1e9);
+    double prime_s = o->interval_s < PRIME_MAX_S ? o->interval_s : PRIME_MAX_S;
+    batch_take(&app, smp, &host, &list);
+    int64_t next = mono_now_ns() + (int64_t)(prime_s * 1e9);
+    int rc = 0;
+    for (uint64_t i = 0; !batch_stop && (o->count == 0 || i < o->count); i++) {
+        batch_sleep_until(next);
+        if (batch_stop)
+            break;
+        batch_take(&app, smp, &host, &list);
+        next = mono_now_ns() + step;
+        struct conn_info conns[APP_MAX_PROVIDERS * 2];
+        size_t nconns = app_conns(&app, conns, ARRAY_SIZE(conns));
+        strbuf_reset(&sb);
+        batch_fmt_sample(&fmt, &sb, real_now_ns(), &host, conns, nconns, &list);
+        if (!batch_write(&sb)) {
+            rc = errno == EPIPE ? 0 : 1;
+            if (rc)
+                fprintf(stderr, "berth: writing output: %s\n", strerror(errno));
+            break;
+        }
+    }
+    strbuf_done(&sb);
+    inst_list_done(&list);
+    sampler_free(smp);
+    app_close(&app);
+    return rc;
 }

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/* A domain's serial console: a libvirt stream pumped to and from a pair of fds. */
+#include "vm/vm.h"
+#include "vm/vm_impl.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+
+#define SEND_RETRY_MS 2000
+
+/* Shared by the pump (caller's thread) and the stream callback (event loop thread). */
+struct console {
+    int refs; /* atomic */
+    int out_fd;
+    int wake_fd;
+    int closed; /* atomic: the stream ended */
+};
+
+static void
+console_put(void *opaque)
+{
+    struct console *cs = opaque;
+    if (__atomic_sub_fetch(&cs->refs, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    if (cs->wake_fd >= 0)
+        close(cs->wake_fd);
+    free(cs);
+}
+
+static int
+write_all(int fd, const char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, buf, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN) {
+            struct pollfd p = {fd, POLLOUT, 0};
+            poll(&p, 1, 100);
+            continue;
+        }
+        if (w <= 0)
+            return -1;
+        buf += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void
+console_end(virStreamPtr st, struct console *cs)
+{
+    __atomic_store_n(&cs->closed, 1, __ATOMIC_RELEASE);
+    virStreamEventUpdateCallback(st, 0);
+    uint64_t one = 1;
+    if (write(cs->wake_fd, &one, sizeof(one)) < 0) {
+        /* the counter is non-zero already: the pump wakes anyway */
+    }
+}
+
+/* Console output: copied to out_fd as it arrives (event loop thread). */
+static void
+on_stream(virStreamPtr st, int events, void *opaque)
+{
+    struct console *cs = opaque;
+    if (__atomic_load_n(&cs->closed, __ATOMIC_ACQUIRE))
+        return;
+    if (events & VIR_STREAM_EVENT_READABLE) {
+        char buf[4096];
+        for (;;) {
+            int n = virStreamRecv(st, buf, sizeof(buf));
+            if (n == -2)
+                break;
+            if (n <= 0 || write_all(cs->out_fd, buf, (size_t)n) < 0) {
+                console_end(st, cs);
+                return;
+            }
+        }
+    }
+    if (events & (VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR))
+        console_end(st, cs);
+}
+
+struct open_job {
+    char *dom;
+    virStreamPtr st;
+    bool finish; /* the second use: abort and free st */
+};
+
+static void
+open_job_fini(void *arg)
+{
+    struct open_job *j = arg;
+    free(j->dom);
+    if (j->st) {
+        virStreamAbort(j->st);
+        virStreamFree(j->st);
+    }
+}
+
+static int
+open_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
+{
+    struct open_job *j = arg;
+    (void)c;
+    if (j->finish) { /* the end of the session: abort and free the stream here, on the worker */
+        virStreamAbort(j->st);
+        virStreamFree(j->st);
+        j->st = NULL;
+        virResetLastError();
+        return 0;
+    }
+    virDomainPtr d = vm_dom_lookup(conn, j->dom, err);
+    if (!d)
+        return -1;
+    int rc = 0;
+    j->st = virStreamNew(conn, VIR_STREAM_NONBLOCK);
+    if (!j->st || virDomainOpenConsole(d, NULL, j->st, 0) < 0) {
+        rc = vm_err_libvirt(err, "console");
+        if (j->st)
+            virStreamFree(j->st);
+        j->st = NULL;
+    }
+    virDomainFree(d);
+    return rc;
+}
+
+/* Send everything before Ctrl-]; true when Ctrl-] was seen. */
+static int
+console_send(virStreamPtr st, const char *buf, size_t n, bool *escape, struct err **err)
+{
+    const char *esc = memchr(buf, VM_CONSOLE_ESCAPE, n);
+    *escape = esc != NULL;
+    if (esc)
+        n = (size_t)(esc - buf);
+    int waited = 0;
+    while (n > 0) {
+        int w = virStreamSend(st, buf, n);
+        if (w == -2 && waited < SEND_RETRY_MS) {
+            poll(NULL, 0, 10);
+            waited += 10;
+            continue;
+        }
+        if (w < 0)
+            return vm_err_libvirt(err, "console write");
+        buf += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Copy in_fd to the stream until Ctrl-], the stream's end, or in_fd's end (+ linger). */
+static int
+console_pump(virStreamPtr st, struct console *cs, int in_fd, int linger_ms,
+             enum vm_console_end *how, struct err **err)
+{
+    struct pollfd p[2] = {{cs->wake_fd, POLLIN, 0}, {in_fd, POLLIN, 0}};
+    int nfds = 2, timeout = -1;
+    for (;;) {
+        if (__atomic_load_n(&cs->closed, __ATOMIC_ACQUIRE)) {
+            *how = VM_CONSOLE_CLOSED;
+            return 0;
+        }
+        int r = poll(p, (nfds_t)nfds, timeout);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return err_set(err, errno, "console poll");
+        if (r == 0) { /* lingering after input ended */
+            *how = VM_CONSOLE_INPUT_EOF;
+            return 0;
+        }
+        if (nfds < 2 || !(p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        char buf[1024];
+        ssize_t n = read(in_fd, buf, sizeof(buf));
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0) {
+            nfds = 1; /* input over: keep copying output for linger_ms */
+            timeout = linger_ms;
+            continue;
+        }
+        bool escape = false;
+        if (console_send(st, buf, (size_t)n, &escape, err) < 0)
+            return -1;
+        if (escape) {
+            *how = VM_CONSOLE_DETACHED;
+            return 0;
+        }
+    }
+}
+
+struct vm_console {
+    struct vmconn *c;
+    struct open_job *j; /* holds the stream */
+};
+
+int
+vm_console_open(struct vm_provider *vp, const char *dom, struct vm_console **out, struct err **err)
+{
+    struct vmconn *c = vm_provider_conn(vp);
+    struct open_job *j = vmconn_job_new(sizeof(*j), open_job_fini);
+    j->dom = strdup(dom);
+    if (vmconn_run(c, open_run, j, vm_timeout_ms(), err) < 0) {
+        vmconn_job_put(j);
+        return -1;
+    }
+    struct vm_console *con = calloc(1, sizeof(*con));
+    if (!con)
+        abort();
+    con->c = c;
+    con->j = j;
+    *out = con;
+    return 0;
+}
+
+int
+vm_console_pump(struct vm_console *con, int in_fd, int out_fd, int linger_ms,
+                enum vm_console_end *how, struct err **err)
+{
+    enum vm_console_end dummy;
+    how = how ? how : &dummy;
+    struct console *cs = calloc(1, sizeof(*cs));
+    if (!cs)
+        abort();
+    cs->refs = 2; /* the pump and the stream callback */
+    cs->out_fd = out_fd;
+    cs->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    virStreamPtr st = con->j->st;
+    int rc = -1;
+    if (cs->wake_fd < 0) {
+        err_set(err, errno, "eventfd");
+        cs->refs = 1;
+    } else if (virStreamEventAddCallback(
+                   st, VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR,
+                   on_stream, cs, console_put) < 0) {
+        vm_err_libvirt(err, "console events");
+        cs->refs = 1;
+    } else {
+        rc = console_pump(st, cs, in_fd, linger_ms, how, err);
+        virStreamEventRemoveCallback(st);
+    }
+    console_put(cs);
+    return rc;
+}
+
+void
+vm_console_close(struct vm_console *con)
+{
+    if (!con)
+        return;
+    /* Abort and free the stream on the worker: it may talk to the daemon. */
+    con->j->finish = true;
+    cleanup_err struct err *e = NULL;
+    vmconn_run(con->c, open_run, con->j, vm_timeout_ms(), &e);
+    vmconn_job_put(con->j);
+    free(con);
+}
+
+static int
+console_run(struct vm_provider *vp, const char *dom, int in_fd, int out_fd, struct err **err)
+{
+    struct vm_console *con = NULL;
+    if (vm_console_open(vp, dom, &con, err) < 0)
+        return -1;
+    int rc = vm_console_pump(con, in_fd, out_fd, 0, NULL, err);
+    vm_console_close(con);
+    return rc;
+}
+
+/* The provider's attach(): the calling process's terminal (fds 0 and 1), raw while attached. */
+int
+vm_ops_attach(void *self, const char *id, struct err **err)
+{
+    struct termios saved, raw;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (tty) {
+        raw = saved;
+        cfmakeraw(&raw);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+    }
+    int rc = console_run(self, id, STDIN_FILENO, STDOUT_FILENO, err);
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    return rc;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the libvirt provider: the connection worker, jobs, and shared helpers. Not for ui/. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "common/err.h"
+#include "common/model.h"
+#include "common/provider.h"
+
+/*
+ * One libvirt connection and the worker thread that owns it. The worker (re)connects with
+ * back-off (1, 2, 4 .. 30 s), runs queued jobs one at a time, and tears the connection down when
+ * the close callback reports it lost. Reference-counted: the owner, the worker and each
+ * registered libvirt callback hold one, so that a worker stuck in a hung RPC can outlive
+ * vmconn_free and clean up when it returns.
+ */
+struct vmconn;
+
+/* A job: fn runs on the worker with the live connection; arg is the job's own data. */
+typedef int (*vmconn_fn)(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err);
+
+struct vmconn *vmconn_new(const char *uri);
+/* Stop the worker, waiting at most wait_ms for it (a worker stuck in an RPC finishes later). */
+void vmconn_free(struct vmconn *c, int wait_ms);
+const char *vmconn_uri(const struct vmconn *c);
+void vmconn_info(struct vmconn *c, struct conn_info *out);
+int vmconn_wait_connected(struct vmconn *c, int timeout_ms, struct err **err);
+/* Mark the connection as answering or not (reason "" clears). */
+void vmconn_set_answer(struct vmconn *c, const char *reason);
+
+/* The last sample: store swaps fresh in (fresh comes back empty); append copies it to out.
+ * Lifecycle events patch the states in between. */
+void vmconn_cache_store(struct vmconn *c, struct inst_list *fresh);
+void vmconn_cache_append(struct vmconn *c, struct inst_list *out);
+
+/* Jobs. vmconn_job_new returns a zeroed arg area of size bytes; fini (may be NULL) releases what
+ * the arg holds when the last reference goes. vmconn_run queues the job and waits at most
+ * timeout_ms: 0 when fn returned >= 0 (read results from arg), -1 with err set otherwise (fn's
+ * error, or "no answer from libvirt within N s"). Either way the caller then calls
+ * vmconn_job_put(arg) once; on a time-out the worker still holds its own reference. */
+void *vmconn_job_new(size_t size, void (*fini)(void *arg));
+void vmconn_job_put(void *arg);
+int vmconn_run(struct vmconn *c, vmconn_fn fn, void *arg, int timeout_ms, struct err **err);
+/* True while a previous job of fn is still out (timed out and not finished). */
+bool vmconn_busy_with(struct vmconn *c, vmconn_fn fn);
+
+/* The provider object (provider.c) and its connection. */
+struct vm_provider;
+struct vmconn *vm_provider_conn(struct vm_provider *vp);
+int vm_ops_attach(void *self, const char *id, struct err **err); /* console.c */
+
+/* Time-outs in ms: one sample or look-up; one action. */
+int vm_action_timeout_ms(void);
+/* "no answer from libvirt within 3 s" */
+void vm_timeout_text(int timeout_ms, char *buf, size_t len);
+
+/* The process-wide part: libvirt initialised, error printer replaced, event loop thread
+ * running. Idempotent; -1 when the event loop cannot be set up. */
+int vm_global_init(struct err **err);
+/* Silence libxml2's error printer on the calling thread (its handler is per thread): drivers
+ * that parse XML in this process (the test driver) would print parse errors to stderr. */
+void vm_quiet_thread(void);
+/* Signal the lifecycle eventfd. */
+void vm_events_bump(void);
+
+/* libvirt's last error as an err ("what: libvirt's message"). Returns -1. */
+int vm_err_libvirt(struct err **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Look a domain up by UUID string or name; NULL with "domain not found" style errors. */
+virDomainPtr vm_dom_lookup(virConnectPtr conn, const char *dom, struct err **err);
+/* Undefine with managed save, snapshot metadata and NVRAM (NVRAM left out where unsupported). */
+int vm_dom_undefine(virDomainPtr d);
+/* True when uri names a hypervisor on this machine (no host part). */
+bool vm_uri_is_local(const char *uri);
+
+/* Minimal XML reading for libvirt's own domain XML (xml.c): the next element <tag ...> in
+ * [p, end), and the end of that element (past "/>" or "</tag>"); NULL when absent. */
+const char *vm_xml_find(const char *p, const char *end, const char *tag);
+const char *vm_xml_elem_end(const char *elem, const char *end, const char *tag);
+/* The unescaped value of attribute name in the open tag at elem, malloc'd; NULL when absent. */
+char *vm_xml_attr(const char *elem, const char *name);
+/* The unescaped text content of the first <tag> in [p, end), malloc'd; NULL when absent. */
+char *vm_xml_text(const char *p, const char *end, const char *tag);
+
+/* Stats records -> model rows (stats.c). */
+enum inst_state vm_state_map(int state);
+const char *vm_state_reason(int state, int reason);
+/* A lifecycle event (VIR_DOMAIN_EVENT_*, detail) applied to a row's state. */
+void vm_event_apply(struct inst *in, int event, int detail);
+void vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri, int64_t mono);
