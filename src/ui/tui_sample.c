@@ -21,9 +21,6 @@
 #define TUI_HISTORY 600
 #define PRIME_MS 250
 
-/* Present once the libvirt provider lands; NULL (weak) until then. */
-extern int vm_events_fd(void) __attribute__((weak));
-
 void
 tui_snapshot_done(struct tui_snapshot *s)
 {
@@ -204,7 +201,7 @@ tui_sampling_start(struct tui *t, struct err **err)
     inst_list_init(&s->pub.list);
     s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     s->req_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    s->events_fd = vm_events_fd ? vm_events_fd() : -1;
+    s->events_fd = t->opts->no_vms ? -1 : vm_events_fd();
     if (s->wake_fd < 0 || s->req_fd < 0)
         return err_set(err, errno, "eventfd");
     int rc = pthread_create(&s->thread, NULL, sampling_main, s);
