@@ -273,6 +273,7 @@ render(struct tui *t)
         clearok(curscr, TRUE);
     if (t->dirty & REDRAW_VIEW)
         tui_view_rebuild(t);
+    tui_sampling_want(t, tui_view_selected(t, NULL));
     tui_draw_frame(t);
     t->dirty = 0;
 }

@@ -46,6 +46,18 @@ struct tui_snapshot {
     bool host_ok;
 };
 
+#define TUI_FACT_LINES 16
+#define TUI_FACT_LEN 200
+
+/* What the detail pane shows beyond the model: disks, networks, limits, log tail. Fetched by
+ * the sampling thread (it may need a backend round trip) for the selected instance. */
+struct tui_facts {
+    enum inst_kind kind;
+    char source[256], id[256]; /* whose facts these are */
+    char lines[TUI_FACT_LINES][TUI_FACT_LEN];
+    int n;
+};
+
 struct tui_sampling {
     pthread_t thread;
     bool started;
@@ -59,6 +71,10 @@ struct tui_sampling {
     int req_fd;    /* eventfd: sample now (or stop) */
     int events_fd; /* libvirt lifecycle events, or -1 */
     double interval_s;
+    bool req_sample;       /* sample now (refresh key, after an action) */
+    struct tui_facts want; /* whose facts to fetch (key only) */
+    bool want_set, want_changed;
+    struct tui_facts facts; /* the newest facts */
 };
 
 #define TUI_MAX_JOBS 16
@@ -188,6 +204,13 @@ bool tui_sampling_take(struct tui *t);
 size_t tui_sampling_history(struct tui *t, const struct inst *in, bool mem, double *out,
                             size_t max);
 void tui_sampling_stop(struct tui *t);
+/* Ask for the facts of in (the selection); NULL for none. */
+void tui_sampling_want(struct tui *t, const struct inst *in);
+/* Copy the newest facts when they are in's; false otherwise. */
+bool tui_sampling_facts(struct tui *t, const struct inst *in, struct tui_facts *out);
+
+/* tui_facts.c: fetch facts off the UI thread (sampling thread). */
+void tui_facts_fetch(struct app *app, struct tui_facts *f);
 void tui_snapshot_done(struct tui_snapshot *s);
 
 /* tui_work.c: the action worker and CLI children. */

@@ -373,6 +373,18 @@ draw_facts(struct tui *t, const struct inst *in, const struct tui_rates *rt, int
     return y;
 }
 
+/* The fetched facts (disks, limits, log tail), at most max rows; returns the next row. */
+static int
+draw_more_facts(struct tui *t, const struct inst *in, int y, int x, int w, int max)
+{
+    struct tui_facts f;
+    if (max <= 0 || !tui_sampling_facts(t, in, &f))
+        return y;
+    for (int i = 0; i < f.n && i < max; i++)
+        put(t, y++, x, w, t->attr[THEME_ROLE_DIM], f.lines[i], false);
+    return y;
+}
+
 static void
 draw_detail(struct tui *t)
 {
@@ -398,6 +410,7 @@ draw_detail(struct tui *t)
     if (!in)
         return;
     int y = draw_facts(t, in, rt, r->y + 1, x, w);
+    y = draw_more_facts(t, in, y, x, w, r->y + r->h - y - 8);
     int left = r->y + r->h - y;
     if (left < 4)
         return;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -139,8 +140,8 @@ snapshot_host(struct tui_snapshot *s, struct host_sample *hprev, bool *hprev_ok)
     }
 }
 
-/* Wait for the interval, a request or an event; false when asked to stop. */
-static bool
+/* Wait for the next sample's time, a request or an event. */
+static void
 sampling_wait(struct tui_sampling *s, int ms)
 {
     struct pollfd pf[2] = {{s->req_fd, POLLIN, 0}, {s->events_fd, POLLIN, 0}};
@@ -148,46 +149,94 @@ sampling_wait(struct tui_sampling *s, int ms)
     uint64_t v;
     if (r > 0 && (pf[0].revents & POLLIN))
         (void)!read(s->req_fd, &v, sizeof(v));
-    if (r > 0 && s->events_fd >= 0 && (pf[1].revents & POLLIN))
+    if (r > 0 && s->events_fd >= 0 && (pf[1].revents & POLLIN)) {
         (void)!read(s->events_fd, &v, sizeof(v));
+        pthread_mutex_lock(&s->mu);
+        s->req_sample = true; /* a VM changed state: show it now */
+        pthread_mutex_unlock(&s->mu);
+    }
+}
+
+static void
+sampling_publish(struct tui_sampling *s, struct tui_snapshot *work)
+{
     pthread_mutex_lock(&s->mu);
-    bool stop = s->stop;
+    sampler_update(s->sampler, &work->list);
+    struct tui_snapshot tmp = s->pub;
+    s->pub = *work;
+    *work = tmp;
+    s->fresh = true;
     pthread_mutex_unlock(&s->mu);
-    return !stop;
+    eventfd_write(s->wake_fd, 1);
+}
+
+/* Fetch the wanted facts when the selection changed or every FACTS_EVERY samples. */
+#define FACTS_EVERY 5
+
+static void
+sampling_facts(struct tui_sampling *s, bool changed_only, unsigned nsample)
+{
+    struct tui_facts f;
+    pthread_mutex_lock(&s->mu);
+    bool go = s->want_set && (s->want_changed || (!changed_only && nsample % FACTS_EVERY == 0));
+    f = s->want;
+    s->want_changed = false;
+    pthread_mutex_unlock(&s->mu);
+    if (!go)
+        return;
+    tui_facts_fetch(s->app, &f);
+    pthread_mutex_lock(&s->mu);
+    s->facts = f;
+    s->fresh = true;
+    pthread_mutex_unlock(&s->mu);
+    eventfd_write(s->wake_fd, 1);
+}
+
+struct sampling_state {
+    struct tui_snapshot work;
+    struct prev_index prev;
+    struct host_sample hprev;
+    bool hprev_ok;
+    unsigned nsample;
+    int64_t next_ns;
+};
+
+static void
+sampling_once(struct tui_sampling *s, struct sampling_state *st)
+{
+    app_sample(s->app, &st->work.list);
+    snapshot_rates(&st->work, &st->prev);
+    snapshot_host(&st->work, &st->hprev, &st->hprev_ok);
+    sampling_publish(s, &st->work);
+    int64_t ivl = st->nsample == 0 ? PRIME_MS * 1000000LL : (int64_t)(s->interval_s * 1e9);
+    st->next_ns = mono_now_ns() + (ivl < 10000000 ? 10000000 : ivl);
+    st->nsample++;
 }
 
 static void *
 sampling_main(void *arg)
 {
     struct tui_sampling *s = arg;
-    struct tui_snapshot work = {0};
-    struct prev_index prev = {0};
-    struct host_sample hprev;
-    bool hprev_ok = false, primed = false;
-    inst_list_init(&work.list);
-    inst_list_init(&prev.list);
-    do {
-        app_sample(s->app, &work.list);
-        snapshot_rates(&work, &prev);
-        snapshot_host(&work, &hprev, &hprev_ok);
+    struct sampling_state st = {0};
+    inst_list_init(&st.work.list);
+    inst_list_init(&st.prev.list);
+    for (;;) {
         pthread_mutex_lock(&s->mu);
-        sampler_update(s->sampler, &work.list);
-        struct tui_snapshot tmp = s->pub;
-        s->pub = work;
-        work = tmp;
-        s->fresh = true;
+        bool stop = s->stop, now = s->req_sample;
+        s->req_sample = false;
         pthread_mutex_unlock(&s->mu);
-        eventfd_write(s->wake_fd, 1);
-        int ms = primed ? (int)(s->interval_s * 1000) : PRIME_MS;
-        primed = true;
-        if (ms < 10)
-            ms = 10;
-        if (!sampling_wait(s, ms))
+        if (stop)
             break;
-    } while (true);
-    tui_snapshot_done(&work);
-    inst_list_done(&prev.list);
-    free(prev.idx);
+        bool due = now || mono_now_ns() >= st.next_ns;
+        if (due)
+            sampling_once(s, &st);
+        sampling_facts(s, !due, st.nsample);
+        int64_t left = (st.next_ns - mono_now_ns()) / 1000000;
+        sampling_wait(s, left < 0 ? 0 : (int)left);
+    }
+    tui_snapshot_done(&st.work);
+    inst_list_done(&st.prev.list);
+    free(st.prev.idx);
     return NULL;
 }
 
@@ -214,7 +263,48 @@ tui_sampling_start(struct tui *t, struct err **err)
 void
 tui_sampling_request(struct tui *t)
 {
+    pthread_mutex_lock(&t->smp.mu);
+    t->smp.req_sample = true;
+    pthread_mutex_unlock(&t->smp.mu);
     eventfd_write(t->smp.req_fd, 1);
+}
+
+static bool
+facts_key_is(const struct tui_facts *f, const struct inst *in)
+{
+    return f->kind == in->kind && strcmp(f->id, in->id) == 0 && strcmp(f->source, in->source) == 0;
+}
+
+void
+tui_sampling_want(struct tui *t, const struct inst *in)
+{
+    struct tui_sampling *s = &t->smp;
+    pthread_mutex_lock(&s->mu);
+    bool same = in && s->want_set && facts_key_is(&s->want, in);
+    if (!same) {
+        s->want_set = in != NULL;
+        if (in) {
+            s->want.kind = in->kind;
+            snprintf(s->want.source, sizeof(s->want.source), "%s", in->source);
+            snprintf(s->want.id, sizeof(s->want.id), "%s", in->id);
+        }
+        s->want_changed = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (!same)
+        eventfd_write(s->req_fd, 1);
+}
+
+bool
+tui_sampling_facts(struct tui *t, const struct inst *in, struct tui_facts *out)
+{
+    struct tui_sampling *s = &t->smp;
+    pthread_mutex_lock(&s->mu);
+    bool ok = s->facts.n > 0 && facts_key_is(&s->facts, in);
+    if (ok)
+        *out = s->facts;
+    pthread_mutex_unlock(&s->mu);
+    return ok;
 }
 
 bool
