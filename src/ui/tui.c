@@ -229,6 +229,8 @@ on_sample(struct tui *t)
 {
     if (!tui_sampling_take(t))
         return 0;
+    if (!t->sample_fresh)
+        return REDRAW_DETAIL;
     t->nconns = app_conns(&t->app, t->conns, ARRAY_SIZE(t->conns));
     return REDRAW_VIEW | REDRAW_ALL;
 }

@@ -65,7 +65,8 @@ struct tui_sampling {
     struct app *app;
     struct sampler *sampler;
     struct tui_snapshot pub; /* the newest sample, swapped out by the UI */
-    bool fresh;
+    bool fresh;       /* pub holds a sample the UI has not taken */
+    bool facts_fresh; /* facts changed since the UI last looked */
     bool stop;
     int wake_fd;   /* eventfd: a sample was published */
     int req_fd;    /* eventfd: sample now (or stop) */
@@ -190,6 +191,7 @@ struct tui {
     char settings_msg[TUI_MSG_MAX]; /* a bad config or theme file: repeated after endwin */
     unsigned dirty;
     bool quit;
+    bool sample_fresh; /* the last take brought a new sample */
 
     /* Frame statistics for bench/ ($BERTH_TUI_STATS). */
     uint64_t frames, frame_ns_total, frame_ns_max;
@@ -198,7 +200,8 @@ struct tui {
 /* tui_sample.c: the sampling thread. */
 int tui_sampling_start(struct tui *t, struct err **err);
 void tui_sampling_request(struct tui *t);
-/* Take the newest sample if one was published; returns true when the view changed. */
+/* Take the newest sample if one was published (sets t->sample_fresh); true when there is
+ * anything new to show (a sample or facts). */
 bool tui_sampling_take(struct tui *t);
 /* Copy at most max history values (oldest first) of in into out; returns how many. */
 size_t tui_sampling_history(struct tui *t, const struct inst *in, bool mem, double *out,

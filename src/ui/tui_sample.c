@@ -187,7 +187,7 @@ sampling_facts(struct tui_sampling *s, bool changed_only, unsigned nsample)
     tui_facts_fetch(s->app, &f);
     pthread_mutex_lock(&s->mu);
     s->facts = f;
-    s->fresh = true;
+    s->facts_fresh = true;
     pthread_mutex_unlock(&s->mu);
     eventfd_write(s->wake_fd, 1);
 }
@@ -314,15 +314,17 @@ tui_sampling_take(struct tui *t)
     uint64_t v;
     (void)!read(s->wake_fd, &v, sizeof(v));
     pthread_mutex_lock(&s->mu);
-    bool fresh = s->fresh;
+    bool fresh = s->fresh, facts = s->facts_fresh;
     if (fresh) {
         struct tui_snapshot tmp = t->cur;
         t->cur = s->pub;
         s->pub = tmp;
         s->fresh = false;
     }
+    s->facts_fresh = false;
     pthread_mutex_unlock(&s->mu);
-    return fresh;
+    t->sample_fresh = fresh;
+    return fresh || facts;
 }
 
 size_t
