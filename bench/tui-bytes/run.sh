@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The dashboard's cost, side by side with htop and btop in the same tmux geometry:
+#   1. bytes written to the terminal per second in steady state (50 instances, 1 s refresh):
+#      each tool runs in a private tmux server; after a warm-up, `tmux pipe-pane` records what
+#      the tool writes to its pty for DURATION seconds (what an SSH link would carry);
+#   2. berth's resident memory (VmRSS, VmHWM) with 1000 instances;
+#   3. berth's frame build time with 1000 instances ($BERTH_TUI_STATS: werase .. doupdate).
+# Instances are libvirt test-driver domains from a generated node file (test:///path).
+# Env: BERTH_BIN (default ./berth), DURATION (default 30), GEOM (default 120x40), OUT (a file
+# for the key=value results, default build/bench/tui-bytes.txt).
+set -eu
+cd "$(dirname "$0")/../.."
+BERTH_BIN=${BERTH_BIN:-$PWD/berth}
+DURATION=${DURATION:-30}
+GEOM=${GEOM:-120x40}
+W=${GEOM%x*} H=${GEOM#*x}
+OUT=${OUT:-$PWD/build/bench/tui-bytes.txt}
+WARMUP=5
+SOCK=berth-bench-$$
+TMP=$(mktemp -d /tmp/berth-bench-tui.XXXXXX)
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
+mkdir -p "$(dirname "$OUT")"
+: >"$OUT"
+
+node_xml() { # N -> test:///path with N running domains
+    local f=$TMP/node$1.xml i
+    {
+        echo "<node>"
+        for i in $(seq 1 "$1"); do
+            printf "<domain type='test'><name>dom%04d</name><memory unit='MiB'>%d</memory>" "$i" $((256 + i % 7 * 128))
+            printf "<vcpu>%d</vcpu><os><type arch='x86_64'>hvm</type></os></domain>\n" $((1 + i % 4))
+        done
+        echo "</node>"
+    } >"$f"
+    echo "test://$f"
+}
+
+# Run a command in a fresh W x H tmux session; record its pty output for DURATION seconds after
+# the warm-up; print bytes per second.
+measure_bytes() {
+    local name=$1 cmd=$2 log=$TMP/$1.bytes
+    tmux -L "$SOCK" -f /dev/null new-session -d -s "$name" -x "$W" -y "$H" \
+        "env -i PATH=$PATH HOME=$TMP/home TERM=tmux-256color LANG=C.UTF-8 $cmd"
+    sleep "$WARMUP"
+    : >"$log"
+    tmux -L "$SOCK" pipe-pane -o -t "$name" "cat >> $log"
+    sleep "$DURATION"
+    tmux -L "$SOCK" pipe-pane -t "$name"
+    tmux -L "$SOCK" kill-session -t "$name"
+    echo $(($(stat -c %s "$log") / DURATION))
+}
+
+mkdir -p "$TMP/home/.config/btop"
+printf 'update_ms = 1000\n' >"$TMP/home/.config/btop/btop.conf" # btop's default is 2000
+uri50=$(node_xml 50)
+
+echo "== bytes/s to the terminal, ${W}x${H}, 1 s refresh, ${DURATION}s after ${WARMUP}s warm-up"
+b=$(measure_bytes berth "BERTH_CONFIG=/dev/null BERTH_THEMES=$PWD/themes $BERTH_BIN --no-containers -c $uri50 -d 1")
+echo "berth (50 instances): $b B/s"
+echo "berth_bytes_per_s=$b" >>"$OUT"
+if command -v htop >/dev/null; then
+    h=$(measure_bytes htop "htop -d 10")
+    echo "htop  (host processes): $h B/s"
+    echo "htop_bytes_per_s=$h" >>"$OUT"
+else
+    echo "htop: not installed (scripts/install-deps.sh bench)"
+fi
+if command -v btop >/dev/null; then
+    bt=$(measure_bytes btop "btop")
+    echo "btop  (host processes): $bt B/s"
+    echo "btop_bytes_per_s=$bt" >>"$OUT"
+else
+    echo "btop: not installed (scripts/install-deps.sh bench)"
+fi
+
+echo "== berth with 1000 instances: resident memory and frame build time"
+uri1000=$(node_xml 1000)
+stats=$TMP/stats
+tmux -L "$SOCK" -f /dev/null new-session -d -s big -x "$W" -y "$H" \
+    "env -i PATH=$PATH HOME=$TMP/home TERM=tmux-256color LANG=C.UTF-8 BERTH_CONFIG=/dev/null BERTH_TUI_STATS=$stats BERTH_THEMES=$PWD/themes $BERTH_BIN --no-containers -c $uri1000 -d 1"
+sleep "$WARMUP"
+pid=$(pgrep -n -f "$BERTH_BIN --no-containers -c $uri1000") || { echo "berth did not start"; exit 1; }
+# Keys that rebuild the view and redraw: scroll, sort by each column, filter.
+for i in $(seq 1 20); do
+    tmux -L "$SOCK" send-keys -t big j j j j j PageDown '>'
+    sleep 0.25
+done
+tmux -L "$SOCK" send-keys -t big End Home / d o m 0 0 Escape
+sleep 2
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+tmux -L "$SOCK" send-keys -t big q
+for i in $(seq 50); do [ -s "$stats" ] && break; sleep 0.1; done
+frames=$(awk '/^frames/ {print $2}' "$stats")
+avg=$(awk '/^frame_ns_avg/ {print $2}' "$stats")
+max=$(awk '/^frame_ns_max/ {print $2}' "$stats")
+n=$(awk '/^instances/ {print $2}' "$stats")
+echo "resident memory: VmRSS $((rss / 1024)) MiB ($rss KiB), peak VmHWM $((hwm / 1024)) MiB"
+echo "frames: $frames with $n instances; build time avg $((avg / 1000)) us, max $((max / 1000)) us"
+{
+    echo "rss_kib_1000=$rss"
+    echo "hwm_kib_1000=$hwm"
+    echo "frames_1000=$frames"
+    echo "frame_ns_avg_1000=$avg"
+    echo "frame_ns_max_1000=$max"
+    echo "instances=$n"
+} >>"$OUT"
+echo "results: $OUT"
