@@ -92,18 +92,28 @@ rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
 hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
 tmux -L "$SOCK" send-keys -t big q
 for i in $(seq 50); do [ -s "$stats" ] && break; sleep 0.1; done
-frames=$(awk '/^frames/ {print $2}' "$stats")
-avg=$(awk '/^frame_ns_avg/ {print $2}' "$stats")
-max=$(awk '/^frame_ns_max/ {print $2}' "$stats")
-n=$(awk '/^instances/ {print $2}' "$stats")
+val() { awk -v k="$1" '$1 == k {print $2}' "$stats"; }
+frames=$(val frames) n=$(val instances)
 echo "resident memory: VmRSS $((rss / 1024)) MiB ($rss KiB), peak VmHWM $((hwm / 1024)) MiB"
-echo "frames: $frames with $n instances; build time avg $((avg / 1000)) us, max $((max / 1000)) us"
+echo "frames: $frames with $n instances; build (werase..wnoutrefresh) p50 $(($(val frame_ns_p50) / 1000)) us," \
+    "p95 $(($(val frame_ns_p95) / 1000)) us, avg $(($(val frame_ns_avg) / 1000)) us, max $(($(val frame_ns_max) / 1000)) us;" \
+    "doupdate avg $(($(val output_ns_avg) / 1000)) us"
 {
     echo "rss_kib_1000=$rss"
     echo "hwm_kib_1000=$hwm"
-    echo "frames_1000=$frames"
-    echo "frame_ns_avg_1000=$avg"
-    echo "frame_ns_max_1000=$max"
-    echo "instances=$n"
+    for k in frames frame_ns_p50 frame_ns_p95 frame_ns_avg frame_ns_max output_ns_avg instances; do
+        echo "${k}_1000=$(val $k)"
+    done
 } >>"$OUT"
+
+# For reference: the same 1000 domains without the dashboard (berth --batch), i.e. what the
+# in-process libvirt test driver and the libraries weigh by themselves.
+"$BERTH_BIN" --batch --no-containers -c "$uri1000" -n 4 -d 1 -f csv >/dev/null &
+bpid=$!
+sleep 3
+brss=$(awk '/^VmRSS/ {print $2}' "/proc/$bpid/status")
+wait "$bpid"
+echo "berth --batch with the same 1000 domains: VmRSS $((brss / 1024)) MiB ($brss KiB);" \
+    "the dashboard's own share: $(((rss - brss) / 1024)) MiB"
+echo "batch_rss_kib_1000=$brss" >>"$OUT"
 echo "results: $OUT"

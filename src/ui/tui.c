@@ -368,19 +368,30 @@ tui_console(struct tui *t)
     return REDRAW_LAYOUT | REDRAW_FULL | REDRAW_VIEW | REDRAW_ALL;
 }
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void
-stats_write(const struct tui *t)
+stats_write(struct tui *t)
 {
     const char *path = getenv("BERTH_TUI_STATS");
-    if (!path || !*path)
+    if (!path || !*path || t->frames == 0)
         return;
     cleanup_file FILE *f = fopen(path, "w");
     if (!f)
         return;
-    fprintf(f, "frames %llu\nframe_ns_avg %llu\nframe_ns_max %llu\ninstances %zu\n",
-            (unsigned long long)t->frames,
-            (unsigned long long)(t->frames ? t->frame_ns_total / t->frames : 0),
-            (unsigned long long)t->frame_ns_max, t->cur.list.n);
+    size_t n = t->frames < TUI_FRAME_SAMPLES ? (size_t)t->frames : TUI_FRAME_SAMPLES;
+    qsort(t->frame_ns, n, sizeof(t->frame_ns[0]), u32_cmp);
+    fprintf(f, "frames %llu\nframe_ns_avg %llu\nframe_ns_p50 %u\nframe_ns_p95 %u\n",
+            (unsigned long long)t->frames, (unsigned long long)(t->frame_ns_total / t->frames),
+            t->frame_ns[n / 2], t->frame_ns[n * 95 / 100]);
+    fprintf(f, "frame_ns_max %llu\noutput_ns_avg %llu\ninstances %zu\n",
+            (unsigned long long)t->frame_ns_max,
+            (unsigned long long)(t->output_ns_total / t->frames), t->cur.list.n);
 }
 
 /* Create the demo container once, off the UI thread (root only, containers enabled). */
@@ -411,6 +422,7 @@ teardown(struct tui *t)
         app_close(&t->app); /* else a backend hangs: the process exit cleans up */
     stats_write(t);
     tui_snapshot_done(&t->cur);
+    tui_log_close(t);
     free(t->view);
 }
 

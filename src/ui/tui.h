@@ -65,8 +65,8 @@ struct tui_sampling {
     struct app *app;
     struct sampler *sampler;
     struct tui_snapshot pub; /* the newest sample, swapped out by the UI */
-    bool fresh;       /* pub holds a sample the UI has not taken */
-    bool facts_fresh; /* facts changed since the UI last looked */
+    bool fresh;              /* pub holds a sample the UI has not taken */
+    bool facts_fresh;        /* facts changed since the UI last looked */
     bool stop;
     int wake_fd;   /* eventfd: a sample was published */
     int req_fd;    /* eventfd: sample now (or stop) */
@@ -136,6 +136,7 @@ struct tui_form {
 };
 
 #define TUI_LOG_LINES 500
+#define TUI_FRAME_SAMPLES 4096
 
 struct tui {
     const struct app_opts *opts;
@@ -186,6 +187,10 @@ struct tui {
     bool status_err;
     int64_t status_until_ns;                    /* 0 = until replaced */
     char log_lines[TUI_LOG_LINES][TUI_MSG_MAX]; /* berth's own messages, a ring */
+    char *logv_text;  /* the log view's container log (lines NUL-separated), or NULL */
+    char **logv_line; /* its lines */
+    size_t logv_n;
+    char logv_title[320];
     size_t log_n, log_head;
     char clock[16];
     char settings_msg[TUI_MSG_MAX]; /* a bad config or theme file: repeated after endwin */
@@ -193,8 +198,10 @@ struct tui {
     bool quit;
     bool sample_fresh; /* the last take brought a new sample */
 
-    /* Frame statistics for bench/ ($BERTH_TUI_STATS). */
-    uint64_t frames, frame_ns_total, frame_ns_max;
+    /* Frame statistics for bench/ ($BERTH_TUI_STATS): build = werase .. wnoutrefresh,
+     * output = doupdate (writing to the terminal). */
+    uint64_t frames, frame_ns_total, frame_ns_max, output_ns_total;
+    uint32_t frame_ns[TUI_FRAME_SAMPLES]; /* build times of the first frames, for percentiles */
 };
 
 /* tui_sample.c: the sampling thread. */
@@ -249,6 +256,9 @@ unsigned tui_keys_run(struct tui *t, enum ui_action a);
 void tui_form_open(struct tui *t, bool vm);
 unsigned tui_form_key(struct tui *t, int key);
 void tui_draw_overlay(struct tui *t);
+/* Open the log view: the selected container's log, else berth's own messages. */
+void tui_log_open(struct tui *t);
+void tui_log_close(struct tui *t);
 
 /* tui.c */
 void tui_status(struct tui *t, bool error, const char *fmt, ...)

@@ -508,10 +508,14 @@ tui_draw_frame(struct tui *t)
     }
     attrset(A_NORMAL);
     wnoutrefresh(stdscr);
+    int64_t t1 = mono_now_ns();
     doupdate();
-    uint64_t ns = (uint64_t)(mono_now_ns() - t0);
+    uint64_t ns = (uint64_t)(t1 - t0);
+    if (t->frames < TUI_FRAME_SAMPLES)
+        t->frame_ns[t->frames] = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
     t->frames++;
     t->frame_ns_total += ns;
+    t->output_ns_total += (uint64_t)(mono_now_ns() - t1);
     if (ns > t->frame_ns_max)
         t->frame_ns_max = ns;
 }

@@ -197,20 +197,23 @@ tui_form_key(struct tui *t, int key)
     int page = t->lay.list.h + t->lay.detail.h - 3;
     page = page > 1 ? page : 1;
     if (key == KEY_UP || key == 'k')
-        *top = *top < 0 ? -2 : *top - 1;
+        *top = *top > 0 ? *top - 1 : 0;
     else if (key == KEY_DOWN || key == 'j')
-        *top = *top < 0 ? *top : *top + 1;
+        *top += 1; /* the drawing clamps it */
     else if (key == KEY_PPAGE)
-        *top = (*top < 0 ? 100000 : *top) - page;
+        *top = *top > page ? *top - page : 0;
     else if (key == KEY_NPAGE)
-        *top = *top < 0 ? *top : *top + page;
+        *top += page;
     else if (key == KEY_HOME || key == 'g')
         *top = 0;
     else if (key == KEY_END || key == 'G')
-        *top = -1;
+        *top = -1; /* the end */
     else if (key == 'q' || key == 27 || key == '?' || key == '\n' || key == KEY_F(10) ||
-             key == KEY_F(1) || key == 'l')
+             key == KEY_F(1) || key == 'l' || key == KEY_F(8)) {
+        if (t->mode == TUI_MODE_LOG)
+            tui_log_close(t);
         t->mode = TUI_MODE_NORMAL;
+    }
     return REDRAW_ALL;
 }
 
@@ -281,19 +284,21 @@ draw_help(struct tui *t, const struct rect *r)
 static void
 draw_log(struct tui *t, const struct rect *r)
 {
-    int total = (int)t->log_n, vis = r->h - 1;
+    bool ctr = t->logv_text != NULL;
+    int total = ctr ? (int)t->logv_n : (int)t->log_n, vis = r->h - 1;
     if (t->log_top < 0 || t->log_top > total - vis)
         t->log_top = total - vis > 0 ? total - vis : 0;
-    line_at(t, r, 0, THEME_ROLE_TITLE, "berth messages (newest last)   q/Esc closes");
+    line_at(t, r, 0, THEME_ROLE_TITLE,
+            ctr ? t->logv_title : "berth messages (newest last)   q/Esc closes");
     for (int i = 0; i < vis; i++) {
         int k = t->log_top + i;
         if (k >= total)
             break;
         size_t idx = (t->log_head + TUI_LOG_LINES - t->log_n + (size_t)k) % TUI_LOG_LINES;
-        line_at(t, r, i + 1, THEME_ROLE_NORMAL, t->log_lines[idx]);
+        line_at(t, r, i + 1, THEME_ROLE_NORMAL, ctr ? t->logv_line[k] : t->log_lines[idx]);
     }
     if (total == 0)
-        line_at(t, r, 1, THEME_ROLE_DIM, "no messages yet");
+        line_at(t, r, 1, THEME_ROLE_DIM, ctr ? "the log is empty" : "no messages yet");
 }
 
 static void

@@ -269,8 +269,7 @@ h_console(struct tui *t)
 static unsigned
 h_log(struct tui *t)
 {
-    t->mode = TUI_MODE_LOG;
-    t->log_top = -1; /* the end */
+    tui_log_open(t);
     return REDRAW_ALL;
 }
 

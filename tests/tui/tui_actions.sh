@@ -65,6 +65,15 @@ tui_wait_gone '^vm +test ' 10
 tui_wait 'no instances'
 tui_check_frame "after remove"
 
+# The log view keeps every message, with its time; q closes it (and does not quit).
+tui_keys l
+tui_wait 'berth messages \(newest last\)'
+tui_wait "^ [0-9]{2}:[0-9]{2}:[0-9]{2} pause vm 'test': done"
+tui_wait "^ [0-9]{2}:[0-9]{2}:[0-9]{2} kill vm 'test': done"
+tui_keys q
+tui_wait_gone 'berth messages'
+tui_check_frame "after the log view"
+
 tui_keys q
 tui_wait_exit
 [ "$TUI_EXIT" = 0 ] || fail "exit status $TUI_EXIT"

@@ -31,6 +31,12 @@ tui_wait 'log \(last'
 tui_wait '^ +tick [0-9]+'
 tui_wait 'rootfs '
 
+tui_keys l
+tui_wait "log of container $name"
+tui_wait '^ tick [0-9]+'
+tui_keys q
+tui_wait_gone 'log of container'
+
 tui_keys p
 tui_wait "^ctr +$name +paused "
 [ "$("$BERTH_BIN" ctr inspect "$name" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" = paused ] ||
