@@ -410,7 +410,7 @@ draw_detail(struct tui *t)
     if (!in)
         return;
     int y = draw_facts(t, in, rt, r->y + 1, x, w);
-    y = draw_more_facts(t, in, y, x, w, r->y + r->h - y - 8);
+    y = draw_more_facts(t, in, y, x, w, r->y + r->h - y - 6); /* graphs keep 6 rows */
     int left = r->y + r->h - y;
     if (left < 4)
         return;

@@ -3,7 +3,7 @@
 # Console hand-over: `c` gives the terminal to the selection's console and takes it back
 # intact. libvirt's test driver has no consoles, so the hand-over ends at once with a readable
 # error in the status line, and the dashboard comes back whole, still live, keys working.
-# Not covered here yet: a real console (a VM on a real libvirtd, or a shell in a container).
+# The real hand-over (a shell in a container) is in tui_containers.sh.
 . "$BERTH_SRC/tests/tui/lib-tui.sh"
 need_test_driver
 

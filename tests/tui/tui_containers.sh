@@ -22,9 +22,10 @@ name=${P}tui
     fail "ctr create"
 "$BERTH_BIN" ctr start "$name" >/dev/null || fail "ctr start"
 
-TUI_ENV="BERTH_ROOT=$BERTH_ROOT" tui_start 120 40 --no-vms
+TUI_ENV="BERTH_ROOT=$BERTH_ROOT" tui_start 120 50 --no-vms
 tui_wait "^ctr +$name +running +[0-9]+\.[0-9] +[0-9.]+[BKMG]?/64M +[0-9]+ " 20
-tui_keys / -l "$name"
+tui_keys /
+tui_keys -l "$name"
 tui_keys Enter
 tui_wait "^ container $name +\(local\)"
 tui_wait 'log \(last'
@@ -36,6 +37,21 @@ tui_wait "log of container $name"
 tui_wait '^ tick [0-9]+'
 tui_keys q
 tui_wait_gone 'log of container'
+
+# Console: a shell in the container takes the whole terminal; exit gives the dashboard back.
+tui_keys c
+tui_wait "berth: console of container '$name'"
+sleep 1
+tui_keys -l "echo in-the-container-\$((6*7)); cat /proc/1/cmdline | tr '\\0' ' '; echo"
+tui_keys Enter
+tui_wait '^in-the-container-42'
+tui_wait '^/bin/sh -c i=0'
+tui_keys -l exit
+tui_keys Enter
+tui_wait "^ console '$name' closed"
+tui_check_frame "after the console"
+[ "$(tui_display '#{alternate_on}')" = 1 ] || fail "the dashboard did not take the screen back"
+tui_wait "^ctr +$name +running +[0-9]"
 
 tui_keys p
 tui_wait "^ctr +$name +paused "
