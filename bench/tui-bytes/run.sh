@@ -36,43 +36,50 @@ node_xml() { # N -> test:///path with N running domains
     echo "test://$f"
 }
 
+cpu_ticks() { # utime + stime of a process, in clock ticks
+    awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
 # Run a command in a fresh W x H tmux session; record its pty output for DURATION seconds after
-# the warm-up; print bytes per second.
+# the warm-up; print bytes per second and the process's CPU use over the same window (% of one
+# CPU).
 measure_bytes() {
-    local name=$1 cmd=$2 log=$TMP/$1.bytes
+    local name=$1 cmd=$2 log=$TMP/$1.bytes pid c0 c1 hz
     tmux -L "$SOCK" -f /dev/null new-session -d -s "$name" -x "$W" -y "$H" \
-        "env -i PATH=$PATH HOME=$TMP/home TERM=tmux-256color LANG=C.UTF-8 $cmd"
+        "exec env -i PATH=$PATH HOME=$TMP/home TERM=tmux-256color LANG=C.UTF-8 BERTH_CONFIG=/dev/null BERTH_THEMES=$PWD/themes $cmd"
     sleep "$WARMUP"
+    pid=$(tmux -L "$SOCK" display -p -t "$name" '#{pane_pid}')
+    hz=$(getconf CLK_TCK)
     : >"$log"
+    c0=$(cpu_ticks "$pid")
     tmux -L "$SOCK" pipe-pane -o -t "$name" "cat >> $log"
     sleep "$DURATION"
     tmux -L "$SOCK" pipe-pane -t "$name"
+    c1=$(cpu_ticks "$pid")
     tmux -L "$SOCK" kill-session -t "$name"
-    echo $(($(stat -c %s "$log") / DURATION))
+    echo "$(($(stat -c %s "$log") / DURATION)) $(awk -v t=$((c1 - c0)) -v hz="$hz" -v d="$DURATION" 'BEGIN { printf "%.2f", 100 * t / hz / d }')"
 }
 
 mkdir -p "$TMP/home/.config/btop"
 printf 'update_ms = 1000\n' >"$TMP/home/.config/btop/btop.conf" # btop's default is 2000
 uri50=$(node_xml 50)
 
-echo "== bytes/s to the terminal, ${W}x${H}, 1 s refresh, ${DURATION}s after ${WARMUP}s warm-up"
-b=$(measure_bytes berth "BERTH_CONFIG=/dev/null BERTH_THEMES=$PWD/themes $BERTH_BIN --no-containers -c $uri50 -d 1")
-echo "berth (50 instances): $b B/s"
-echo "berth_bytes_per_s=$b" >>"$OUT"
-if command -v htop >/dev/null; then
-    h=$(measure_bytes htop "htop -d 10")
-    echo "htop  (host processes): $h B/s"
-    echo "htop_bytes_per_s=$h" >>"$OUT"
-else
-    echo "htop: not installed (scripts/install-deps.sh bench)"
-fi
-if command -v btop >/dev/null; then
-    bt=$(measure_bytes btop "btop")
-    echo "btop  (host processes): $bt B/s"
-    echo "btop_bytes_per_s=$bt" >>"$OUT"
-else
-    echo "btop: not installed (scripts/install-deps.sh bench)"
-fi
+echo "== bytes/s to the terminal and CPU use, ${W}x${H}, 1 s refresh, ${DURATION}s after ${WARMUP}s warm-up"
+run_tool() { # name label command
+    local r
+    if ! command -v "${3%% *}" >/dev/null; then
+        echo "$1: not installed (scripts/install-deps.sh bench)"
+        return
+    fi
+    r=$(measure_bytes "$1" "$3")
+    echo "$1 ($2): ${r% *} B/s, CPU ${r#* }% of one CPU"
+    echo "$1_bytes_per_s=${r% *}" >>"$OUT"
+    echo "$1_cpu_pct=${r#* }" >>"$OUT"
+}
+run_tool berth "50 instances" \
+    "$BERTH_BIN --no-containers -c $uri50 -d 1"
+run_tool htop "host processes" "htop -d 10"
+run_tool btop "host processes" "btop"
 
 echo "== berth with 1000 instances: resident memory and frame build time"
 uri1000=$(node_xml 1000)
