@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/host.h"
@@ -17,9 +19,12 @@
 #include "common/strbuf.h"
 #include "common/units.h"
 #include "ui/batch_fmt.h"
+#include "vm/vm.h"
 
 /* The priming sample before the first printed one: short, but at most the interval. */
 #define PRIME_MAX_S 0.25
+/* After a lifecycle event, how long to let its siblings arrive before sampling. */
+#define EVENT_SETTLE_MS 100
 
 static volatile sig_atomic_t batch_stop;
 
@@ -41,13 +46,37 @@ batch_signals(void)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe shows up as EPIPE on write */
 }
 
-/* Sleep until the monotonic deadline or a stop signal. */
+/* Read the eventfd empty (it is non-blocking). */
 static void
-batch_sleep_until(int64_t deadline_ns)
+batch_drain(int fd)
 {
-    struct timespec ts = {.tv_sec = deadline_ns / 1000000000, .tv_nsec = deadline_ns % 1000000000};
-    while (!batch_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+    uint64_t n;
+    while (read(fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
         ;
+}
+
+/*
+ * Sleep until the monotonic deadline, a stop signal, or a VM lifecycle event on events_fd (-1:
+ * none). A burst of events (a start raises several) is taken as one: after the first, wait
+ * EVENT_SETTLE_MS and drain again, so one sample shows the outcome.
+ */
+static void
+batch_sleep_until(int64_t deadline_ns, int events_fd)
+{
+    while (!batch_stop) {
+        int64_t left = deadline_ns - mono_now_ns();
+        if (left <= 0)
+            return;
+        struct pollfd pfd = {.fd = events_fd, .events = POLLIN};
+        int ms = (int)((left + 999999) / 1000000);
+        int r = poll(&pfd, events_fd >= 0 ? 1 : 0, ms);
+        if (r > 0 && (pfd.revents & POLLIN)) {
+            batch_drain(events_fd);
+            poll(NULL, 0, EVENT_SETTLE_MS);
+            batch_drain(events_fd);
+            return;
+        }
+    }
 }
 
 /* Write the whole buffer; false when stdout is gone (closed pipe) or failed. */
@@ -92,9 +121,10 @@ batch_main(const struct app_opts *o)
     double prime_s = o->interval_s < PRIME_MAX_S ? o->interval_s : PRIME_MAX_S;
     batch_take(&app, smp, &host, &list);
     int64_t next = mono_now_ns() + (int64_t)(prime_s * 1e9);
+    int events_fd = o->no_vms ? -1 : vm_events_fd();
     int rc = 0;
     for (uint64_t i = 0; !batch_stop && (o->count == 0 || i < o->count); i++) {
-        batch_sleep_until(next);
+        batch_sleep_until(next, events_fd);
         if (batch_stop)
             break;
         batch_take(&app, smp, &host, &list);

@@ -121,6 +121,10 @@ open_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
     if (!d)
         return -1;
     int rc = 0;
+    if (virDomainIsActive(d) == 0) {
+        virDomainFree(d);
+        return err_set(err, 0, "domain is not running");
+    }
     j->st = virStreamNew(conn, VIR_STREAM_NONBLOCK);
     if (!j->st || virDomainOpenConsole(d, NULL, j->st, 0) < 0) {
         rc = vm_err_libvirt(err, "console");

@@ -289,14 +289,18 @@ vm_sample(void *self, struct inst_list *out, struct err **err)
 {
     struct vm_provider *vp = self;
     (void)err;
-    struct conn_info ci;
-    vmconn_info(vp->conn, &ci);
-    if (ci.state == CONN_STATE_CONNECTING) { /* the first attempt: worth a bounded wait */
+    enum conn_state st = vmconn_state(vp->conn);
+    if (st == CONN_STATE_CONNECTING) { /* the first attempt: worth a bounded wait */
         cleanup_err struct err *e = NULL;
         vmconn_wait_connected(vp->conn, vm_timeout_ms(), &e);
-        vmconn_info(vp->conn, &ci);
+        st = vmconn_state(vp->conn);
+        if (st == CONN_STATE_CONNECTING) {
+            char t[64];
+            vm_timeout_text(vm_timeout_ms(), t, sizeof(t));
+            vmconn_set_answer(vp->conn, t);
+        }
     }
-    if (ci.state != CONN_STATE_CONNECTED)
+    if (st != CONN_STATE_CONNECTED)
         return 0; /* shown through conns(); no rows rather than stale ones */
     if (vmconn_busy_with(vp->conn, sample_run)) {
         char t[64];

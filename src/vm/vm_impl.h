@@ -30,6 +30,9 @@ void vmconn_free(struct vmconn *c, int wait_ms);
 const char *vmconn_uri(const struct vmconn *c);
 void vmconn_info(struct vmconn *c, struct conn_info *out);
 int vmconn_wait_connected(struct vmconn *c, int timeout_ms, struct err **err);
+/* The connection's own state (vmconn_info reports a connected one that does not answer as
+ * failed). */
+enum conn_state vmconn_state(struct vmconn *c);
 /* Mark the connection as answering or not (reason "" clears). */
 void vmconn_set_answer(struct vmconn *c, const char *reason);
 

@@ -44,6 +44,7 @@ struct vmconn {
     virConnectPtr conn; /* written by the worker only, under mu */
     int lifecycle_id;
     bool close_cb;
+    bool in_call; /* the worker is inside libvirt (connecting or running a job) */
     struct job *head, *tail, *running;
     struct inst_list cache; /* the last sample, patched by lifecycle events */
 };
@@ -132,9 +133,24 @@ vmconn_info(struct vmconn *c, struct conn_info *out)
     pthread_mutex_lock(&c->mu);
     snprintf(out->uri, sizeof(out->uri), "%s", c->uri);
     out->state = c->state;
-    const char *r = c->state == CONN_STATE_CONNECTED && c->answer[0] ? c->answer : c->reason;
+    const char *r = c->reason;
+    /* Not answering: a connection that cannot be used now is not shown as connected. */
+    if (c->answer[0] && (c->state == CONN_STATE_CONNECTED || c->state == CONN_STATE_CONNECTING)) {
+        if (c->state == CONN_STATE_CONNECTED)
+            out->state = CONN_STATE_FAILED;
+        r = c->answer;
+    }
     snprintf(out->reason, sizeof(out->reason), "%s", r);
     pthread_mutex_unlock(&c->mu);
+}
+
+enum conn_state
+vmconn_state(struct vmconn *c)
+{
+    pthread_mutex_lock(&c->mu);
+    enum conn_state st = c->state;
+    pthread_mutex_unlock(&c->mu);
+    return st;
 }
 
 void
@@ -259,8 +275,10 @@ vmconn_setup(struct vmconn *c, virConnectPtr conn)
 {
     virConnSetErrorFunc(conn, NULL, conn_error_ignore);
     virConnectSetKeepAlive(conn, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT);
+    /* No free callback here: drivers without close callbacks (the test driver) report success
+     * and would never call it. The reference is dropped after unregistering instead. */
     vmconn_get(c);
-    if (virConnectRegisterCloseCallback(conn, on_close, c, vmconn_put_cb) == 0)
+    if (virConnectRegisterCloseCallback(conn, on_close, c, NULL) == 0)
         c->close_cb = true;
     else
         vmconn_put(c);
@@ -279,8 +297,10 @@ vmconn_teardown(struct vmconn *c, virConnectPtr conn)
     if (c->lifecycle_id >= 0)
         virConnectDomainEventDeregisterAny(conn, c->lifecycle_id);
     c->lifecycle_id = -1;
-    if (c->close_cb)
+    if (c->close_cb) {
         virConnectUnregisterCloseCallback(conn, on_close);
+        vmconn_put(c); /* the worker still holds its own reference */
+    }
     c->close_cb = false;
     virConnectClose(conn);
     virResetLastError();
@@ -327,12 +347,14 @@ fail_queue_locked(struct vmconn *c, const char *why)
 static void
 vmconn_connect_locked(struct vmconn *c)
 {
+    c->in_call = true;
     pthread_mutex_unlock(&c->mu);
     cleanup_err struct err *e = NULL;
     virConnectPtr conn = vmconn_open(c->uri, &e);
     if (conn)
         vmconn_setup(c, conn);
     pthread_mutex_lock(&c->mu);
+    c->in_call = false;
     c->attempted = true;
     if (conn) {
         c->conn = conn;
@@ -382,12 +404,15 @@ vmconn_run_one_locked(struct vmconn *c, struct job *j)
     if (!c->head)
         c->tail = NULL;
     c->running = j;
+    c->in_call = true;
     virConnectPtr conn = c->conn;
     pthread_mutex_unlock(&c->mu);
     j->rc = j->fn(c, conn, j->arg, &j->err);
     virResetLastError();
     pthread_mutex_lock(&c->mu);
+    c->in_call = false;
     c->running = NULL;
+    c->answer[0] = '\0'; /* libvirt answered (a job that timed out finished after all) */
     j->done = true;
     pthread_cond_broadcast(&c->changed);
     job_put(j);
@@ -467,8 +492,9 @@ vmconn_free(struct vmconn *c, int wait_ms)
     if (!c)
         return;
     struct timespec dl;
-    deadline_after(&dl, wait_ms);
     pthread_mutex_lock(&c->mu);
+    /* a worker inside a call that hangs will not be back soon: do not wait the full time */
+    deadline_after(&dl, c->in_call && wait_ms > 200 ? 200 : wait_ms);
     c->stop = true;
     pthread_cond_signal(&c->wake);
     while (!c->exited && pthread_cond_timedwait(&c->changed, &c->mu, &dl) != ETIMEDOUT)

@@ -346,6 +346,7 @@ test_hung_daemon_does_not_block(void **state)
     struct conn_info ci;
     assert_int_equal(p.ops->conns(p.self, &ci, 1), 1);
     assert_int_equal(ci.state, CONN_STATE_CONNECTING);
+    assert_string_equal(ci.reason, "no answer from libvirt within 0.3 s");
     assert_int_equal(p.ops->act(p.self, "x", INST_ACTION_START, &e), -1);
     err_free(e);
     p.ops->close(p.self); /* returns although the worker is stuck */
