@@ -67,7 +67,8 @@ prev_remember(struct prev_index *p, const struct inst_list *cur)
     }
     for (size_t i = 0; i < cur->n; i++)
         p->idx[i] = i;
-    qsort_r(p->idx, p->list.n, sizeof(*p->idx), prev_cmp, p->list.v);
+    if (p->list.n > 1)
+        qsort_r(p->idx, p->list.n, sizeof(*p->idx), prev_cmp, p->list.v);
 }
 
 static const struct inst *

@@ -135,7 +135,8 @@ tui_view_rebuild(struct tui *t)
             t->view[n++] = i;
     }
     t->nview = n;
-    qsort_r(t->view, n, sizeof(*t->view), view_cmp, t);
+    if (n > 1) /* t->view may still be NULL when empty */
+        qsort_r(t->view, n, sizeof(*t->view), view_cmp, t);
     size_t sel = t->sel < n ? t->sel : (n ? n - 1 : 0);
     for (size_t i = 0; i < n; i++) {
         if (is_selected(t, &t->cur.list.v[t->view[i]])) {

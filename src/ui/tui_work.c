@@ -229,17 +229,28 @@ tui_child_read(struct tui *t, int fd)
     return 0;
 }
 
-/* The last non-empty line of s, trimmed, written into out. */
+/* The message to show from a child's stderr: its last line starting "berth: " (the CLI's own
+ * error), else its last non-empty line, trimmed, written into out. */
 static void
 last_line(const char *s, char *out, size_t len)
 {
-    const char *end = s + strlen(s);
-    while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
-        end--;
-    const char *start = end;
-    while (start > s && start[-1] != '\n')
-        start--;
-    snprintf(out, len, "%.*s", (int)(end - start), start);
+    const char *best = NULL, *best_end = NULL, *last = NULL, *last_end = NULL;
+    for (const char *p = s; *p;) {
+        const char *end = strchr(p, '\n');
+        end = end ? end : p + strlen(p);
+        const char *e = end;
+        while (e > p && (e[-1] == '\r' || e[-1] == ' '))
+            e--;
+        if (e > p) {
+            last = p, last_end = e;
+            if (strncmp(p, "berth: ", 7) == 0)
+                best = p, best_end = e;
+        }
+        p = *end ? end + 1 : end;
+    }
+    if (!best)
+        best = last, best_end = last_end;
+    snprintf(out, len, "%.*s", best ? (int)(best_end - best) : 0, best ? best : "");
 }
 
 static void

@@ -126,8 +126,8 @@ tui_check_frame() {
 # provider yet.
 need_test_driver() {
     local out
-    out=$("$BERTH_BIN" --batch --no-containers -c test:///default -f json -n 1 -d 0.1 2>&1) ||
-        skip "berth cannot use libvirt's test driver: $(echo "$out" | tail -1)"
+    # The exit status is not used: a sanitizer build may report a leak at exit.
+    out=$("$BERTH_BIN" --batch --no-containers -c test:///default -f json -n 1 -d 0.1 2>&1)
     echo "$out" | grep -q '"name": *"test"' ||
         skip "berth --batch shows no 'test' domain on test:///default: $(echo "$out" | tail -1)"
 }
