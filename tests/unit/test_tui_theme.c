@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* Theme and config files: good files apply, bad files give a message naming the file, the
+ * line and the value, and leave the defaults. The shipped themes all parse. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/err.h"
+#include "ui/config.h"
+#include "ui/theme.h"
+
+static void
+theme_parses_colours_fallbacks_and_attrs(void **state)
+{
+    (void)state;
+    struct theme t;
+    const char *text = "# comment\n"
+                       "selected = 208/yellow 16 bold reverse\n"
+                       "running = bright-green\n"
+                       "  error = default   red underline  # trailing\n"
+                       "\n";
+    assert_int_equal(theme_parse(text, "test", &t, NULL), 0);
+    const struct theme_style *s = &t.s[THEME_ROLE_SELECTED];
+    assert_int_equal(s->fg.c256, 208);
+    assert_int_equal(s->fg.c8, 3);
+    assert_int_equal(s->bg.c256, 16);
+    assert_int_equal(s->bg.c8, 0); /* nearest basic colour of 16 (black) */
+    assert_int_equal(s->attrs, THEME_ATTR_BOLD | THEME_ATTR_REVERSE);
+    assert_int_equal(t.s[THEME_ROLE_RUNNING].fg.c256, 10);
+    assert_int_equal(t.s[THEME_ROLE_RUNNING].fg.c8, 2);
+    assert_int_equal(t.s[THEME_ROLE_ERROR].fg.c256, -1);
+    assert_int_equal(t.s[THEME_ROLE_ERROR].bg.c256, 1);
+    assert_int_equal(t.s[THEME_ROLE_ERROR].attrs, THEME_ATTR_UNDERLINE);
+    struct theme def;
+    theme_builtin(&def); /* roles not named keep the default */
+    assert_memory_equal(&t.s[THEME_ROLE_PAUSED], &def.s[THEME_ROLE_PAUSED], sizeof(def.s[0]));
+}
+
+static void
+expect_theme_error(const char *text, const char *needle)
+{
+    struct theme t, def;
+    struct err *e = NULL;
+    theme_builtin(&def);
+    assert_int_equal(theme_parse(text, "theme 'bad'", &t, &e), -1);
+    assert_non_null(e);
+    if (!strstr(err_msg(e), needle))
+        fail_msg("message '%s' lacks '%s'", err_msg(e), needle);
+    assert_memory_equal(t.s, def.s, sizeof(def.s)); /* the defaults, whole */
+    err_free(e);
+}
+
+static void
+bad_theme_files(void **state)
+{
+    (void)state;
+    expect_theme_error("running = purpel\n", "line 1: unknown colour or attribute 'purpel'");
+    expect_theme_error("normal = default\nrunning = 256\n", "line 2:");
+    expect_theme_error("running = 300/green\n", "'300/green'");
+    expect_theme_error("running = 100/99\n", "'100/99'");
+    expect_theme_error("runing = green\n", "unknown role 'runing'");
+    expect_theme_error("running green\n", "expected 'ROLE = COLOURS'");
+    expect_theme_error("running =\n", "no colour");
+    expect_theme_error("running = red blue green\n", "'green'");
+    expect_theme_error("\x01\x02\xff = \xfe\n", "unknown role");
+}
+
+static void
+theme_names_are_checked(void **state)
+{
+    (void)state;
+    assert_true(theme_name_valid("high-contrast"));
+    assert_false(theme_name_valid("../etc/passwd"));
+    assert_false(theme_name_valid(""));
+    assert_false(theme_name_valid("a/b"));
+    struct theme t;
+    struct err *e = NULL;
+    assert_int_equal(theme_load("../../etc/passwd", &t, &e), -1);
+    assert_non_null(strstr(err_msg(e), "invalid theme name '../../etc/passwd'"));
+    err_free(e);
+}
+
+static void
+shipped_themes_parse(void **state)
+{
+    (void)state;
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s/themes", getenv("BERTH_SRC") ? getenv("BERTH_SRC") : ".");
+    setenv("BERTH_THEMES", dir, 1);
+    static const char *const names[] = {"dark", "light", "high-contrast", "mono"};
+    for (size_t i = 0; i < 4; i++) {
+        struct theme t;
+        struct err *e = NULL;
+        if (theme_load(names[i], &t, &e) < 0)
+            fail_msg("theme %s: %s", names[i], err_msg(e));
+        assert_string_equal(t.name, names[i]);
+    }
+    char list[32][THEME_NAME_MAX];
+    size_t n = theme_list(list, 32);
+    assert_true(n >= 4);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(list[i - 1], list[i]) < 0); /* sorted, unique */
+    struct theme t;
+    struct err *e = NULL;
+    assert_int_equal(theme_load("no-such-theme", &t, &e), -1);
+    assert_non_null(strstr(err_msg(e), "theme 'no-such-theme' not found"));
+    err_free(e);
+}
+
+static void
+config_applies_good_lines(void **state)
+{
+    (void)state;
+    struct config c;
+    config_init(&c);
+    const char *text = "interval = 2.5\n"
+                       "theme = light\n"
+                       "connections = test:///default qemu:///system\n"
+                       "columns = name, cpu,mem\n"
+                       "layout = stacked\n"
+                       "group = mixed\n"
+                       "graph = block\n"
+                       "bind x quit\n"
+                       "bind F12 help\n";
+    assert_int_equal(config_parse(&c, text, "cfg", NULL), 0);
+    assert_true(c.interval_s == 2.5);
+    assert_string_equal(c.theme, "light");
+    assert_int_equal(c.n_uris, 2);
+    assert_string_equal(c.uris[1], "qemu:///system");
+    assert_int_equal(c.columns, (1u << COL_NAME) | (1u << COL_CPU) | (1u << COL_MEM));
+    assert_int_equal(c.split, LAYOUT_SPLIT_STACKED);
+    assert_false(c.grouped);
+    assert_int_equal(c.graph, GRAPH_STYLE_BLOCK);
+    assert_int_equal(keys_lookup(&c.keys, 'x'), UI_ACT_QUIT);
+}
+
+static void
+config_bad_lines_keep_defaults(void **state)
+{
+    (void)state;
+    struct config c, def;
+    config_init(&c);
+    config_init(&def);
+    struct err *e = NULL;
+    const char *text = "interval = -3\n"    /* bad */
+                       "theme = light\n"    /* good: applied */
+                       "colour = red\n"     /* bad key */
+                       "bind q explode\n"   /* bad action */
+                       "columns = name,x\n" /* bad column */
+                       "just words\n";
+    assert_int_equal(config_parse(&c, text, "config 'f'", &e), -1);
+    assert_non_null(e);
+    assert_non_null(strstr(err_msg(e), "5 bad lines"));
+    assert_non_null(strstr(err_msg(e), "config 'f' line 1"));
+    assert_non_null(strstr(err_msg(e), "'-3'"));
+    err_free(e);
+    assert_true(c.interval_s == 0);
+    assert_string_equal(c.theme, "light");
+    assert_int_equal(c.columns, def.columns);
+    assert_int_equal(keys_lookup(&c.keys, 'q'), UI_ACT_QUIT);
+}
+
+static void
+config_file_missing_or_unreadable(void **state)
+{
+    (void)state;
+    struct config c;
+    config_init(&c);
+    assert_int_equal(config_load(&c, "/nonexistent/berth/config", NULL), 0);
+    char path[] = "/tmp/berth-test-config-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "layout = sideways\n", 18), 18);
+    close(fd);
+    struct err *e = NULL;
+    assert_int_equal(config_load(&c, path, &e), -1);
+    assert_non_null(strstr(err_msg(e), "invalid layout 'sideways'"));
+    assert_non_null(strstr(err_msg(e), path));
+    err_free(e);
+    unlink(path);
+    assert_int_equal(c.split, LAYOUT_SPLIT_AUTO);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(theme_parses_colours_fallbacks_and_attrs),
+        cmocka_unit_test(bad_theme_files),
+        cmocka_unit_test(theme_names_are_checked),
+        cmocka_unit_test(shipped_themes_parse),
+        cmocka_unit_test(config_applies_good_lines),
+        cmocka_unit_test(config_bad_lines_keep_defaults),
+        cmocka_unit_test(config_file_missing_or_unreadable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
