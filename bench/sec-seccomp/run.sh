@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Seccomp at container start: (1) compile vs cached load of berth's default filter, in-process,
 # median of N runs; (2) end to end, `berth ctr run --rm` of /bin/true with the cache on and off
-# (hyperfine, when run as root). Figures go to docs/BENCH-sec.md by hand.
+# (hyperfine, when run as root). Figures go to docs/BENCHMARKS.md by hand.
 set -eu
 cd "$(dirname "$0")/../.."
 [ -f build/libberth.a ] || make -s build/libberth.a

@@ -10,7 +10,7 @@
 #     of them a running guest: the same three timed, and the RPCs each sends per refresh, counted
 #     from libvirt's client log (RPC_CLIENT_MSG_TX_QUEUE: one line per message the client sends).
 # usage: bench/vm-sample/run.sh [REPS]   (REPS default 50; RDOMS=10 SIZES="1 100 1000")
-# Output: plain lines for docs/BENCH-vm.md.
+# Output: plain lines for docs/BENCHMARKS.md.
 set -eu
 cd "$(dirname "$0")/../.."
 REPS=${1:-50}
