@@ -23,6 +23,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "ctr/ctr.h"
 #include "ui/cli.h"
 
 #define STATUS_INFO_NS (8LL * 1000000000)
@@ -395,12 +396,11 @@ stats_write(struct tui *t)
 }
 
 /* Create the demo container once, off the UI thread (root only, containers enabled). */
-extern int ctr_demo_ensure(struct err **err) __attribute__((weak));
 
 static void
 demo_queue(struct tui *t)
 {
-    if (t->opts->no_containers || geteuid() != 0 || !ctr_demo_ensure)
+    if (t->opts->no_containers || geteuid() != 0)
         return;
     struct tui_job job = {.demo = true};
     snprintf(job.label, sizeof(job.label), "demo container");

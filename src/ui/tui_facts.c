@@ -20,11 +20,6 @@
 
 #define LOG_TAIL 6
 
-/* The containers' API lands separately; until it does these are NULL (weak). */
-extern int ctr_inspect(const char *name, char **json, struct err **err) __attribute__((weak));
-extern int ctr_logs(const char *name, long tail, bool follow, int fd, struct err **err)
-    __attribute__((weak));
-
 static void __attribute__((format(printf, 2, 3))) fact(struct tui_facts *f, const char *fmt, ...)
 {
     if (f->n >= TUI_FACT_LINES)
@@ -122,8 +117,6 @@ tui_facts_fetch(struct app *app, struct tui_facts *f)
         facts_vm(p, f);
         return;
     }
-    if (ctr_inspect)
-        facts_ctr_inspect(f);
-    if (ctr_logs)
-        facts_ctr_log(f);
+    facts_ctr_inspect(f);
+    facts_ctr_log(f);
 }

@@ -16,10 +16,6 @@
 #define LOGV_LINES 2000
 #define LOGV_MAX (1024 * 1024)
 
-/* Present once the containers API lands; NULL (weak) until then. */
-extern int ctr_logs(const char *name, long tail, bool follow, int fd, struct err **err)
-    __attribute__((weak));
-
 void
 tui_log_close(struct tui *t)
 {
@@ -84,7 +80,7 @@ tui_log_open(struct tui *t)
     t->mode = TUI_MODE_LOG;
     t->log_top = -1; /* the end */
     struct inst *in = tui_view_selected(t, NULL);
-    if (!in || in->kind != INST_KIND_CONTAINER || !ctr_logs)
+    if (!in || in->kind != INST_KIND_CONTAINER)
         return;
     cleanup_err struct err *e = NULL;
     if (log_read(t, in, &e) < 0) {

@@ -19,9 +19,6 @@
 #include "common/cleanup.h"
 #include "ctr/ctr.h"
 
-/* Present once the containers provider lands; NULL (weak) until then. */
-extern int ctr_demo_ensure(struct err **err) __attribute__((weak));
-
 static void
 work_result(struct tui_working *w, bool error, const char *msg)
 {
@@ -40,7 +37,7 @@ work_run(struct tui_working *w, const struct tui_job *j)
     char msg[TUI_MSG_MAX];
     int rc;
     if (j->demo) {
-        rc = ctr_demo_ensure ? ctr_demo_ensure(&e) : 0;
+        rc = ctr_demo_ensure(&e);
         if (rc < 0) {
             snprintf(msg, sizeof(msg), "demo container: %s", err_msg(e));
             work_result(w, true, msg);
