@@ -145,3 +145,14 @@ jsonx_get_array(json_object *obj, const char *key)
 {
     return get_typed(obj, key, json_type_array);
 }
+
+json_object *
+jsonx_child_obj(json_object *obj, const char *key)
+{
+    json_object *o = jsonx_get_obj(obj, key);
+    if (!o) {
+        o = json_object_new_object();
+        json_object_object_add(obj, key, o);
+    }
+    return o;
+}

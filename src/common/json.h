@@ -29,5 +29,7 @@ int jsonx_save_file(const char *path, json_object *o, bool pretty, struct err **
 bool jsonx_get_str(json_object *obj, const char *key, const char **out);
 bool jsonx_get_int64(json_object *obj, const char *key, int64_t *out);
 bool jsonx_get_bool(json_object *obj, const char *key, bool *out);
-json_object *jsonx_get_obj(json_object *obj, const char *key);   /* object or NULL */
+json_object *jsonx_get_obj(json_object *obj, const char *key); /* object or NULL */
+/* obj[key] as an object, added empty when absent (or not an object: then replaced). */
+json_object *jsonx_child_obj(json_object *obj, const char *key);
 json_object *jsonx_get_array(json_object *obj, const char *key); /* array or NULL */

@@ -2,6 +2,7 @@
 /* A growable string buffer. */
 #include "common/strbuf.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,17 @@ strbuf_json_str(struct strbuf *sb, const char *s)
         }
     }
     strbuf_putc(sb, '"');
+}
+
+char *
+str_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
 }
 
 const char *

@@ -26,6 +26,8 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Append s as a JSON string literal, quotes included (escapes ", \, control chars; UTF-8 kept). */
 void strbuf_json_str(struct strbuf *sb, const char *s);
+/* Strip leading and trailing white space in place; returns the first non-space. */
+char *str_trim(char *s);
 /* The contents ("" when empty); valid until the next change. */
 const char *strbuf_str(const struct strbuf *sb);
 /* Hand the buffer over to the caller (never NULL) and reset sb. */

@@ -51,17 +51,6 @@ static const char *const default_readonly[] = {
 };
 
 static json_object *
-obj_child(json_object *parent, const char *key)
-{
-    json_object *o = jsonx_get_obj(parent, key);
-    if (!o) {
-        o = json_object_new_object();
-        json_object_object_add(parent, key, o);
-    }
-    return o;
-}
-
-static json_object *
 strings_json(const char *const *v, size_t n)
 {
     json_object *arr = json_object_new_array();
@@ -81,7 +70,7 @@ seccomp_mode(json_object *config)
 static void
 seccomp_mode_set(json_object *config, const char *mode)
 {
-    json_object_object_add(obj_child(config, "annotations"), SECCOMP_ANNOTATION,
+    json_object_object_add(jsonx_child_obj(config, "annotations"), SECCOMP_ANNOTATION,
                            json_object_new_string(mode));
 }
 
@@ -114,7 +103,7 @@ seccomp_default_set(json_object *config, struct err **err)
     json_object *oci = NULL;
     if (seccomp_default_oci(caps.bounding, &oci, err) < 0)
         return -1;
-    json_object_object_add(obj_child(config, "linux"), "seccomp", oci);
+    json_object_object_add(jsonx_child_obj(config, "linux"), "seccomp", oci);
     seccomp_mode_set(config, "default");
     return 0;
 }
@@ -122,8 +111,8 @@ seccomp_default_set(json_object *config, struct err **err)
 int
 ctr_security_default_config(json_object *config, struct err **err)
 {
-    json_object *process = obj_child(config, "process");
-    json_object *linux_ = obj_child(config, "linux");
+    json_object *process = jsonx_child_obj(config, "process");
+    json_object *linux_ = jsonx_child_obj(config, "linux");
     if (!jsonx_get_obj(process, "capabilities")) {
         struct caps_set caps;
         caps_default(&caps);
@@ -147,7 +136,7 @@ ctr_security_default_config(json_object *config, struct err **err)
 static int
 option_seccomp(json_object *config, const char *value, struct err **err)
 {
-    json_object *linux_ = obj_child(config, "linux");
+    json_object *linux_ = jsonx_child_obj(config, "linux");
     if (strcmp(value, "unconfined") == 0) {
         json_object_object_del(linux_, "seccomp");
         seccomp_mode_set(config, "unconfined");
@@ -175,7 +164,7 @@ option_seccomp(json_object *config, const char *value, struct err **err)
 static int
 option_caps(json_object *config, bool add, const char *value, struct err **err)
 {
-    json_object *process = obj_child(config, "process");
+    json_object *process = jsonx_child_obj(config, "process");
     struct caps_set caps;
     if (config_caps(config, &caps, err) < 0)
         return -1;

@@ -66,17 +66,6 @@ userns_config_has(json_object *config)
 }
 
 static json_object *
-obj_child(json_object *parent, const char *key)
-{
-    json_object *o = jsonx_get_obj(parent, key);
-    if (!o) {
-        o = json_object_new_object();
-        json_object_object_add(parent, key, o);
-    }
-    return o;
-}
-
-static json_object *
 mapping(uint32_t host, uint32_t size)
 {
     json_object *arr = json_object_new_array(), *m = json_object_new_object();
@@ -90,7 +79,7 @@ mapping(uint32_t host, uint32_t size)
 static void
 userns_set(json_object *config, struct userns_range uid, struct userns_range gid)
 {
-    json_object *linux_ = obj_child(config, "linux");
+    json_object *linux_ = jsonx_child_obj(config, "linux");
     if (!userns_config_has(config)) {
         json_object *ns = jsonx_get_array(linux_, "namespaces");
         if (!ns) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/strbuf.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "common/units.h"
@@ -24,17 +25,6 @@ config_init(struct config *c)
     c->grouped = true;
     c->graph = -1;
     keys_defaults(&c->keys);
-}
-
-static char *
-trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
 }
 
 static int
@@ -135,7 +125,7 @@ config_line(struct config *c, char *line, struct err **err)
     char *hash = strchr(line, '#');
     if (hash)
         *hash = '\0';
-    line = trim(line);
+    line = str_trim(line);
     if (!*line)
         return 0;
     if (strncmp(line, "bind", 4) == 0 && isspace((unsigned char)line[4]))
@@ -144,7 +134,7 @@ config_line(struct config *c, char *line, struct err **err)
     if (!eq)
         return err_set(err, 0, "expected 'KEY = VALUE' or 'bind KEY ACTION', got '%s'", line);
     *eq = '\0';
-    return config_set(c, trim(line), trim(eq + 1), err);
+    return config_set(c, str_trim(line), str_trim(eq + 1), err);
 }
 
 int

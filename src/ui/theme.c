@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/strbuf.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
 
@@ -202,17 +203,6 @@ style_parse(char *val, struct theme_style *st, const char *what, int line, struc
         return err_set(err, 0, "%s line %d: no colour given", what, line);
     *st = out;
     return 0;
-}
-
-static char *
-str_trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
 }
 
 static int
