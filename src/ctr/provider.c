@@ -104,7 +104,7 @@ cmp_name(const void *key, const void *elem)
 static struct entry *
 prov_find_or_add(struct prov *p, const char *name)
 {
-    struct entry **hit = bsearch(name, p->v, p->n, sizeof(*p->v), cmp_name);
+    struct entry **hit = p->n ? bsearch(name, p->v, p->n, sizeof(*p->v), cmp_name) : NULL;
     if (hit)
         return *hit;
     if (p->n == p->cap) {

@@ -188,7 +188,8 @@ ctr_list(struct ctr_info **out, size_t *n, struct err **err)
             (*n)++;
         /* A container that vanished or is unreadable is left out here; inspect shows why. */
     }
-    qsort(*out, *n, sizeof(**out), cmp_info);
+    if (*n > 1)
+        qsort(*out, *n, sizeof(**out), cmp_info);
     return 0;
 }
 

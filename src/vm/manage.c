@@ -329,7 +329,8 @@ vm_snapshot_list(struct vm_provider *vp, const char *dom, struct vm_snapshot **o
     cleanup_job struct dom_job *j = dom_job_new(dom, NULL, op_snap_list);
     if (dom_job_call(vp, j, vm_timeout_ms(), err) < 0)
         return -1;
-    qsort(j->snaps, j->n_snaps, sizeof(*j->snaps), snap_cmp);
+    if (j->n_snaps > 1)
+        qsort(j->snaps, j->n_snaps, sizeof(*j->snaps), snap_cmp);
     *out = steal_pointer(&j->snaps);
     *n = j->n_snaps;
     j->n_snaps = 0;
