@@ -64,7 +64,10 @@ int main(int argc, char **argv) {
 }
 EOF
 # shellcheck disable=SC2046 # pkg-config output is a word list
-cc -std=gnu11 -D_GNU_SOURCE -I"$BERTH_SRC"/src $(pkg-config --cflags libvirt json-c) \
+# The sanitizer build's library needs its runtime linked in as well.
+sanflags=
+case $lib in *build-san*) sanflags="-fsanitize=address,undefined" ;; esac
+cc -std=gnu11 -D_GNU_SOURCE $sanflags -I"$BERTH_SRC"/src $(pkg-config --cflags libvirt json-c) \
     -o "$VM_TMP/evwatch" "$VM_TMP/evwatch.c" "$lib" \
     $(pkg-config --libs libvirt json-c ncursesw libseccomp) -pthread -lm -lutil ||
     fail "cannot build the event watcher against $lib"
