@@ -81,6 +81,12 @@ global_init_once(void)
     if (xml_init)
         xml_init();
     events_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    struct err *e = NULL;
+    if (virt_load(&e) < 0) {
+        snprintf(global_error, sizeof(global_error), "%s", err_msg(e));
+        err_free(e);
+        return;
+    }
     if (virInitialize() < 0) {
         snprintf(global_error, sizeof(global_error), "cannot initialise libvirt");
         return;

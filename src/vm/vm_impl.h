@@ -5,12 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "common/err.h"
 #include "common/model.h"
 #include "common/provider.h"
+#include "vm/virt.h"
 
 /*
  * One libvirt connection and the worker thread that owns it. The worker (re)connects with
