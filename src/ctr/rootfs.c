@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The container's file system, set up inside its mount namespace: the root (overlayfs or a bind
- * of DIR), the spec's mounts, /dev, /etc files, pivot_root. Every path inside the root is
- * resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) and every mount goes through
- * /proc/self/fd/N of that O_PATH fd, so a symlink in a hostile rootfs cannot redirect a mount or
- * a write to the host. A mount target that is itself a symlink is refused.
+ * The container's file system, set up inside its mount namespace: the root (overlayfs, a bind of
+ * DIR, or the detached mount the monitor built for --userns as root), the spec's mounts, /dev,
+ * /etc files, pivot_root. Every path inside the root is resolved with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) and every mount goes through /proc/self/fd/N
+ * of that O_PATH fd, so a symlink in a hostile rootfs cannot redirect a mount or a write to the
+ * host. A mount target that is itself a symlink is refused.
  */
 #include "ctr/internal.h"
 
