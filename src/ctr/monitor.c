@@ -275,7 +275,7 @@ spawn(struct mon *m, struct err **err)
         return err_set(err, errno, "chdir '%s'", m->run_dir);
     m->pid = clone_init(m, &m->pidfd);
     int e = errno;
-    if (m->pid > 0 && chdir("/") < 0) {
+    if (m->pid != 0 && chdir("/") < 0) {
         /* harmless: absolute paths from here on */
     }
     if (m->pid < 0)
