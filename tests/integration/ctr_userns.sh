@@ -164,7 +164,10 @@ grep -q "$BERTH_ROOT/lib\|$BERTH_ROOT/run" /proc/mounts && fail "mounts left on 
 for d in /sys/fs/cgroup/*/"$CGP"/* /sys/fs/cgroup/"$CGP"/*; do
     [ -d "$d" ] && fail "cgroup left: $d"
 done
-pgrep -u 100000 >/dev/null && fail "processes of uid 100000 left: $(pgrep -a -u 100000)"
+# (not "no process of uid 100000": another test run may share the range)
+for p in $pid $mon; do
+    kill -0 "$p" 2>/dev/null && fail "process $p of the userns container survived rm: $(ps -o pid,user,args -p "$p")"
+done
 ok "rm leaves no definition, state, mount, cgroup or process"
 [ "$(fp "$DIR")" = "$before" ] || fail "the rootfs DIR changed"
 ok "rootfs DIR still unchanged at the end"
