@@ -160,12 +160,27 @@ console_setup(int sync_fd, struct err **err)
     return 0;
 }
 
+/* 'G' from the monitor, with the root's mount fd when the monitor built the root. */
+static int
+sync_go(int fd, int *root_mnt, struct err **err)
+{
+    char c = 0;
+    ssize_t n;
+    do {
+        n = ctr_fd_recv(fd, &c, 1, root_mnt);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1 || c != 'G')
+        return err_set(err, 0, "container setup interrupted (monitor gone)");
+    return 0;
+}
+
 /* Everything before waiting for `start`. */
 static int
 init_setup(const struct ctr_init_args *a, struct err **err)
 {
     const struct ctr_spec *s = a->spec;
-    if (sync_expect(a->sync_fd, 'G', err) < 0)
+    cleanup_close int root_mnt = -1;
+    if (sync_go(a->sync_fd, &root_mnt, err) < 0)
         return -1;
     /* Non-dumpable from here to execve. Not before 'G': a rootless monitor must still be able
      * to write this process's setgroups, uid_map and gid_map (root-owned once non-dumpable). */
@@ -176,7 +191,7 @@ init_setup(const struct ctr_init_args *a, struct err **err)
         return err_set(err, errno, "new cgroup namespace");
     if ((s->ns & CTR_NS_UTS) && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
         return err_set(err, errno, "set hostname '%s'", s->hostname);
-    if (ctr_rootfs_setup(s, a->run_dir, a->def_dir, -1, err) < 0)
+    if (ctr_rootfs_setup(s, a->run_dir, a->def_dir, root_mnt, err) < 0)
         return -1;
     if ((s->ns & CTR_NS_NET) && loopback_up(err) < 0)
         return -1;

@@ -191,16 +191,26 @@ uint64_t ctr_log_max(void); /* $BERTH_CTR_LOG_MAX or the default */
 struct ctr_init_args {
     const struct ctr_spec *spec;
     const struct ctr_security *sec;
-    const char *run_dir; /* $run/<name>: hostname, hosts, resolv.conf, rootfs mountpoint */
+    const char *run_dir; /* $run/<name>: hostname, hosts, resolv.conf, rootfs mountpoint ("."
+                          * in the init: its working directory, so no parent is walked) */
     const char *def_dir; /* $lib/containers/<name>: upper, work */
-    int sync_fd;         /* socket to the monitor: 'G' in, 'R' out, 'S' in, "E<msg>" out */
+    int sync_fd;         /* socket to the monitor: 'G' (+ the root's mount fd) in, 'R' out, 'S' in,
+                          * "E<msg>" out */
     int stdio[3];
 };
 /* Runs in the cloned child; never returns. */
 _Noreturn void ctr_init_main(const struct ctr_init_args *a);
-/* Mount the root, the spec's mounts, devices, /etc files; pivot_root. */
+/* Mount the root, the spec's mounts, devices, /etc files; pivot_root. root_mnt: a detached mount
+ * of the root made by the monitor (ctr_rootfs_mapped), attached instead of mounting one; -1 none.
+ */
 int ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir,
-                     int console_fd, struct err **err);
+                     int root_mnt, struct err **err);
+/* ---- rootfs_idmap.c: the root of a user-namespace container started by host root ---- */
+/* Does the monitor build the root (root + a user namespace)? */
+bool ctr_rootfs_mapped_needed(const struct ctr_spec *s);
+/* In the monitor, once the id maps of init pid are written: a detached mount of the root
+ * (overlayfs over an id-mapped clone of DIR, or that clone with --inplace). Returns the fd. */
+int ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, struct err **err);
 /* Open path (absolute, inside rootfd) without leaving the root; O_PATH | flags. */
 int ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err);
 /* Find argv0 in the container's PATH (after pivot_root). */

@@ -211,6 +211,23 @@ init_message(struct mon *m, int n, const char *buf, struct err **err)
     return 0;
 }
 
+/* 'G': go on. With a user namespace as root, the root built here goes with it (rootfs_idmap.c). */
+static int
+send_go(struct mon *m, int sync, struct err **err)
+{
+    if (!ctr_rootfs_mapped_needed(m->spec)) {
+        if (write(sync, "G", 1) != 1)
+            return err_set(err, errno, "sync with the container");
+        return 0;
+    }
+    cleanup_close int root = ctr_rootfs_mapped(m->spec, m->pid, m->def_dir, err);
+    if (root < 0)
+        return -1;
+    if (ctr_fd_send(sync, 'G', root) < 0)
+        return err_set(err, errno, "hand the root to the container");
+    return 0;
+}
+
 /* Parent side of the start protocol; returns 0 once the user's process runs. */
 static int
 start_init(struct mon *m, int sync, struct err **err)
@@ -225,8 +242,8 @@ start_init(struct mon *m, int sync, struct err **err)
         return -1;
     if (m->cg->attach(m->cgpath, m->pid, err) < 0)
         return err_wrap(err, "join cgroup");
-    if (write(sync, "G", 1) != 1)
-        return err_set(err, errno, "sync with the container");
+    if (send_go(m, sync, err) < 0)
+        return -1;
     int n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 1 || buf[0] != 'R')
         return init_message(m, n, buf, err);
@@ -250,11 +267,19 @@ spawn(struct mon *m, struct err **err)
         return -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
         return err_set(err, errno, "socketpair");
-    struct ctr_init_args ia = {m->spec,    m->sec, m->run_dir,
+    /* The init starts in the run directory (its new mount namespace translates the working
+     * directory) and names it ".": in a user namespace it may not walk the 0700 parents. */
+    struct ctr_init_args ia = {m->spec,    m->sec, ".",
                                m->def_dir, sp[1],  {child[0], child[1], child[2]}};
+    if (chdir(m->run_dir) < 0)
+        return err_set(err, errno, "chdir '%s'", m->run_dir);
     m->pid = clone_init(m, &m->pidfd);
+    int e = errno;
+    if (m->pid != 0 && chdir("/") < 0) {
+        /* harmless: absolute paths from here on */
+    }
     if (m->pid < 0)
-        return err_set(err, errno, "create the container's namespaces");
+        return err_set(err, e, "create the container's namespaces");
     if (m->pid == 0)
         ctr_init_main(&ia);
     close(sp[1]);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The container's file system, set up inside its mount namespace: the root (overlayfs or a bind
- * of DIR), the spec's mounts, /dev, /etc files, pivot_root. Every path inside the root is
- * resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) and every mount goes through
- * /proc/self/fd/N of that O_PATH fd, so a symlink in a hostile rootfs cannot redirect a mount or
- * a write to the host. A mount target that is itself a symlink is refused.
+ * The container's file system, set up inside its mount namespace: the root (overlayfs, a bind of
+ * DIR, or the detached mount the monitor built for --userns as root), the spec's mounts, /dev,
+ * /etc files, pivot_root. Every path inside the root is resolved with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) and every mount goes through /proc/self/fd/N
+ * of that O_PATH fd, so a symlink in a hostile rootfs cannot redirect a mount or a write to the
+ * host. A mount target that is itself a symlink is refused.
  */
 #include "ctr/internal.h"
 
@@ -199,7 +200,7 @@ mount_one(int rootfd, const struct ctr_mount *m, struct err **err)
 }
 
 static int
-dev_nodes(int rootfd, int console_fd, struct err **err)
+dev_nodes(int rootfd, struct err **err)
 {
     static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
     char dest[64], src[64];
@@ -208,12 +209,6 @@ dev_nodes(int rootfd, int console_fd, struct err **err)
         ctr_fmt(src, sizeof(src), "/dev/%s", nodes[i]);
         cleanup_close int tfd = target_in_root(rootfd, dest, true, false, err);
         if (tfd < 0 || mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
-            return -1;
-    }
-    if (console_fd >= 0) {
-        cleanup_close int tfd = target_in_root(rootfd, "/dev/console", true, false, err);
-        fd_path(src, console_fd);
-        if (tfd < 0 || mount_on(src, tfd, NULL, MS_BIND, NULL, "/dev/console", err) < 0)
             return -1;
     }
     cleanup_close int dfd = ctr_open_in_root(rootfd, "/dev", O_DIRECTORY, err);
@@ -253,10 +248,16 @@ etc_files(int rootfd, const char *run_dir, bool overlay, struct err **err)
 }
 
 static int
-root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, struct err **err)
+root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, int root_mnt,
+           struct err **err)
 {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return err_set(err, errno, "make mounts private");
+    if (root_mnt >= 0) {
+        if (move_mount(root_mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            return err_set(err, errno, "attach the id-mapped root of rootfs '%s'", s->root);
+        return 0;
+    }
     if (s->inplace) {
         if (mount(s->root, target, NULL, MS_BIND | MS_REC, NULL) < 0)
             return err_set(err, errno, "bind rootfs '%s'", s->root);
@@ -287,12 +288,12 @@ pivot(int rootfd, bool ro, struct err **err)
 }
 
 int
-ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir, int console_fd,
+ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir, int root_mnt,
                  struct err **err)
 {
     char target[PATH_MAX];
     ctr_fmt(target, sizeof(target), "%s/rootfs", run_dir);
-    if (root_mount(s, target, def_dir, err) < 0)
+    if (root_mount(s, target, def_dir, root_mnt, err) < 0)
         return -1;
     cleanup_close int rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
@@ -304,7 +305,7 @@ ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_
         if (strcmp(s->mounts[i].dest, "/dev") == 0 && strcmp(s->mounts[i].type, "tmpfs") == 0)
             dev_tmpfs = true;
     }
-    if (dev_tmpfs && dev_nodes(rootfd, console_fd, err) < 0)
+    if (dev_tmpfs && dev_nodes(rootfd, err) < 0)
         return -1;
     if (etc_files(rootfd, run_dir, !s->inplace, err) < 0)
         return -1;

@@ -12,19 +12,56 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 
+/* One "NAME:START:COUNT" line: -1 malformed, else 0 with the fields filled. */
 static int
-subid_line(const char *line, const char *user, uid_t uid, struct userns_range *out)
+subid_parse(const char *line, char name[256], struct userns_range *r)
 {
-    char name[256];
     unsigned long long start, size;
     if (sscanf(line, "%255[^:]:%llu:%llu", name, &start, &size) != 3 || size == 0 ||
         start + size > UINT32_MAX)
         return -1;
-    char uidbuf[24];
-    snprintf(uidbuf, sizeof(uidbuf), "%u", (unsigned)uid);
-    if ((user && strcmp(name, user) == 0) || strcmp(name, uidbuf) == 0) {
-        out->start = (uint32_t)start;
-        out->size = (uint32_t)size;
+    r->start = (uint32_t)start;
+    r->size = (uint32_t)size;
+    return 0;
+}
+
+/* Calls fn for each range of a subuid/subgid file until it returns non-zero (returned). 0 at
+ * the end or when there is no file, -1 on a malformed line (message names file and line). */
+static int
+subid_each(const char *path, int (*fn)(const char *name, struct userns_range r, void *arg),
+           void *arg, struct err **err)
+{
+    cleanup_file FILE *f = fopen(path, "re");
+    if (!f)
+        return errno == ENOENT ? 0 : err_set(err, errno, "open '%s'", path);
+    char line[512], name[256];
+    for (unsigned lineno = 1; fgets(line, sizeof(line), f); lineno++) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        struct userns_range r;
+        if (subid_parse(line, name, &r) < 0)
+            return err_set(err, 0, "%s:%u: malformed line '%s' (want NAME:START:COUNT)", path,
+                           lineno, line);
+        int rc = fn(name, r, arg);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+struct subid_want {
+    const char *user;
+    char uid[24];
+    struct userns_range *out;
+};
+
+static int
+subid_match(const char *name, struct userns_range r, void *arg)
+{
+    struct subid_want *w = arg;
+    if ((w->user && strcmp(name, w->user) == 0) || strcmp(name, w->uid) == 0) {
+        *w->out = r;
         return 1;
     }
     return 0;
@@ -34,21 +71,60 @@ int
 userns_subid_find(const char *path, const char *user, uid_t uid, struct userns_range *out,
                   struct err **err)
 {
-    cleanup_file FILE *f = fopen(path, "re");
-    if (!f)
-        return errno == ENOENT ? 0 : err_set(err, errno, "open '%s'", path);
-    char line[512];
-    for (unsigned lineno = 1; fgets(line, sizeof(line), f); lineno++) {
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
-        int rc = subid_line(line, user, uid, out);
-        if (rc < 0)
-            return err_set(err, 0, "%s:%u: malformed line '%s' (want NAME:START:COUNT)", path,
-                           lineno, line);
-        if (rc > 0)
-            return 1;
+    struct subid_want w = {user, "", out};
+    snprintf(w.uid, sizeof(w.uid), "%u", (unsigned)uid);
+    return subid_each(path, subid_match, &w, err);
+}
+
+struct subid_clash {
+    struct userns_range want;
+    char who[300];
+};
+
+static int
+subid_overlaps(const char *name, struct userns_range r, void *arg)
+{
+    struct subid_clash *c = arg;
+    if ((uint64_t)r.start + r.size <= c->want.start ||
+        (uint64_t)c->want.start + c->want.size <= r.start)
+        return 0;
+    snprintf(c->who, sizeof(c->who), "%s:%u:%u", name, (unsigned)r.start, (unsigned)r.size);
+    return 1;
+}
+
+int
+userns_root_range(const char *path, struct userns_range *out, struct err **err)
+{
+    struct userns_range own;
+    int rc = userns_subid_find(path, "root", 0, &own, err);
+    if (rc < 0)
+        return -1;
+    if (rc > 0 && own.start == 0)
+        return err_set(err, 0,
+                       "--userns: the range of root in %s (0:%u) starts at host id 0: container "
+                       "root would be host root",
+                       path, (unsigned)own.size);
+    if (rc > 0 && own.size < USERNS_MIN_SIZE)
+        return err_set(err, 0,
+                       "--userns: the range of root in %s (%u:%u) has %u ids; a container needs "
+                       "at least %u (ids 0-%u)",
+                       path, (unsigned)own.start, (unsigned)own.size, (unsigned)own.size,
+                       USERNS_MIN_SIZE, USERNS_MIN_SIZE - 1);
+    if (rc > 0) {
+        *out = own;
+        return 0;
     }
+    /* No range for root: the default, unless the file gives those ids to someone else. */
+    struct subid_clash c = {{USERNS_DEFAULT_START, USERNS_DEFAULT_SIZE}, ""};
+    rc = subid_each(path, subid_overlaps, &c, err);
+    if (rc < 0)
+        return -1;
+    if (rc > 0)
+        return err_set(err, 0,
+                       "--userns: %s has no range for root, and the default %u:%u overlaps "
+                       "'%s' (add a line 'root:START:%u' with free ids)",
+                       path, USERNS_DEFAULT_START, USERNS_DEFAULT_SIZE, c.who, USERNS_MIN_SIZE);
+    *out = c.want;
     return 0;
 }
 
@@ -102,9 +178,9 @@ userns_apply_cli(json_object *config, struct err **err)
         userns_set(config, u, g);
         return 0;
     }
-    struct userns_range u = {USERNS_DEFAULT_START, USERNS_DEFAULT_SIZE}, g = u;
-    if (userns_subid_find("/etc/subuid", "root", 0, &u, err) < 0 ||
-        userns_subid_find("/etc/subgid", "root", 0, &g, err) < 0)
+    struct userns_range u, g;
+    if (userns_root_range("/etc/subuid", &u, err) < 0 ||
+        userns_root_range("/etc/subgid", &g, err) < 0)
         return -1;
     userns_set(config, u, g);
     return 0;

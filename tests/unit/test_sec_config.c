@@ -202,9 +202,20 @@ test_userns_option_maps_root_to_a_range(void **state)
     (void)state;
     if (geteuid() != 0)
         skip(); /* not root: the caller's own id is mapped (tested in the rootless script) */
-    struct userns_range u = {USERNS_DEFAULT_START, USERNS_DEFAULT_SIZE}, g = u;
-    assert_true(userns_subid_find("/etc/subuid", "root", 0, &u, NULL) >= 0);
-    assert_true(userns_subid_find("/etc/subgid", "root", 0, &g, NULL) >= 0);
+    struct userns_range u, g;
+    if (userns_root_range("/etc/subuid", &u, NULL) < 0 ||
+        userns_root_range("/etc/subgid", &g, NULL) < 0) {
+        /* This machine's files refuse --userns (another user holds the default ids): the
+         * option says so and adds nothing. */
+        json_object *c = fresh();
+        struct err *e = NULL;
+        assert_int_equal(ctr_security_cli_option(c, "userns", NULL, &e), -1);
+        assert_non_null(strstr(err_msg(e), "--userns"));
+        assert_null(at(c, "linux.uidMappings"));
+        err_free(e);
+        json_object_put(c);
+        return;
+    }
     char want_u[128], want_g[128];
     snprintf(want_u, sizeof(want_u), "[{\"containerID\":0,\"hostID\":%u,\"size\":%u}]", u.start,
              u.size);

@@ -103,6 +103,51 @@ test_rootless_default_maps_caller(void **state)
     json_object_put(c);
 }
 
+/* root:START:COUNT of the file, or nothing: the default when no one else holds its ids. */
+static void
+test_root_range_own_or_default(void **state)
+{
+    (void)state;
+    struct userns_range r = {0, 0};
+    write_file("alice:300000:65536\nroot:200000:70000\n");
+    assert_int_equal(userns_root_range(path, &r, NULL), 0);
+    assert_int_equal(r.start, 200000);
+    assert_int_equal(r.size, 70000);
+    write_file("alice:300000:65536\n");
+    assert_int_equal(userns_root_range(path, &r, NULL), 0);
+    assert_int_equal(r.start, USERNS_DEFAULT_START);
+    assert_int_equal(r.size, USERNS_DEFAULT_SIZE);
+    assert_int_equal(userns_root_range("/nonexistent/subuid", &r, NULL), 0);
+    assert_int_equal(r.start, USERNS_DEFAULT_START);
+}
+
+static void
+expect_refused(const char *text, const char *want)
+{
+    struct userns_range r = {7, 7};
+    struct err *e = NULL;
+    write_file(text);
+    assert_int_equal(userns_root_range(path, &r, &e), -1);
+    if (!strstr(err_msg(e), want))
+        fail_msg("message '%s' lacks '%s'", err_msg(e), want);
+    assert_null(strchr(err_msg(e), '\n'));
+    assert_int_equal(r.start, 7); /* not touched */
+    err_free(e);
+}
+
+static void
+test_root_range_refusals(void **state)
+{
+    (void)state;
+    expect_refused("root:100000:1000\n", "(100000:1000) has 1000 ids; a container needs at "
+                                         "least 65536");
+    expect_refused("root:0:65536\n", "starts at host id 0");
+    expect_refused("bob:1:2\nalice:165535:10\n",
+                   "has no range for root, and the default 100000:65536 overlaps "
+                   "'alice:165535:10'");
+    expect_refused("root:100000\n", "malformed line 'root:100000'");
+}
+
 int
 main(void)
 {
@@ -110,6 +155,8 @@ main(void)
         cmocka_unit_test(test_finds_by_name_and_by_uid),
         cmocka_unit_test(test_malformed_line_names_file_and_line),
         cmocka_unit_test(test_rootless_default_maps_caller),
+        cmocka_unit_test(test_root_range_own_or_default),
+        cmocka_unit_test(test_root_range_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
