@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Two hung connections (daemons that accept and never answer, as a SIGSTOPped libvirtd or a
 # remote host gone quiet do) beside two working test-driver connections: every batch sample and
-# `vm ls` still lists every working connection's domains, in the connections' order, and both
-# hung connections with the time-out as their reason; nothing from libvirt is printed.
+# `vm ls` still lists every working connection's domains (in the connections' order, the same
+# order in every sample; batch sorts rows by source, which for these URIs is the same order),
+# and both hung connections, in -c order, with the time-out as their reason; nothing from
+# libvirt is printed.
 # (How long a refresh takes is measured in bench/vm-hung, not asserted here.)
 set -u
 . "$BERTH_SRC/tests/integration/lib.sh"
