@@ -3,19 +3,10 @@
  * refresh, then the median / min / max of the next REPS. Built by run.sh against a libberth.a. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "common/err.h"
 #include "common/model.h"
 #include "ui/app.h"
-
-static double
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static int
 cmp_double(const void *a, const void *b)
@@ -30,9 +21,9 @@ refresh(struct app *app, size_t *rows)
 {
     struct inst_list l;
     inst_list_init(&l);
-    double t0 = now_ms();
+    int64_t t0 = mono_now_ns();
     app_sample(app, &l);
-    double t = now_ms() - t0;
+    double t = (double)(mono_now_ns() - t0) / 1e6;
     *rows = l.n;
     inst_list_done(&l);
     return t;
