@@ -46,6 +46,14 @@ struct provider_ops {
      * Thread: called from one sampling thread at a time, never concurrently with itself.
      */
     int (*sample)(void *self, struct inst_list *out, struct err **err);
+    /*
+     * Optional (NULL: sample() does all the work). Begin a sample in the background and return
+     * at once; the next sample() collects it, waiting no longer than the provider's time-out
+     * counted from here. Front ends start every provider before collecting any, so that
+     * providers waiting on hung backends wait side by side, not one after another. Same thread
+     * rule as sample().
+     */
+    void (*sample_start)(void *self);
     /* Carry out an action on the instance with this id (as given by sample). May block for
      * as long as the action takes; front ends call it off their UI thread. */
     int (*act)(void *self, const char *id, enum inst_action a, struct err **err);

@@ -87,6 +87,13 @@ void
 app_sample(struct app *app, struct inst_list *out)
 {
     inst_list_clear(out);
+    /* Every provider's sample goes out first: a refresh waits out one time-out, not one per
+     * hung connection. Collected in the providers' order, so rows keep a stable order. */
+    for (size_t i = 0; i < app->n; i++) {
+        struct provider *p = &app->providers[i];
+        if (p->ops->sample_start)
+            p->ops->sample_start(p->self);
+    }
     for (size_t i = 0; i < app->n; i++) {
         struct provider *p = &app->providers[i];
         cleanup_err struct err *e = NULL;

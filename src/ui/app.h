@@ -49,7 +49,9 @@ struct app {
  * on a remote host. Notices go through log_warn.
  */
 int app_open(struct app *app, const struct app_opts *o, struct err **err);
-/* Sample every provider into out (cleared first). A provider that fails is logged and skipped. */
+/* Sample every provider into out (cleared first), in the providers' order. Every sample is
+ * started before any is collected, so that a refresh waits at most about one time-out however
+ * many connections hang. A provider that fails is logged and skipped. */
 void app_sample(struct app *app, struct inst_list *out);
 /* Every provider's connections. */
 size_t app_conns(struct app *app, struct conn_info *out, size_t max);

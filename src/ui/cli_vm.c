@@ -245,6 +245,10 @@ cmd_ls(struct vmcli *v)
     inst_list_init(&l);
     struct conn_info ci[APP_MAX_URIS];
     size_t nc = 0;
+    for (size_t i = 0; i < v->n; i++) { /* all out at once: hung connections wait side by side */
+        if (v->p[i].ops->sample_start)
+            v->p[i].ops->sample_start(v->p[i].self);
+    }
     for (size_t i = 0; i < v->n; i++) {
         cleanup_err struct err *e = NULL; /* sample waits (bounded) for a first connection */
         v->p[i].ops->sample(v->p[i].self, &l, &e);

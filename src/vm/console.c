@@ -14,24 +14,40 @@
 #include "common/cleanup.h"
 
 #define SEND_RETRY_MS 2000
+#define SYNC_WAIT_MS 2000
+#define STREAM_EVENTS (VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR)
 
-/* Shared by the pump (caller's thread) and the stream callback (event loop thread). */
+/*
+ * Shared by the pump (caller's thread) and the stream callback (event loop thread). libvirt gets
+ * no free function for it (libvirt 9.0 does not call the one given with the stream callback, even
+ * after a successful removal): the pump holds one reference, and the barrier that proves the
+ * event loop thread is out of the callback (console_detach) holds another until it has run.
+ */
 struct console {
     int refs; /* atomic */
     int out_fd;
     int wake_fd;
-    int closed; /* atomic: the stream ended */
+    int closed; /* atomic: the stream ended, or the pump is done with it */
+    int synced; /* atomic: the barrier ran on the event loop thread */
 };
 
 static void
-console_put(void *opaque)
+console_put(struct console *cs)
 {
-    struct console *cs = opaque;
     if (__atomic_sub_fetch(&cs->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     if (cs->wake_fd >= 0)
         close(cs->wake_fd);
     free(cs);
+}
+
+static void
+console_wake(struct console *cs)
+{
+    uint64_t one = 1;
+    if (write(cs->wake_fd, &one, sizeof(one)) < 0) {
+        /* the counter is non-zero already: the pump wakes anyway */
+    }
 }
 
 static int
@@ -59,10 +75,7 @@ console_end(virStreamPtr st, struct console *cs)
 {
     __atomic_store_n(&cs->closed, 1, __ATOMIC_RELEASE);
     virStreamEventUpdateCallback(st, 0);
-    uint64_t one = 1;
-    if (write(cs->wake_fd, &one, sizeof(one)) < 0) {
-        /* the counter is non-zero already: the pump wakes anyway */
-    }
+    console_wake(cs);
 }
 
 /* Console output: copied to out_fd as it arrives (event loop thread). */
@@ -74,7 +87,7 @@ on_stream(virStreamPtr st, int events, void *opaque)
         return;
     if (events & VIR_STREAM_EVENT_READABLE) {
         char buf[4096];
-        for (;;) {
+        while (!__atomic_load_n(&cs->closed, __ATOMIC_ACQUIRE)) {
             int n = virStreamRecv(st, buf, sizeof(buf));
             if (n == -2)
                 break;
@@ -226,6 +239,48 @@ vm_console_open(struct vm_provider *vp, const char *dom, struct vm_console **out
     return 0;
 }
 
+/* The barrier's time-out, on the event loop thread: any stream callback has returned. */
+static void
+console_synced(int timer, void *opaque)
+{
+    struct console *cs = opaque;
+    virEventRemoveTimeout(timer);
+    __atomic_store_n(&cs->synced, 1, __ATOMIC_RELEASE);
+    console_wake(cs);
+    console_put(cs);
+}
+
+/*
+ * Stop the stream callback, and wait (at most SYNC_WAIT_MS) until the event loop thread is
+ * provably out of it: after the removal libvirt starts no new dispatch (a removal that fails
+ * means none is registered), and a zero time-out added now runs on that same thread only after
+ * a dispatch under way has returned. The time-out holds its own reference, so cs outlives a loop
+ * that is slow to get there; if none can be added, cs is kept for good rather than freed early.
+ */
+static void
+console_detach(virStreamPtr st, struct console *cs)
+{
+    __atomic_store_n(&cs->closed, 1, __ATOMIC_RELEASE);
+    virStreamEventRemoveCallback(st);
+    virResetLastError();
+    __atomic_add_fetch(&cs->refs, 1, __ATOMIC_ACQ_REL);
+    if (virEventAddTimeout(0, console_synced, cs, NULL) < 0) {
+        virResetLastError();
+        return;
+    }
+    struct pollfd p = {cs->wake_fd, POLLIN, 0};
+    int64_t end = mono_now_ns() + (int64_t)SYNC_WAIT_MS * 1000000;
+    while (!__atomic_load_n(&cs->synced, __ATOMIC_ACQUIRE)) {
+        int64_t left_ms = (end - mono_now_ns()) / 1000000;
+        if (left_ms <= 0)
+            break;
+        uint64_t v;
+        if (poll(&p, 1, (int)left_ms) > 0 && read(cs->wake_fd, &v, sizeof(v)) < 0) {
+            /* EAGAIN: another waker got there first */
+        }
+    }
+}
+
 int
 vm_console_pump(struct vm_console *con, int in_fd, int out_fd, int linger_ms,
                 enum vm_console_end *how, struct err **err)
@@ -235,22 +290,18 @@ vm_console_pump(struct vm_console *con, int in_fd, int out_fd, int linger_ms,
     struct console *cs = calloc(1, sizeof(*cs));
     if (!cs)
         abort();
-    cs->refs = 2; /* the pump and the stream callback */
+    cs->refs = 1; /* the pump */
     cs->out_fd = out_fd;
     cs->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     virStreamPtr st = con->j->st;
     int rc = -1;
     if (cs->wake_fd < 0) {
         err_set(err, errno, "eventfd");
-        cs->refs = 1;
-    } else if (virStreamEventAddCallback(
-                   st, VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR,
-                   on_stream, cs, console_put) < 0) {
+    } else if (virStreamEventAddCallback(st, STREAM_EVENTS, on_stream, cs, NULL) < 0) {
         vm_err_libvirt(err, "console events");
-        cs->refs = 1;
     } else {
         rc = console_pump(st, cs, in_fd, linger_ms, how, err);
-        virStreamEventRemoveCallback(st);
+        console_detach(st, cs);
     }
     console_put(cs);
     return rc;

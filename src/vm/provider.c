@@ -21,8 +21,14 @@
     (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |              \
      VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
 
+struct sample_job;
+
 struct vm_provider {
     struct vmconn *conn;
+    /* A sample begun by sample_start and not collected yet (the sampling thread's own) */
+    bool started;
+    int64_t deadline_ns;       /* CLOCK_MONOTONIC: the collecting sample() waits until then */
+    struct sample_job *queued; /* the job out on the worker, or NULL (not connected, or busy) */
 };
 
 /* ---- process-wide: libvirt, its event loop, time-outs, the events fd ---- */
@@ -300,38 +306,68 @@ sample_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
     return 0;
 }
 
-static int
-vm_sample(void *self, struct inst_list *out, struct err **err)
+/* Not answering: the connection shows the time-out as its reason until libvirt answers again. */
+static void
+sample_mark_unanswered(struct vm_provider *vp)
 {
-    struct vm_provider *vp = self;
-    (void)err;
+    char t[64];
+    vm_timeout_text(vm_timeout_ms(), t, sizeof(t));
+    vmconn_set_answer(vp->conn, t);
+}
+
+/* Queue a sample job on a connection that is up or making its first attempt (the job then runs
+ * as soon as it is up), unless the previous sample is still out. NULL when nothing was queued. */
+static struct sample_job *
+sample_queue(struct vm_provider *vp)
+{
     enum conn_state st = vmconn_state(vp->conn);
-    if (st == CONN_STATE_CONNECTING) { /* the first attempt: worth a bounded wait */
-        cleanup_err struct err *e = NULL;
-        vmconn_wait_connected(vp->conn, vm_timeout_ms(), &e);
-        st = vmconn_state(vp->conn);
-        if (st == CONN_STATE_CONNECTING) {
-            char t[64];
-            vm_timeout_text(vm_timeout_ms(), t, sizeof(t));
-            vmconn_set_answer(vp->conn, t);
-        }
-    }
-    if (st != CONN_STATE_CONNECTED)
-        return 0; /* shown through conns(); no rows rather than stale ones */
+    if (st != CONN_STATE_CONNECTED && st != CONN_STATE_CONNECTING)
+        return NULL; /* shown through conns(); no rows rather than stale ones */
     if (vmconn_busy_with(vp->conn, sample_run)) {
-        char t[64];
-        vm_timeout_text(vm_timeout_ms(), t, sizeof(t));
-        vmconn_set_answer(vp->conn, t);
-        return 0; /* the previous sample is still out: libvirt is not answering */
+        sample_mark_unanswered(vp); /* the previous sample is still out */
+        return NULL;
     }
     struct sample_job *j = vmconn_job_new(sizeof(*j), sample_job_fini);
     j->uri = strdup(vmconn_uri(vp->conn));
     inst_list_init(&j->rows);
     cleanup_err struct err *e = NULL;
-    int rc = vmconn_run(vp->conn, sample_run, j, vm_timeout_ms(), &e);
+    if (vmconn_submit(vp->conn, sample_run, j, &e) < 0) {
+        vmconn_job_put(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* The provider's sample_start(): the job goes out now, and the time-out runs from now. */
+static void
+vm_sample_start(void *self)
+{
+    struct vm_provider *vp = self;
+    if (vp->started)
+        return;
+    vp->started = true;
+    vp->deadline_ns = mono_now_ns() + (int64_t)vm_timeout_ms() * 1000000;
+    vp->queued = sample_queue(vp);
+}
+
+/* Collect the sample begun by sample_start (begun here when it was not), waiting at most until
+ * its deadline: samples started together on several connections wait out one time-out. */
+static int
+vm_sample(void *self, struct inst_list *out, struct err **err)
+{
+    struct vm_provider *vp = self;
+    (void)err;
+    vm_sample_start(vp);
+    vp->started = false;
+    struct sample_job *j = steal_pointer(&vp->queued);
+    if (!j)
+        return 0;
+    int64_t left_ms = (vp->deadline_ns - mono_now_ns()) / 1000000;
+    cleanup_err struct err *e = NULL;
+    int rc = vmconn_wait(vp->conn, j, left_ms > 0 ? (int)left_ms : 0, vm_timeout_ms(), &e);
     vmconn_job_put(j);
     if (rc < 0)
-        return 0; /* a time-out or a lost connection: reported through conns() */
+        return 0; /* a time-out, a failed first attempt, a lost connection: shown by conns() */
     vmconn_cache_append(vp->conn, out);
     return 0;
 }
@@ -450,12 +486,14 @@ static void
 vm_close(void *self)
 {
     struct vm_provider *vp = self;
+    vmconn_job_put(vp->queued);
     vmconn_free(vp->conn, 2000);
     free(vp);
 }
 
 static const struct provider_ops vm_ops = {
     .name = "libvirt",
+    .sample_start = vm_sample_start,
     .sample = vm_sample,
     .act = vm_ops_act,
     .attach = vm_ops_attach,

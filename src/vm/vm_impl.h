@@ -47,6 +47,14 @@ void vmconn_cache_append(struct vmconn *c, struct inst_list *out);
 void *vmconn_job_new(size_t size, void (*fini)(void *arg));
 void vmconn_job_put(void *arg);
 int vmconn_run(struct vmconn *c, vmconn_fn fn, void *arg, int timeout_ms, struct err **err);
+/* vmconn_run in two halves, so that a caller can have jobs out on several connections at once:
+ * vmconn_submit queues the job and returns at once (0, or -1 when not connected: nothing is
+ * queued); unlike vmconn_run it also queues while the first connection attempt is under way
+ * (the job runs once connected, and fails with the reason if the attempt fails). vmconn_wait
+ * waits at most wait_ms (0: just look) for it, as vmconn_run does, a time-out reported as "no
+ * answer from libvirt within <timeout_ms>". The caller puts the job once after both. */
+int vmconn_submit(struct vmconn *c, vmconn_fn fn, void *arg, struct err **err);
+int vmconn_wait(struct vmconn *c, void *arg, int wait_ms, int timeout_ms, struct err **err);
 /* True while a previous job of fn is still out (timed out and not finished). */
 bool vmconn_busy_with(struct vmconn *c, vmconn_fn fn);
 

@@ -528,13 +528,14 @@ vmconn_busy_with(struct vmconn *c, vmconn_fn fn)
     return busy;
 }
 
+/* Wait for j until the absolute deadline dl; a time-out is reported as "no answer from libvirt
+ * within timeout_ms". */
 static int
-vmconn_wait_job_locked(struct vmconn *c, struct job *j, int timeout_ms, struct err **err)
+vmconn_wait_job_locked(struct vmconn *c, struct job *j, const struct timespec *dl, int timeout_ms,
+                       struct err **err)
 {
-    struct timespec dl;
-    deadline_after(&dl, timeout_ms);
     while (!j->done) {
-        if (pthread_cond_timedwait(&c->changed, &c->mu, &dl) == ETIMEDOUT && !j->done) {
+        if (pthread_cond_timedwait(&c->changed, &c->mu, dl) == ETIMEDOUT && !j->done) {
             char t[64];
             vm_timeout_text(timeout_ms, t, sizeof(t));
             snprintf(c->answer, sizeof(c->answer), "%s", t);
@@ -547,22 +548,21 @@ vmconn_wait_job_locked(struct vmconn *c, struct job *j, int timeout_ms, struct e
     return 0;
 }
 
-int
-vmconn_run(struct vmconn *c, vmconn_fn fn, void *arg, int timeout_ms, struct err **err)
+/* Queue j. While the first connection attempt is under way a job may wait for it
+ * (while_connecting): it runs once connected, and fails with the reason if the attempt fails. */
+static int
+vmconn_submit_locked(struct vmconn *c, struct job *j, vmconn_fn fn, bool while_connecting,
+                     struct err **err)
 {
-    struct job *j = job_of(arg);
     j->fn = fn;
     j->next = NULL;
     j->done = false;
     err_free(j->err);
     j->err = NULL;
-    pthread_mutex_lock(&c->mu);
-    if (c->state != CONN_STATE_CONNECTED || !c->conn) {
-        int rc = err_set(err, 0, "not connected to '%s'%s%s", c->uri, c->reason[0] ? ": " : "",
-                         c->reason);
-        pthread_mutex_unlock(&c->mu);
-        return rc;
-    }
+    bool first_attempt = while_connecting && c->state == CONN_STATE_CONNECTING && !c->stop;
+    if (!first_attempt && (c->state != CONN_STATE_CONNECTED || !c->conn))
+        return err_set(err, 0, "not connected to '%s'%s%s", c->uri, c->reason[0] ? ": " : "",
+                       c->reason);
     __atomic_add_fetch(&j->refs, 1, __ATOMIC_ACQ_REL); /* the queue's reference */
     if (c->tail)
         c->tail->next = j;
@@ -570,7 +570,39 @@ vmconn_run(struct vmconn *c, vmconn_fn fn, void *arg, int timeout_ms, struct err
         c->head = j;
     c->tail = j;
     pthread_cond_signal(&c->wake);
-    int rc = vmconn_wait_job_locked(c, j, timeout_ms, err);
+    return 0;
+}
+
+int
+vmconn_submit(struct vmconn *c, vmconn_fn fn, void *arg, struct err **err)
+{
+    pthread_mutex_lock(&c->mu);
+    int rc = vmconn_submit_locked(c, job_of(arg), fn, true, err);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int
+vmconn_wait(struct vmconn *c, void *arg, int wait_ms, int timeout_ms, struct err **err)
+{
+    struct timespec dl;
+    deadline_after(&dl, wait_ms > 0 ? wait_ms : 0);
+    pthread_mutex_lock(&c->mu);
+    int rc = vmconn_wait_job_locked(c, job_of(arg), &dl, timeout_ms, err);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int
+vmconn_run(struct vmconn *c, vmconn_fn fn, void *arg, int timeout_ms, struct err **err)
+{
+    struct timespec dl;
+    deadline_after(&dl, timeout_ms);
+    pthread_mutex_lock(&c->mu);
+    struct job *j = job_of(arg);
+    int rc = vmconn_submit_locked(c, j, fn, false, err);
+    if (rc == 0)
+        rc = vmconn_wait_job_locked(c, j, &dl, timeout_ms, err);
     pthread_mutex_unlock(&c->mu);
     return rc;
 }

@@ -45,6 +45,9 @@ vm_cleanup() {
     trap - EXIT
     libvirtd_cont
     for p in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do
+        # `bg berth ...` runs the berth() function in a subshell: its pid is the subshell's,
+        # and berth is its child, which would outlive a kill of the subshell alone
+        pkill -TERM -P "$p" 2>/dev/null
         kill "$p" 2>/dev/null
     done
     for n in "${VM_NAMES[@]+"${VM_NAMES[@]}"}"; do

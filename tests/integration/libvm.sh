@@ -43,3 +43,36 @@ expect() {
     [ "$rc" -eq "$want_rc" ] || fail "berth $*: exit $rc, expected $want_rc (stderr: $err)"
     case "$err" in *"$want_err"*) ;; *) fail "berth $*: stderr '$err' lacks '$want_err'" ;; esac
 }
+
+# silent_daemon SOCKET: a stand-in for a hung libvirtd (as one that is SIGSTOPped, or a remote
+# host gone quiet behind a live socket): listens on the unix socket SOCKET, accepts every
+# connection and never answers. Runs in the background; its pid is added to SILENT_PIDS (the
+# caller kills them in its EXIT trap: silent_stop). Returns once the socket exists.
+SILENT_PIDS=()
+silent_daemon() {
+    python3 - "$1" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(16)
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)  # never answer
+PY
+    SILENT_PIDS+=($!)
+    local i
+    for i in $(seq 50); do
+        [ -S "$1" ] && return 0
+        sleep 0.1
+    done
+    fail "the silent daemon on $1 did not start"
+}
+
+silent_stop() {
+    local p
+    for p in "${SILENT_PIDS[@]+"${SILENT_PIDS[@]}"}"; do
+        kill "$p" 2>/dev/null
+    done
+    return 0
+}

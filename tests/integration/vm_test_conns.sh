@@ -7,8 +7,7 @@ set -u
 . "$BERTH_SRC/tests/integration/lib.sh"
 . "$BERTH_SRC/tests/integration/libvm.sh"
 tmp=$(mktemp -d /tmp/berth-vmconn-$$.XXXXXX)
-srv=
-trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'silent_stop; rm -rf "$tmp"' EXIT
 U=$(vm_node_file "$tmp")
 
 # two working connections
@@ -37,19 +36,7 @@ expect 1 "cannot connect to 'test://$tmp/missing.xml'" -c "test://$tmp/missing.x
 
 # a daemon that accepts and never answers
 sock=$tmp/hung.sock
-python3 - "$sock" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
-s.listen(16)
-held = []
-while True:
-    c, _ = s.accept()
-    held.append(c)  # never answer
-PY
-srv=$!
-for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
-[ -S "$sock" ] || fail "the silent daemon did not start"
+silent_daemon "$sock"
 H="qemu+unix:///system?socket=$sock"
 export BERTH_VM_TIMEOUT_MS=500
 start=$SECONDS

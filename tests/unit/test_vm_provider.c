@@ -124,6 +124,31 @@ act_ok(struct provider *p, const char *dom, enum inst_action a)
         fail_msg("%s %s: %s", inst_action_name(a), dom, err_msg(e));
 }
 
+/* Started right after opening (the first attempt may still be under way): the sample job waits
+ * for the connection and gives the rows. A second start before the collect starts nothing more
+ * (no "previous sample still out" report). */
+static void
+test_sample_started_before_connected(void **state)
+{
+    (void)state;
+    struct provider p;
+    struct err *e = NULL;
+    assert_int_equal(vm_provider_new("test:///default", &p, &e), 0);
+    assert_non_null(p.ops->sample_start);
+    p.ops->sample_start(p.self);
+    p.ops->sample_start(p.self);
+    struct inst_list l;
+    inst_list_init(&l);
+    assert_int_equal(p.ops->sample(p.self, &l, &e), 0);
+    assert_int_equal(must_find(&l, "test")->state, INST_STATE_RUNNING);
+    inst_list_done(&l);
+    struct conn_info ci;
+    assert_int_equal(p.ops->conns(p.self, &ci, 1), 1);
+    assert_int_equal(ci.state, CONN_STATE_CONNECTED);
+    assert_string_equal(ci.reason, "");
+    p.ops->close(p.self);
+}
+
 static void
 test_actions_change_state_and_raise_events(void **state)
 {
@@ -361,6 +386,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample_lists_the_test_domain),
+        cmocka_unit_test(test_sample_started_before_connected),
         cmocka_unit_test(test_actions_change_state_and_raise_events),
         cmocka_unit_test(test_create_snapshot_remove_with_storage),
         cmocka_unit_test(test_create_bad_input_leaves_nothing),
