@@ -3,14 +3,17 @@
 # Sampling cost at scale: N (default 1000) running containers, each a sleeping process over one
 # shared busybox rootfs; CPU time (user + system) of one refresh of the containers provider,
 # cold (first sample: opens every stat file) and warm (the dashboard's steady state, median of
-# ROUNDS x 10 refreshes). Torn down afterwards. Needs root.
-#   N=1000 ROUNDS=30 bench/ctr-sample/run.sh
+# ROUNDS x 10 refreshes), with the stat files read in one io_uring batch (the default) and with
+# one pread each (BERTH_NO_URING=1), REPEAT times each, interleaved (the project's shared VM runs
+# at very different speeds from one minute to the next). Torn down afterwards. Needs root.
+#   N=1000 ROUNDS=30 REPEAT=5 bench/ctr-sample/run.sh
 set -eu
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BERTH=${BERTH_BIN:-$SRC/berth}
 N=${N:-1000}
 ROUNDS=${ROUNDS:-30}
+REPEAT=${REPEAT:-5}
 [ "$(id -u)" = 0 ] || { echo "bench/ctr-sample: needs root" >&2; exit 1; }
 ROOTFS=$("$SRC/scripts/build-rootfs.sh" "${BERTH_ROOTFS_CACHE:-$SRC/build/rootfs/busybox}")
 ROOTFS=$(cd "$ROOTFS" && pwd)
@@ -39,4 +42,10 @@ while [ "$i" -lt "$N" ]; do
     i=$((i + 1))
 done
 echo "started in $(($(date +%s) - t0)) s" >&2
-"$work/sample-cpu" "$ROUNDS"
+sleep 5 # let the last starts settle
+r=0
+while [ "$r" -lt "$REPEAT" ]; do
+    echo "io_uring $("$work/sample-cpu" "$ROUNDS")"
+    echo "pread    $(BERTH_NO_URING=1 "$work/sample-cpu" "$ROUNDS")"
+    r=$((r + 1))
+done
