@@ -42,6 +42,7 @@ struct entry {
     bool have_state;
     struct ctr_state st;
     int mon_pidfd; /* while running/paused */
+    int epfd;      /* the provider's epoll set, which holds mon_pidfd and net_watch */
     bool fds_open;
     const struct cgroup_ops *cg;
     struct ctr_cgfds fds;
@@ -67,15 +68,24 @@ struct prov {
     int self_netns; /* this thread's network namespace, to come back to after a net watch */
 };
 
+/* Out of the epoll set before close: a forked child holding a copy of fd (until its exec) would
+ * otherwise keep it there, reporting events for an entry that may be freed by then. */
+static void
+entry_unwatch_close(struct entry *e, int fd)
+{
+    if (fd < 0)
+        return;
+    epoll_ctl(e->epfd, EPOLL_CTL_DEL, fd, NULL);
+    close(fd);
+}
+
 static void
 entry_close_live(struct entry *e)
 {
-    if (e->mon_pidfd >= 0)
-        close(e->mon_pidfd);
+    entry_unwatch_close(e, e->mon_pidfd);
+    entry_unwatch_close(e, e->net_watch);
     if (e->netfd >= 0)
         close(e->netfd);
-    if (e->net_watch >= 0)
-        close(e->net_watch);
     ctr_cgfds_close(&e->fds);
     e->mon_pidfd = e->netfd = e->net_watch = -1;
     e->fds_open = false;
@@ -96,7 +106,7 @@ entry_new(const char *name)
     if (!e)
         abort();
     ctr_fmt(e->name, sizeof(e->name), "%s", name);
-    e->mon_pidfd = e->netfd = e->net_watch = -1;
+    e->mon_pidfd = e->netfd = e->net_watch = e->epfd = -1;
     ctr_cgfds_init(&e->fds);
     /* Whether it has its own network namespace: fixed for its life. */
     struct ctr_spec s;
@@ -214,6 +224,7 @@ static void
 prov_watch(struct prov *p, int fd, struct entry *e, uintptr_t tag)
 {
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uintptr_t)e | tag};
+    e->epfd = p->epfd;
     if (fd >= 0)
         epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
