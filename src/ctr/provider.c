@@ -31,6 +31,16 @@
 #include "common/model.h"
 #include "ctr/rdbatch.h"
 
+/* One refresh's reads of one container's cgroup files (ctr/rdbatch.h): texts and byte counts (-1:
+ * error). The slots are one array, reused every refresh: what the kernel writes stays within a
+ * few cache lines per container. A text that fills its buffer is read again whole (full_text). */
+struct rdslot {
+    char cpu[256], mem[32], pids[32], io[384];
+    ssize_t n_cpu, n_mem, n_pids, n_io;
+};
+
+#define NET_BUF 2048
+
 #define EV_NET 1u /* tag of a net watch in the epoll data (entries are aligned) */
 
 struct entry {
@@ -50,11 +60,9 @@ struct entry {
     int net_watch;    /* rtnetlink socket in the container's netns (RTMGRP_LINK), or -1 */
     bool net_lo_only; /* the last read found only lo, and net_watch has been quiet since */
     uint64_t mem_limit;
-    /* This refresh's reads (ctr/rdbatch.h): the files' texts and byte counts (-1: error). */
-    struct {
-        char cpu[512], mem[32], pids[32], io[1024], net[2048];
-        ssize_t n_cpu, n_mem, n_pids, n_io, n_net;
-    } rd;
+    struct rdslot *rd; /* this refresh's cgroup reads: a slot of prov.slots */
+    char *net;         /* net/dev text, allocated at the first read */
+    ssize_t n_net;
 };
 
 struct prov {
@@ -65,6 +73,8 @@ struct prov {
     struct ctr_changes changes;
     bool rescan; /* an entry was added: refresh states even without a change */
     struct ctr_rdbatch *rb;
+    struct rdslot *slots; /* one per entry, index as in v */
+    size_t slots_cap;
     int self_netns; /* this thread's network namespace, to come back to after a net watch */
 };
 
@@ -96,6 +106,7 @@ static void
 entry_free(struct entry *e)
 {
     entry_close_live(e);
+    free(e->net);
     free(e);
 }
 
@@ -358,18 +369,22 @@ full_text(int fd, const char *text, ssize_t n, size_t size, char **big)
  * are 0 without reading (see net_watch_open; without a watch net/dev is read every time).
  */
 static void
-entry_queue(struct entry *e, struct ctr_rdbatch *rb)
+entry_queue(struct entry *e, struct rdslot *rd, struct ctr_rdbatch *rb)
 {
+    e->rd = rd;
     if (!e->fds_open)
         return;
     if (e->cg && e->cg->stats_parse) {
-        ctr_rdbatch_add(rb, e->fds.cpu, e->rd.cpu, sizeof(e->rd.cpu), &e->rd.n_cpu);
-        ctr_rdbatch_add(rb, e->fds.mem, e->rd.mem, sizeof(e->rd.mem), &e->rd.n_mem);
-        ctr_rdbatch_add(rb, e->fds.pids, e->rd.pids, sizeof(e->rd.pids), &e->rd.n_pids);
-        ctr_rdbatch_add(rb, e->fds.io, e->rd.io, sizeof(e->rd.io), &e->rd.n_io);
+        ctr_rdbatch_add(rb, e->fds.cpu, rd->cpu, sizeof(rd->cpu), &rd->n_cpu);
+        ctr_rdbatch_add(rb, e->fds.mem, rd->mem, sizeof(rd->mem), &rd->n_mem);
+        ctr_rdbatch_add(rb, e->fds.pids, rd->pids, sizeof(rd->pids), &rd->n_pids);
+        ctr_rdbatch_add(rb, e->fds.io, rd->io, sizeof(rd->io), &rd->n_io);
     }
-    if (e->netfd >= 0 && !e->net_lo_only)
-        ctr_rdbatch_add(rb, e->netfd, e->rd.net, sizeof(e->rd.net), &e->rd.n_net);
+    if (e->netfd >= 0 && !e->net_lo_only) {
+        if (!e->net && !(e->net = malloc(NET_BUF)))
+            abort();
+        ctr_rdbatch_add(rb, e->netfd, e->net, NET_BUF, &e->n_net);
+    }
 }
 
 static void
@@ -382,7 +397,7 @@ entry_net(struct entry *e, struct inst *in)
         return;
     }
     cleanup_free char *big = NULL;
-    const char *t = full_text(e->netfd, e->rd.net, e->rd.n_net, sizeof(e->rd.net), &big);
+    const char *t = full_text(e->netfd, e->net, e->n_net, NET_BUF, &big);
     if (!t || !*t)
         return; /* unknown */
     e->net_lo_only = parse_net(t, &in->net_rx_bytes, &in->net_tx_bytes) == 0 && e->net_watch >= 0;
@@ -394,13 +409,13 @@ entry_cgroup(struct entry *e, struct inst *in)
 {
     struct ctr_cgstats cs;
     if (e->cg->stats_parse) {
-        cleanup_free char *big = NULL;
+        cleanup_free char *big = NULL, *big_cpu = NULL;
         struct ctr_cgtext t = {
-            e->rd.n_cpu >= 0 ? e->rd.cpu : NULL,
-            e->rd.n_mem >= 0 ? e->rd.mem : NULL,
+            full_text(e->fds.cpu, e->rd->cpu, e->rd->n_cpu, sizeof(e->rd->cpu), &big_cpu),
+            e->rd->n_mem >= 0 ? e->rd->mem : NULL,
             NULL,
-            e->rd.n_pids >= 0 ? e->rd.pids : NULL,
-            full_text(e->fds.io, e->rd.io, e->rd.n_io, sizeof(e->rd.io), &big),
+            e->rd->n_pids >= 0 ? e->rd->pids : NULL,
+            full_text(e->fds.io, e->rd->io, e->rd->n_io, sizeof(e->rd->io), &big),
         };
         e->cg->stats_parse(&t, &cs);
     } else {
@@ -458,8 +473,14 @@ prov_sample(void *self, struct inst_list *out, struct err **err)
         p->rescan = false;
     }
     prov_check_monitors(p);
+    if (p->slots_cap < p->n) {
+        p->slots_cap = p->n;
+        p->slots = realloc(p->slots, p->slots_cap * sizeof(*p->slots));
+        if (!p->slots)
+            abort();
+    }
     for (size_t i = 0; i < p->n; i++)
-        entry_queue(p->v[i], p->rb);
+        entry_queue(p->v[i], &p->slots[i], p->rb);
     ctr_rdbatch_run(p->rb);
     int64_t now = mono_now_ns();
     for (size_t i = 0; i < p->n; i++)
@@ -511,6 +532,7 @@ prov_close(void *self)
     if (p->epfd >= 0)
         close(p->epfd);
     ctr_rdbatch_free(p->rb);
+    free(p->slots);
     if (p->self_netns >= 0)
         close(p->self_netns);
     free(p);
