@@ -5,7 +5,8 @@
 # cold (first sample: opens every stat file) and warm (the dashboard's steady state, median of
 # ROUNDS x 10 refreshes), with the stat files read in one io_uring batch (the default) and with
 # one pread each (BERTH_NO_URING=1), REPEAT times each, interleaved (the project's shared VM runs
-# at very different speeds from one minute to the next). Torn down afterwards. Needs root.
+# at very different speeds from one minute to the next); then both paths in one process with
+# their rounds alternated (pair-cpu.c). Torn down afterwards. Needs root.
 #   N=1000 ROUNDS=30 REPEAT=5 bench/ctr-sample/run.sh
 set -eu
 
@@ -31,8 +32,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$SRC/src" -o "$work/sample-cpu" "$SRC/bench/ctr-sample/sample-cpu.c" \
-    "$SRC/build/libberth.a" $(pkg-config --libs json-c libseccomp) -lutil -lpthread -lm
+for prog in sample-cpu pair-cpu; do
+    cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$SRC/src" -o "$work/$prog" "$SRC/bench/ctr-sample/$prog.c" \
+        "$SRC/build/libberth.a" $(pkg-config --libs json-c libseccomp) -lutil -lpthread -lm
+done
 
 echo "starting $N containers (sleep) over $ROOTFS ..." >&2
 t0=$(date +%s)
@@ -47,5 +50,11 @@ r=0
 while [ "$r" -lt "$REPEAT" ]; do
     echo "io_uring $("$work/sample-cpu" "$ROUNDS")"
     echo "pread    $(BERTH_NO_URING=1 "$work/sample-cpu" "$ROUNDS")"
+    r=$((r + 1))
+done
+# Both read paths in one process, rounds alternated (robust to the machine's changing speed).
+r=0
+while [ "$r" -lt "$REPEAT" ]; do
+    echo "pair     $("$work/pair-cpu" "$ROUNDS")"
     r=$((r + 1))
 done
