@@ -25,9 +25,19 @@ cp "$BERTH" "$work/berth"
 BERTH="$work/berth"
 P=s$$
 
+# The cgroup parent berth uses under this BERTH_ROOT ("berth-" + FNV-1a of the path, as in
+# src/ctr/paths.c ctr_cgroup_parent), removed at the end like the containers.
+CGP=berth-$(python3 -c 'import sys
+h=2166136261
+for c in sys.argv[1].encode(): h=((h^c)*16777619)&0xffffffff
+print("%08x"%h)' "$BERTH_ROOT")
+
 cleanup() {
     echo "tearing down $N containers..." >&2
     ls "$BERTH_ROOT/lib/containers" 2>/dev/null | xargs -r -n 50 "$BERTH" ctr rm -f >/dev/null 2>&1 || true
+    for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
