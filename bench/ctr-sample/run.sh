@@ -36,7 +36,7 @@ cleanup() {
     echo "tearing down $N containers..." >&2
     ls "$BERTH_ROOT/lib/containers" 2>/dev/null | xargs -r -n 50 "$BERTH" ctr rm -f >/dev/null 2>&1 || true
     for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
-        [ -d "$d" ] && rmdir "$d" 2>/dev/null
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
     done
     rm -rf "$work"
 }
