@@ -160,7 +160,7 @@ open_stat(const char *path, const char *file)
 {
     char d[PATH_MAX];
     ctr_fmt(d, sizeof(d), "%s/%s/%s", ctr_cgroup_root(), path, file);
-    return open(d, O_RDONLY | O_CLOEXEC);
+    return open(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: see ctr/rdbatch.h */
 }
 
 static void

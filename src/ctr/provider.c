@@ -262,7 +262,7 @@ entry_open_live(struct prov *p, struct entry *e)
         e->net_watch = net_watch_open(p->self_netns, e->st.pid);
         prov_watch(p, e->net_watch, e, EV_NET);
         ctr_fmt(path, sizeof(path), "/proc/%d/net/dev", (int)e->st.pid);
-        e->netfd = open(path, O_RDONLY | O_CLOEXEC);
+        e->netfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* see ctr/rdbatch.h */
     }
     e->fds_open = true;
 }

@@ -13,6 +13,10 @@
  * those of ctr_pread1(), one pread per file, only submitted together: without io_uring (kernel
  * without it, io_uring_disabled, a seccomp filter, BERTH_NO_URING=1) add() does the pread at once.
  * Not thread-safe: one batch per thread.
+ *
+ * Open the files with O_NONBLOCK (it changes nothing for cgroupfs and procfs reads): io_uring then
+ * tries each read at once instead of first polling the file (kernfs files lack FMODE_NOWAIT);
+ * about 5% less CPU per read on cgroup v1 stat files (measured in alternated rounds).
  */
 struct ctr_rdbatch;
 
