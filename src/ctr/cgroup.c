@@ -98,16 +98,40 @@ ctr_cg_write(const char *dir, const char *file, const char *val, struct err **er
 }
 
 uint64_t
+ctr_cg_text_u64(const char *text)
+{
+    if (!text || strncmp(text, "max", 3) == 0)
+        return INST_UNKNOWN;
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    return end == text ? INST_UNKNOWN : (uint64_t)v;
+}
+
+uint64_t
 ctr_cg_read_u64(int fd)
 {
     char buf[64];
     if (fd < 0 || ctr_pread1(fd, buf, sizeof(buf)) <= 0)
         return INST_UNKNOWN;
-    if (strncmp(buf, "max", 3) == 0)
-        return INST_UNKNOWN;
-    char *end;
-    unsigned long long v = strtoull(buf, &end, 10);
-    return end == buf ? INST_UNKNOWN : (uint64_t)v;
+    return ctr_cg_text_u64(buf);
+}
+
+/* The text of fd into buf, or NULL (no file, read error). */
+static const char *
+cg_text(int fd, char *buf, size_t size)
+{
+    return fd >= 0 && ctr_pread1(fd, buf, size) >= 0 ? buf : NULL;
+}
+
+void
+ctr_cg_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o,
+                  void (*parse)(const struct ctr_cgtext *, struct ctr_cgstats *))
+{
+    char cpu[1024], mem[64], lim[64], pids[64], io[4096];
+    struct ctr_cgtext t = {cg_text(f->cpu, cpu, sizeof(cpu)), cg_text(f->mem, mem, sizeof(mem)),
+                           cg_text(f->mem_limit, lim, sizeof(lim)),
+                           cg_text(f->pids, pids, sizeof(pids)), cg_text(f->io, io, sizeof(io))};
+    parse(&t, o);
 }
 
 uint64_t

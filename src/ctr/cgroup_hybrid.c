@@ -59,6 +59,5 @@ const struct cgroup_ops ctr_cgroup_hybrid_ops = {
     .destroy = hy_destroy,
     .stats_open = ctr_cg_v1_stats_open,
     .stats_read = ctr_cg_v1_stats_read,
-    .io_read = ctr_cg_v1_io_read,
-    .io_needs_cpu = true,
+    .stats_parse = ctr_cg_v1_stats_parse,
 };

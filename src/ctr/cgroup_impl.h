@@ -12,7 +12,7 @@ void ctr_cg_v1_kill_all(const char *path, int sig);
 int ctr_cg_v1_destroy(const char *path, struct err **err);
 void ctr_cg_v1_stats_open(const char *path, struct ctr_cgfds *f);
 void ctr_cg_v1_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o);
-void ctr_cg_v1_io_read(int fd, uint64_t *rd, uint64_t *wr);
+void ctr_cg_v1_stats_parse(const struct ctr_cgtext *t, struct ctr_cgstats *o);
 
 /* A v2 group under base (the v2 mount), without controllers: made, joined, removed. */
 int ctr_cg_v2_group_create(const char *base, const char *path, struct err **err);

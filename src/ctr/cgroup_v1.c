@@ -170,7 +170,7 @@ open_stat(const char *ctl, const char *path, const char *file)
     ctl_dir(d, ctl, path);
     size_t n = strlen(d);
     ctr_fmt(d + n, sizeof(d) - n, "/%s", file);
-    return open(d, O_RDONLY | O_CLOEXEC);
+    return open(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: see ctr/rdbatch.h */
 }
 
 void
@@ -185,24 +185,23 @@ ctr_cg_v1_stats_open(const char *path, struct ctr_cgfds *f)
 }
 
 void
-ctr_cg_v1_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
+ctr_cg_v1_stats_parse(const struct ctr_cgtext *t, struct ctr_cgstats *o)
 {
-    o->cpu_ns = ctr_cg_read_u64(f->cpu);
-    o->mem = ctr_cg_read_u64(f->mem);
-    o->mem_limit = ctr_cg_read_u64(f->mem_limit);
+    o->cpu_ns = ctr_cg_text_u64(t->cpu);
+    o->mem = ctr_cg_text_u64(t->mem);
+    o->mem_limit = ctr_cg_text_u64(t->mem_limit);
     if (o->mem_limit != INST_UNKNOWN && o->mem_limit >= (1ULL << 62))
         o->mem_limit = INST_UNKNOWN; /* "unlimited" */
-    o->pids = ctr_cg_read_u64(f->pids);
-    ctr_cg_v1_io_read(f->io, &o->rd, &o->wr);
+    o->pids = ctr_cg_text_u64(t->pids);
+    o->rd = o->wr = INST_UNKNOWN;
+    if (t->io)
+        ctr_cg_parse_blkio_v1(t->io, &o->rd, &o->wr);
 }
 
 void
-ctr_cg_v1_io_read(int fd, uint64_t *rd, uint64_t *wr)
+ctr_cg_v1_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
 {
-    char buf[4096];
-    *rd = *wr = INST_UNKNOWN;
-    if (fd >= 0 && ctr_pread1(fd, buf, sizeof(buf)) >= 0)
-        ctr_cg_parse_blkio_v1(buf, rd, wr);
+    ctr_cg_stats_read(f, o, ctr_cg_v1_stats_parse);
 }
 
 const struct cgroup_ops ctr_cgroup_v1_ops = {
@@ -215,6 +214,5 @@ const struct cgroup_ops ctr_cgroup_v1_ops = {
     .destroy = ctr_cg_v1_destroy,
     .stats_open = ctr_cg_v1_stats_open,
     .stats_read = ctr_cg_v1_stats_read,
-    .io_read = ctr_cg_v1_io_read,
-    .io_needs_cpu = true,
+    .stats_parse = ctr_cg_v1_stats_parse,
 };

@@ -160,7 +160,7 @@ open_stat(const char *path, const char *file)
 {
     char d[PATH_MAX];
     ctr_fmt(d, sizeof(d), "%s/%s/%s", ctr_cgroup_root(), path, file);
-    return open(d, O_RDONLY | O_CLOEXEC);
+    return open(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: see ctr/rdbatch.h */
 }
 
 static void
@@ -175,27 +175,22 @@ v2_stats_open(const char *path, struct ctr_cgfds *f)
 }
 
 static void
-v2_io_read(int fd, uint64_t *rd, uint64_t *wr)
+v2_stats_parse(const struct ctr_cgtext *t, struct ctr_cgstats *o)
 {
-    char buf[4096];
-    *rd = *wr = INST_UNKNOWN;
-    if (fd >= 0 && ctr_pread1(fd, buf, sizeof(buf)) >= 0)
-        ctr_cg_parse_io_v2(buf, rd, wr);
+    uint64_t us = t->cpu ? ctr_cg_key_u64(t->cpu, "usage_usec") : INST_UNKNOWN;
+    o->cpu_ns = us == INST_UNKNOWN ? us : us * 1000;
+    o->mem = ctr_cg_text_u64(t->mem);
+    o->mem_limit = ctr_cg_text_u64(t->mem_limit);
+    o->pids = ctr_cg_text_u64(t->pids);
+    o->rd = o->wr = INST_UNKNOWN;
+    if (t->io)
+        ctr_cg_parse_io_v2(t->io, &o->rd, &o->wr);
 }
 
 static void
 v2_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o)
 {
-    char buf[4096];
-    o->cpu_ns = INST_UNKNOWN;
-    if (f->cpu >= 0 && ctr_pread1(f->cpu, buf, sizeof(buf)) > 0) {
-        uint64_t us = ctr_cg_key_u64(buf, "usage_usec");
-        o->cpu_ns = us == INST_UNKNOWN ? us : us * 1000;
-    }
-    o->mem = ctr_cg_read_u64(f->mem);
-    o->mem_limit = ctr_cg_read_u64(f->mem_limit);
-    o->pids = ctr_cg_read_u64(f->pids);
-    v2_io_read(f->io, &o->rd, &o->wr);
+    ctr_cg_stats_read(f, o, v2_stats_parse);
 }
 
 const struct cgroup_ops ctr_cgroup_v2_ops = {
@@ -208,6 +203,5 @@ const struct cgroup_ops ctr_cgroup_v2_ops = {
     .destroy = v2_destroy,
     .stats_open = v2_stats_open,
     .stats_read = v2_stats_read,
-    .io_read = v2_io_read,
-    .io_needs_cpu = false, /* writeback is charged to the group by the flusher */
+    .stats_parse = v2_stats_parse,
 };

@@ -132,6 +132,11 @@ struct ctr_cgfds {
     int cpu, mem, mem_limit, pids, io;
 };
 
+/* What those files held (read from offset 0, NUL-terminated); NULL when absent or unreadable. */
+struct ctr_cgtext {
+    const char *cpu, *mem, *mem_limit, *pids, *io;
+};
+
 struct cgroup_ops {
     const char *name; /* "v2", "v1", "hybrid" */
     int (*create)(const char *path, const struct ctr_limits *lim, struct err **err);
@@ -144,11 +149,9 @@ struct cgroup_ops {
     int (*destroy)(const char *path, struct err **err);
     void (*stats_open)(const char *path, struct ctr_cgfds *fds);
     void (*stats_read)(const struct ctr_cgfds *fds, struct ctr_cgstats *out);
-    /* Block bytes alone (stats_read with fds->io = -1 skips them). */
-    void (*io_read)(int io_fd, uint64_t *rd, uint64_t *wr);
-    /* Block IO is charged only from the group's own tasks (v1: no writeback attribution), so
-     * unchanged CPU time means unchanged block counters. */
-    bool io_needs_cpu;
+    /* The figures from the files' contents, so that a caller can read many groups' files in one
+     * batch (ctr/rdbatch.h). NULL when the backend has no files (stats_read then). */
+    void (*stats_parse)(const struct ctr_cgtext *text, struct ctr_cgstats *out);
 };
 
 extern const struct cgroup_ops ctr_cgroup_v1_ops;
@@ -167,7 +170,11 @@ void ctr_cgfds_init(struct ctr_cgfds *f);
 void ctr_cgfds_close(struct ctr_cgfds *f);
 /* Helpers shared by the backends. */
 int ctr_cg_write(const char *dir, const char *file, const char *val, struct err **err);
-uint64_t ctr_cg_read_u64(int fd);                           /* one number; "max" -> INST_UNKNOWN */
+uint64_t ctr_cg_read_u64(int fd);           /* one number; "max" -> INST_UNKNOWN */
+uint64_t ctr_cg_text_u64(const char *text); /* same, of a file's text (NULL ok) */
+/* stats_read for a backend with stats_parse: one pread per open file, then parse. */
+void ctr_cg_stats_read(const struct ctr_cgfds *f, struct ctr_cgstats *o,
+                       void (*parse)(const struct ctr_cgtext *, struct ctr_cgstats *));
 uint64_t ctr_cg_key_u64(const char *text, const char *key); /* "key N" line */
 int ctr_cg_rmdir(const char *dir, struct err **err);
 void ctr_cg_kill_procs(const char *dir, int sig);

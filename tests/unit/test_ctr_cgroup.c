@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The cgroup manager over recorded cgroupfs trees: layout detection (v2, v1, hybrid), stats from
  * kept-open files (v1 recorded on a hybrid host, v2 written from the kernel's documented format),
- * OOM counts, and the io/blkio parsers. */
+ * OOM counts, the io/blkio parsers, and stats_parse over texts read in one batch. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 
 #include "common/model.h"
 #include "ctr/internal.h"
+#include "ctr/rdbatch.h"
 
 static const char *
 data_dir(const char *sub)
@@ -160,6 +161,79 @@ io_v2_reads_keys_per_line(void **state)
     assert_int_equal(wr, 9);
 }
 
+/* The provider's path: every stat file of a group read in one batch, then stats_parse; it must
+ * give exactly what stats_read gives, through io_uring and through the pread fallback. */
+static void
+batched_parse_equals_read(const struct cgroup_ops *ops, const char *tree, const char *group,
+                          bool uring)
+{
+    struct ctr_cgfds f;
+    struct ctr_cgstats want, got;
+    char cpu[512], mem[32], lim[32], pids[32], io[1024];
+    ssize_t n[5];
+    if (uring)
+        unsetenv("BERTH_NO_URING");
+    else
+        setenv("BERTH_NO_URING", "1", 1);
+    ctr_cgroup_set_root(data_dir(tree));
+    ops->stats_open(group, &f);
+    ops->stats_read(&f, &want);
+    struct ctr_rdbatch *b = ctr_rdbatch_new();
+    ctr_rdbatch_add(b, f.cpu, cpu, sizeof(cpu), &n[0]);
+    ctr_rdbatch_add(b, f.mem, mem, sizeof(mem), &n[1]);
+    ctr_rdbatch_add(b, f.mem_limit, lim, sizeof(lim), &n[2]);
+    ctr_rdbatch_add(b, f.pids, pids, sizeof(pids), &n[3]);
+    ctr_rdbatch_add(b, f.io, io, sizeof(io), &n[4]);
+    ctr_rdbatch_run(b);
+    struct ctr_cgtext t = {n[0] >= 0 ? cpu : NULL, n[1] >= 0 ? mem : NULL, n[2] >= 0 ? lim : NULL,
+                           n[3] >= 0 ? pids : NULL, n[4] >= 0 ? io : NULL};
+    ops->stats_parse(&t, &got);
+    assert_memory_equal(&got, &want, sizeof(got));
+    ctr_rdbatch_free(b);
+    ctr_cgfds_close(&f);
+    unsetenv("BERTH_NO_URING");
+}
+
+static void
+batched_stats_match_stats_read(void **state)
+{
+    (void)state;
+    for (int uring = 0; uring < 2; uring++) {
+        batched_parse_equals_read(&ctr_cgroup_hybrid_ops, "cgroupfs-hybrid", "berth/rec", uring);
+        batched_parse_equals_read(&ctr_cgroup_v1_ops, "cgroupfs-hybrid", "berth/gone", uring);
+        batched_parse_equals_read(&ctr_cgroup_v2_ops, "cgroupfs-v2", "berth/rec", uring);
+        batched_parse_equals_read(&ctr_cgroup_v2_ops, "cgroupfs-v2", "berth/lim", uring);
+    }
+}
+
+/* stats_parse of texts as the kernel writes them; NULL (file absent) is unknown, "" of io is 0. */
+static void
+parse_texts(void **state)
+{
+    (void)state;
+    struct ctr_cgstats s;
+    struct ctr_cgtext v1 = {"37289773\n", "4493312\n", "9223372036854771712\n", NULL,
+                            "8:0 Read 4096\n8:0 Write 512\nTotal 4608\n"};
+    ctr_cgroup_v1_ops.stats_parse(&v1, &s);
+    assert_int_equal(s.cpu_ns, 37289773);
+    assert_int_equal(s.mem, 4493312);
+    assert_true(s.mem_limit == INST_UNKNOWN); /* v1 "unlimited" */
+    assert_true(s.pids == INST_UNKNOWN);
+    assert_int_equal(s.rd, 4096);
+    assert_int_equal(s.wr, 512);
+    struct ctr_cgtext v2 = {"usage_usec 12\nuser_usec 10\n", "8192\n", "max\n", "2\n", ""};
+    ctr_cgroup_v2_ops.stats_parse(&v2, &s);
+    assert_int_equal(s.cpu_ns, 12000);
+    assert_int_equal(s.mem, 8192);
+    assert_true(s.mem_limit == INST_UNKNOWN);
+    assert_int_equal(s.pids, 2);
+    assert_int_equal(s.rd, 0);
+    assert_int_equal(s.wr, 0);
+    struct ctr_cgtext gone = {NULL, NULL, NULL, NULL, NULL};
+    ctr_cgroup_v2_ops.stats_parse(&gone, &s);
+    assert_true(s.cpu_ns == INST_UNKNOWN && s.mem == INST_UNKNOWN && s.rd == INST_UNKNOWN);
+}
+
 static void
 key_lookup_and_max(void **state)
 {
@@ -193,6 +267,8 @@ main(void)
         cmocka_unit_test(v2_oom_counts),
         cmocka_unit_test(blkio_v1_sums_devices_skips_totals),
         cmocka_unit_test(io_v2_reads_keys_per_line),
+        cmocka_unit_test(batched_stats_match_stats_read),
+        cmocka_unit_test(parse_texts),
         cmocka_unit_test(key_lookup_and_max),
         cmocka_unit_test(by_name),
     };
