@@ -10,43 +10,78 @@
 
 /* Every libvirt function that src/vm calls. A call to one missing here fails to link (berth is
  * not linked with libvirt); one listed here but not redirected below fails to compile. */
-#define VIRT_FUNCS(X)                                                                              \
-    X(virConnSetErrorFunc)                                                                         \
-    X(virConnectClose) X(virConnectDomainEventDeregisterAny) X(virConnectDomainEventRegisterAny)   \
-        X(virConnectGetAllDomainStats) X(virConnectGetCapabilities) X(virConnectIsAlive) X(        \
-            virConnectOpenAuth) X(virConnectRegisterCloseCallback) X(virConnectSetKeepAlive)       \
-            X(virConnectUnregisterCloseCallback) X(virDomainCreate) X(virDomainDefineXML) X(       \
-                virDomainDestroy) X(virDomainFree) X(virDomainGetAutostart) X(virDomainGetInfo)    \
-                X(virDomainGetName) X(virDomainGetState) X(virDomainGetUUIDString) X(              \
-                    virDomainGetXMLDesc) X(virDomainHasManagedSaveImage) X(virDomainIsActive)      \
-                    X(virDomainIsPersistent) X(virDomainListAllSnapshots) X(virDomainLookupByName) \
-                        X(virDomainLookupByUUIDString) X(virDomainOpenConsole) X(                  \
-                            virDomainReboot) X(virDomainResume) X(virDomainRevertToSnapshot)       \
-                            X(virDomainSetAutostart) X(virDomainShutdown) X(                       \
-                                virDomainSnapshotCreateXML) X(virDomainSnapshotDelete)             \
-                                X(virDomainSnapshotFree) X(virDomainSnapshotGetName) X(            \
-                                    virDomainSnapshotGetXMLDesc) X(virDomainSnapshotIsCurrent)     \
-                                    X(virDomainSnapshotLookupByName) X(virDomainSnapshotNum) X(    \
-                                        virDomainStatsRecordListFree) X(virDomainSuspend)          \
-                                        X(virDomainUndefineFlags) X(                               \
-                                            virEventRegisterDefaultImpl) X(virEventRunDefaultImpl) \
-                                            X(virGetLastError) X(virInitialize) X(                 \
-                                                virNodeGetInfo) X(virResetLastError)               \
-                                                X(virSetErrorFunc) X(virStoragePoolFree) X(        \
-                                                    virStoragePoolLookupByName)                    \
-                                                    X(virStorageVolCreateXML) X(                   \
-                                                        virStorageVolDelete) X(virStorageVolFree)  \
-                                                        X(virStorageVolGetPath) X(                 \
-                                                            virStorageVolLookupByPath)             \
-                                                            X(virStreamAbort) X(                   \
-                                                                virStreamEventAddCallback)         \
-                                                                X(virStreamEventRemoveCallback) X( \
-                                                                    virStreamEventUpdateCallback)  \
-                                                                    X(virStreamFree)               \
-                                                                        X(virStreamNew) X(         \
-                                                                            virStreamRecv)         \
-                                                                            X(virStreamSend) X(    \
-                                                                                virTypedParamsGet)
+// clang-format off
+#define VIRT_FUNCS(X) \
+    X(virConnSetErrorFunc) \
+    X(virConnectClose) \
+    X(virConnectDomainEventDeregisterAny) \
+    X(virConnectDomainEventRegisterAny) \
+    X(virConnectGetAllDomainStats) \
+    X(virConnectGetCapabilities) \
+    X(virConnectIsAlive) \
+    X(virConnectOpenAuth) \
+    X(virConnectRegisterCloseCallback) \
+    X(virConnectSetKeepAlive) \
+    X(virConnectUnregisterCloseCallback) \
+    X(virDomainCreate) \
+    X(virDomainDefineXML) \
+    X(virDomainDestroy) \
+    X(virDomainFree) \
+    X(virDomainGetAutostart) \
+    X(virDomainGetInfo) \
+    X(virDomainGetName) \
+    X(virDomainGetState) \
+    X(virDomainGetUUIDString) \
+    X(virDomainGetXMLDesc) \
+    X(virDomainHasManagedSaveImage) \
+    X(virDomainIsActive) \
+    X(virDomainIsPersistent) \
+    X(virDomainListAllSnapshots) \
+    X(virDomainLookupByName) \
+    X(virDomainLookupByUUIDString) \
+    X(virDomainOpenConsole) \
+    X(virDomainReboot) \
+    X(virDomainResume) \
+    X(virDomainRevertToSnapshot) \
+    X(virDomainSetAutostart) \
+    X(virDomainShutdown) \
+    X(virDomainSnapshotCreateXML) \
+    X(virDomainSnapshotDelete) \
+    X(virDomainSnapshotFree) \
+    X(virDomainSnapshotGetName) \
+    X(virDomainSnapshotGetXMLDesc) \
+    X(virDomainSnapshotIsCurrent) \
+    X(virDomainSnapshotLookupByName) \
+    X(virDomainSnapshotNum) \
+    X(virDomainStatsRecordListFree) \
+    X(virDomainSuspend) \
+    X(virDomainUndefineFlags) \
+    X(virEventAddTimeout) \
+    X(virEventRemoveTimeout) \
+    X(virEventRegisterDefaultImpl) \
+    X(virEventRunDefaultImpl) \
+    X(virGetLastError) \
+    X(virInitialize) \
+    X(virNodeGetInfo) \
+    X(virResetLastError) \
+    X(virSetErrorFunc) \
+    X(virStoragePoolFree) \
+    X(virStoragePoolLookupByName) \
+    X(virStorageVolCreateXML) \
+    X(virStorageVolDelete) \
+    X(virStorageVolFree) \
+    X(virStorageVolGetPath) \
+    X(virStorageVolLookupByPath) \
+    X(virStreamAbort) \
+    X(virStreamEventAddCallback) \
+    X(virStreamEventRemoveCallback) \
+    X(virStreamEventUpdateCallback) \
+    X(virStreamFree) \
+    X(virStreamNew) \
+    X(virStreamRecv) \
+    X(virStreamSend) \
+    X(virTypedParamsGet)
+// clang-format on
 
 struct virt_api {
 #define VIRT_FIELD(f) __typeof__(f) *f;
@@ -106,6 +141,8 @@ const struct virt_api *virt_api(void);
 #define virDomainStatsRecordListFree (*virt_api()->virDomainStatsRecordListFree)
 #define virDomainSuspend (*virt_api()->virDomainSuspend)
 #define virDomainUndefineFlags (*virt_api()->virDomainUndefineFlags)
+#define virEventAddTimeout (*virt_api()->virEventAddTimeout)
+#define virEventRemoveTimeout (*virt_api()->virEventRemoveTimeout)
 #define virEventRegisterDefaultImpl (*virt_api()->virEventRegisterDefaultImpl)
 #define virEventRunDefaultImpl (*virt_api()->virEventRunDefaultImpl)
 #define virGetLastError (*virt_api()->virGetLastError)
