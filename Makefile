@@ -85,11 +85,13 @@ integration: all
 tui: all
 	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=tui scripts/run-tests.sh
 
-# The same suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The same suites under AddressSanitizer + UndefinedBehaviorSanitizer. berth-san links libvirt
+# at start: ASan's interceptors (libtirpc's xdr_* among them) resolve only libraries loaded
+# before it initialises, and a libvirt loaded later by dlopen would call through a NULL one.
 san: deps-test
 	@$(MAKE) --no-print-directory B=build-san BIN=berth-san \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-		LDFLAGS="-fsanitize=address,undefined" check
+		LDFLAGS="-fsanitize=address,undefined" LDLIBS="-Wl,--no-as-needed $(VIRT_LIBS)" check
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

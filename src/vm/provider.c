@@ -82,17 +82,18 @@ global_init_once(void)
     /* libvirt's own log messages go to stderr unless told otherwise: keep them off the screen
      * (LIBVIRT_LOG_OUTPUTS set by the user wins). */
     setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", 0);
-    /* libxml2's lazy set-up is not safe when threads race into it: do it here, first */
-    void (*xml_init)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "xmlInitParser");
-    if (xml_init)
-        xml_init();
     events_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    /* libvirt (and with it libxml2) is loaded here, before libxml2 is looked up below */
     struct err *e = NULL;
     if (virt_load(&e) < 0) {
         snprintf(global_error, sizeof(global_error), "%s", err_msg(e));
         err_free(e);
         return;
     }
+    /* libxml2's lazy set-up is not safe when threads race into it: do it here, first */
+    void (*xml_init)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "xmlInitParser");
+    if (xml_init)
+        xml_init();
     if (virInitialize() < 0) {
         snprintf(global_error, sizeof(global_error), "cannot initialise libvirt");
         return;
