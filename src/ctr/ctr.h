@@ -77,6 +77,22 @@ int ctr_create(const char *name, const struct ctr_create_opts *o, struct err **e
  * autoremove: the monitor removes the container when it exits.
  */
 int ctr_start(const char *name, bool foreground, bool autoremove, struct err **err);
+
+/* A start the caller stays attached to (`ctr run` in the foreground): the monitor is the caller's
+ * child and reports the exit on a pipe, so waiting needs no state file round trip. */
+struct ctr_run {
+    pid_t pid;     /* the container's init, once started */
+    int report_fd; /* the monitor's report pipe, -1 once read to the end */
+    bool attached, autoremove;
+    size_t len;     /* bytes of buf not yet consumed */
+    char buf[1400]; /* what the monitor wrote after the line read last */
+};
+int ctr_start_attached(const char *name, bool foreground, bool autoremove, struct ctr_run *r,
+                       struct err **err);
+/* Wait for the exit of a container started attached, and close the report pipe. *code as for
+ * ctr_wait. If the monitor is killed first, the state file decides (and an autoremove container
+ * is removed here). */
+int ctr_run_wait(const char *name, struct ctr_run *r, int *code, struct err **err);
 /* Wait until the container's monitor has recorded its exit; *code = exit status (128+N for
  * signal N). Returns at once for a container that is not running. */
 int ctr_wait(const char *name, int *code, struct err **err);

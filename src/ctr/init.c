@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/trace.h"
 #include "ctr/security.h"
 
 _Noreturn static void
@@ -184,6 +185,7 @@ init_setup(const struct ctr_init_args *a, struct err **err)
         return -1;
     /* Non-dumpable from here to execve. Not before 'G': a rootless monitor must still be able
      * to write this process's setgroups, uid_map and gid_map (root-owned once non-dumpable). */
+    trace_mark("init: go");
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if ((s->ns & CTR_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         return err_set(err, errno, "become root in the user namespace");
@@ -191,8 +193,10 @@ init_setup(const struct ctr_init_args *a, struct err **err)
         return err_set(err, errno, "new cgroup namespace");
     if ((s->ns & CTR_NS_UTS) && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
         return err_set(err, errno, "set hostname '%s'", s->hostname);
+    trace_mark("init: ns");
     if (ctr_rootfs_setup(s, a->run_dir, a->def_dir, root_mnt, err) < 0)
         return -1;
+    trace_mark("init: rootfs");
     if ((s->ns & CTR_NS_NET) && loopback_up(err) < 0)
         return -1;
     setsid();
@@ -200,6 +204,7 @@ init_setup(const struct ctr_init_args *a, struct err **err)
         return -1;
     if (ctr_security_apply_paths(a->sec, err) < 0)
         return -1;
+    trace_mark("init: paths");
     return 0;
 }
 
@@ -208,9 +213,11 @@ init_exec(const struct ctr_init_args *a, struct err **err)
 {
     const struct ctr_spec *s = a->spec;
     char path[PATH_MAX];
+    trace_mark("init: S");
     if (ctr_set_user(s, err) < 0)
         return -1;
     ctr_close_fds_except(a->sync_fd);
+    trace_reset(false);
     if (ctr_chdir_checked(s->cwd, err) < 0)
         return -1;
     if (ctr_find_exec(s->args[0], s->env, path, sizeof(path)) < 0)
@@ -226,6 +233,7 @@ _Noreturn void
 ctr_init_main(const struct ctr_init_args *a)
 {
     cleanup_err struct err *e = NULL;
+    trace_mark("init: start");
     for (int i = 0; i < 3; i++) {
         if (a->stdio[i] != i && dup2(a->stdio[i], i) < 0) {
             err_set(&e, errno, "set up stdio");

@@ -2,6 +2,8 @@
 /* Internals shared by the files of src/ctr/ (never included outside src/ctr/). */
 #pragma once
 
+#include <limits.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -234,15 +236,24 @@ struct ctr_monitor_args {
     const char *name;
     struct ctr_spec *spec;
     int lock_fd;     /* held; closed once the state is written */
-    int report_fd;   /* "OK <pid>\n" or "ERR <msg>\n" then closed */
+    int report_fd;   /* "OK <pid>\n" or "ERR <msg>\n" then closed (attached: kept) */
     bool foreground; /* keep stdin, tee output to stdout/stderr */
     bool autoremove;
+    bool attached; /* the caller waits: "EXIT <code>\n" once the exit is recorded */
 };
 _Noreturn void ctr_monitor_main(struct ctr_monitor_args *a);
 
 /* ---- ops.c helpers used by monitor/provider ---- */
 /* Remove the definition and runtime directories (the container must not run). */
 int ctr_remove_files(const char *name, struct err **err);
+/* The same in two steps: rename both directories away (the name is free when this returns),
+ * then delete them. A remover killed in between leaves ".rm-NAME-PID" directories that the next
+ * listing deletes. */
+struct ctr_removed {
+    char run[PATH_MAX], def[PATH_MAX];
+};
+int ctr_remove_detach(const char *name, struct ctr_removed *r, struct err **err);
+int ctr_remove_purge(const struct ctr_removed *r, struct err **err);
 /* SIGKILL the container (thawing it) and wait until its monitor recorded the exit. */
 int ctr_kill_and_wait(const char *name, struct ctr_state *st, struct err **err);
 

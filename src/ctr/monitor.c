@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/trace.h"
 #include "common/fileio.h"
 #include "common/model.h"
 #include "ctr/security.h"
@@ -240,13 +241,16 @@ start_init(struct mon *m, int sync, struct err **err)
     if ((s->ns & CTR_NS_USER) && (write_idmap(m->pid, "uid_map", s->uidmap, s->n_uidmap, err) < 0 ||
                                   write_idmap(m->pid, "gid_map", s->gidmap, s->n_gidmap, err) < 0))
         return -1;
+    trace_mark("mon: cloned");
     if (m->cg->attach(m->cgpath, m->pid, err) < 0)
         return err_wrap(err, "join cgroup");
+    trace_mark("mon: attached");
     if (send_go(m, sync, err) < 0)
         return -1;
     int n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 1 || buf[0] != 'R')
         return init_message(m, n, buf, err);
+    trace_mark("mon: R");
     if (write(sync, "S", 1) != 1)
         return err_set(err, errno, "sync with the container");
     n = read_sync(m, sync, buf, sizeof(buf), 30000);
@@ -273,6 +277,7 @@ spawn(struct mon *m, struct err **err)
                                m->def_dir, sp[1],  {child[0], child[1], child[2]}};
     if (chdir(m->run_dir) < 0)
         return err_set(err, errno, "chdir '%s'", m->run_dir);
+    trace_mark("mon: clone");
     m->pid = clone_init(m, &m->pidfd);
     int e = errno;
     if (m->pid != 0 && chdir("/") < 0) {
@@ -361,6 +366,7 @@ monitor_init_process(struct ctr_monitor_args *a)
         close_range((unsigned)keep_lo + 1, (unsigned)keep_hi - 1, 0);
     close_range((unsigned)keep_hi + 1, ~0U, 0);
     monitor_detach_stdio(a->foreground);
+    trace_reset(true);
 }
 
 _Noreturn void
@@ -375,20 +381,30 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
     m.pty = m.out = m.err = m.listen = m.pidfd = -1;
-    if (prepare_dirs(&m, &e) < 0 || make_cgroup(&m, &e) < 0 ||
-        ctr_security_from_config(a->spec->json, &m.sec, &e) < 0 ||
-        ctr_logfile_open(&m.log, m.def_dir, &e) < 0 || spawn(&m, &e) < 0 ||
-        record_running(&m, &e) < 0) {
+    trace_mark("mon: start");
+    if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
+        (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||
+        (trace_mark("mon: security"), ctr_logfile_open(&m.log, m.def_dir, &e) < 0) ||
+        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), record_running(&m, &e) < 0)) {
         undo_start(&m);
         report(a->report_fd, "ERR %s\n", err_msg(e));
         _exit(1);
     }
     if (m.spec->terminal)
         ctr_monitor_listen(&m);
+    trace_mark("mon: recorded");
     report(a->report_fd, "OK %d\n", (int)m.pid);
-    close(a->report_fd);
+    if (!a->attached)
+        close(a->report_fd);
     close(a->lock_fd);
     ctr_monitor_loop(&m);
-    ctr_monitor_finish(&m);
+    struct ctr_removed removed;
+    int code = ctr_monitor_finish(&m, &removed);
+    trace_mark("mon: done");
+    /* The exit is recorded, or the container gone under its name: the caller may go on (and
+     * reuse the name) while the renamed files are deleted. */
+    if (a->attached)
+        report(a->report_fd, "EXIT %d\n", code);
+    ctr_remove_purge(&removed, NULL);
     _exit(0);
 }

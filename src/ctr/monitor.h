@@ -33,4 +33,7 @@ struct mon {
 
 void ctr_monitor_listen(struct mon *m);
 void ctr_monitor_loop(struct mon *m);
-void ctr_monitor_finish(struct mon *m);
+/* Record the exit and remove the cgroup; returns the exit status (128+N for signal N). An
+ * autoremove container's directories are renamed away instead of recorded: *removed names them
+ * for ctr_remove_purge (empty names: nothing to purge). */
+int ctr_monitor_finish(struct mon *m, struct ctr_removed *removed);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/trace.h"
 #include "common/model.h"
 
 void
@@ -166,6 +167,7 @@ ctr_monitor_loop(struct mon *m)
         if (p[0].revents)
             break;
     }
+    trace_mark("mon: exit seen");
     while (waitpid(m->pid, &m->status, 0) < 0 && errno == EINTR)
         ;
     /* The pid namespace is gone with its init: drain what the writers left, briefly. */
@@ -195,8 +197,8 @@ exit_code(int status)
     return -1;
 }
 
-void
-ctr_monitor_finish(struct mon *m)
+int
+ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
 {
     char p[PATH_MAX];
     for (size_t i = 0; i < m->n_clients; i++)
@@ -210,20 +212,33 @@ ctr_monitor_finish(struct mon *m)
     ctr_logfile_close(&m->log);
     cleanup_err struct err *e = NULL;
     cleanup_close int lock = ctr_lock(m->name, &e);
-    struct ctr_state st;
-    if (ctr_state_load(m->name, &st, NULL) < 0)
-        ctr_state_init(&st);
-    st.status = CTR_STATUS_STOPPED;
-    st.exit_code = exit_code(m->status);
-    st.finished_ns = real_now_ns();
-    st.oom_killed = m->cg->oom_kills(m->cgpath) > 0;
-    st.monitor_pid = 0;
-    st.pid = 0;
-    if (lock >= 0)
-        ctr_state_save(m->name, &st, NULL);
+    int code = exit_code(m->status);
+    /* A container removed at its exit needs no record of it (nobody can read it under the lock
+     * before the files go); without the lock, record it: a later `rm` removes it. */
+    bool remove = m->autoremove && lock >= 0;
+    if (!remove) {
+        struct ctr_state st;
+        if (ctr_state_load(m->name, &st, NULL) < 0)
+            ctr_state_init(&st);
+        st.status = CTR_STATUS_STOPPED;
+        st.exit_code = code;
+        st.finished_ns = real_now_ns();
+        st.oom_killed = m->cg->oom_kills(m->cgpath) > 0;
+        st.monitor_pid = 0;
+        st.pid = 0;
+        if (lock >= 0)
+            ctr_state_save(m->name, &st, NULL);
+    }
+    trace_mark("mon: state saved");
     m->cg->destroy(m->cgpath, NULL);
-    ctr_fmt(p, sizeof(p), "%s/rootfs", m->run_dir);
-    rmdir(p);
-    if (m->autoremove && lock >= 0)
-        ctr_remove_files(m->name, NULL);
+    trace_mark("mon: cgroup gone");
+    if (!remove) {
+        ctr_fmt(p, sizeof(p), "%s/rootfs", m->run_dir);
+        rmdir(p);
+    }
+    if (remove && ctr_remove_detach(m->name, removed, NULL) < 0)
+        remove = false;
+    if (!remove)
+        removed->run[0] = removed->def[0] = 0;
+    return code;
 }

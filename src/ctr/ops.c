@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/trace.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/trace.h"
 
 int
 ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
@@ -91,33 +93,55 @@ clear_stale(const char *name, struct ctr_state *st)
     ctr_state_save(name, st, NULL);
 }
 
+/* One line of the monitor's report: "OK <pid>", "ERR <msg>" or "EXIT <code>". The pipe stays
+ * open after "OK" for an attached start, so read up to the newline only, and keep what follows
+ * (a container that exits at once may have its "EXIT" in the same read). */
 static int
-read_report(int fd, pid_t *pid, struct err **err)
+report_line(struct ctr_run *r, char *line, size_t len)
 {
-    char buf[1300];
-    size_t len = 0;
-    ssize_t n;
-    while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) != 0) {
+    for (;;) {
+        char *nl = memchr(r->buf, '\n', r->len);
+        if (nl) {
+            size_t n = (size_t)(nl - r->buf);
+            ctr_fmt(line, len, "%.*s", (int)n, r->buf);
+            r->len -= n + 1;
+            memmove(r->buf, nl + 1, r->len);
+            return 0;
+        }
+        if (r->len >= sizeof(r->buf) - 1)
+            r->len = 0; /* no monitor writes such a line: drop it */
+        ssize_t n = read(r->report_fd, r->buf + r->len, sizeof(r->buf) - 1 - r->len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            break;
-        len += (size_t)n;
+        if (n <= 0)
+            return -1;
+        r->len += (size_t)n;
     }
-    buf[len] = 0;
-    buf[strcspn(buf, "\n")] = 0;
-    if (strncmp(buf, "OK ", 3) == 0) {
-        *pid = (pid_t)atoi(buf + 3);
+}
+
+static int
+read_report(struct ctr_run *r, struct err **err)
+{
+    char line[sizeof(r->buf)];
+    if (report_line(r, line, sizeof(line)) < 0)
+        return err_set(err, 0, "the container's monitor died while starting");
+    if (strncmp(line, "OK ", 3) == 0) {
+        r->pid = (pid_t)atoi(line + 3);
         return 0;
     }
-    if (strncmp(buf, "ERR ", 4) == 0)
-        return err_set(err, 0, "%s", buf + 4);
+    if (strncmp(line, "ERR ", 4) == 0)
+        return err_set(err, 0, "%s", line + 4);
     return err_set(err, 0, "the container's monitor died while starting");
 }
 
-/* Fork the monitor twice removed (it is nobody's child), wait for its report. */
+/*
+ * Fork the monitor. A detached start forks it twice removed, so that it is nobody's child: a
+ * long-lived caller (the dashboard) is not left with zombies. An attached start (a caller that
+ * waits for the exit, then exits) forks it once and keeps the report pipe for its "EXIT" line;
+ * the monitor is reparented when the caller exits, as it is when the caller is killed.
+ */
 static int
-spawn_monitor(struct ctr_monitor_args *a, struct err **err)
+spawn_monitor(struct ctr_monitor_args *a, struct ctr_run *r, struct err **err)
 {
     int rp[2];
     if (pipe2(rp, O_CLOEXEC) < 0)
@@ -130,23 +154,29 @@ spawn_monitor(struct ctr_monitor_args *a, struct err **err)
     }
     if (mid == 0) {
         close(rp[0]);
-        if (fork() == 0) {
+        if (a->attached || fork() == 0) {
             a->report_fd = rp[1];
             ctr_monitor_main(a);
         }
         _exit(0);
     }
     close(rp[1]);
-    while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    pid_t pid = 0;
-    int rc = read_report(rp[0], &pid, err);
-    close(rp[0]);
+    if (!a->attached) {
+        while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    r->report_fd = rp[0];
+    r->len = 0;
+    int rc = read_report(r, err);
+    if (rc < 0 || !a->attached) {
+        close(rp[0]);
+        r->report_fd = -1;
+    }
     return rc;
 }
 
-int
-ctr_start(const char *name, bool foreground, bool autoremove, struct err **err)
+static int
+start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, struct err **err)
 {
     cleanup_close int lock = ctr_lock(name, err);
     if (lock < 0)
@@ -167,13 +197,33 @@ ctr_start(const char *name, bool foreground, bool autoremove, struct err **err)
         err_set(err, 0, "container '%s': rootfs '%s' does not exist", name, spec.root);
         goto out;
     }
-    struct ctr_monitor_args a = {name, &spec, lock, -1, foreground, autoremove};
-    rc = spawn_monitor(&a, err);
+    struct ctr_monitor_args a = {name, &spec, lock, -1, foreground, autoremove, r->attached};
+    trace_mark("berth: fork monitor");
+    rc = spawn_monitor(&a, r, err);
+    trace_mark("berth: report read");
     if (rc < 0)
         err_wrap(err, "start container '%s'", name);
 out:
     ctr_spec_done(&spec);
     return rc;
+}
+
+int
+ctr_start(const char *name, bool foreground, bool autoremove, struct err **err)
+{
+    struct ctr_run r = {.report_fd = -1};
+    return start(name, foreground, autoremove, &r, err);
+}
+
+int
+ctr_start_attached(const char *name, bool foreground, bool autoremove, struct ctr_run *r,
+                   struct err **err)
+{
+    memset(r, 0, sizeof(*r));
+    r->report_fd = -1;
+    r->attached = true;
+    r->autoremove = autoremove;
+    return start(name, foreground, autoremove, r, err);
 }
 
 /* A pidfd for pid when its start time is still start (not a recycled pid); -1 otherwise. */
@@ -220,6 +270,29 @@ ctr_wait(const char *name, int *code, struct err **err)
         return err_set(err, 0, "container '%s': its monitor was lost (stale)", name);
     *code = st.exit_code;
     return 0;
+}
+
+int
+ctr_run_wait(const char *name, struct ctr_run *r, int *code, struct err **err)
+{
+    char line[sizeof(r->buf)];
+    int got = r->report_fd >= 0 ? report_line(r, line, sizeof(line)) : -1;
+    if (r->report_fd >= 0)
+        close(r->report_fd);
+    r->report_fd = -1;
+    if (got == 0 && strncmp(line, "EXIT ", 5) == 0) {
+        *code = atoi(line + 5);
+        return 0;
+    }
+    /* The monitor was killed before its report: the state file tells (a lost monitor shows as
+     * stale), and an --rm container is removed here, its init killed if it still runs. */
+    int rc = ctr_wait(name, code, err);
+    if (r->autoremove && ctr_exists(name)) {
+        cleanup_err struct err *e = NULL;
+        if (ctr_remove(name, true, rc < 0 ? &e : err) < 0 && rc == 0)
+            return -1;
+    }
+    return rc;
 }
 
 static int

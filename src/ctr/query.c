@@ -55,20 +55,61 @@ rm_rf_at(int dfd, const char *name)
 }
 
 int
+ctr_remove_detach(const char *name, struct ctr_removed *r, struct err **err)
+{
+    char p[PATH_MAX];
+    /* Rename first: the name is free at once (a new container may take it), then the files go.
+     * Dot names are never containers' (ctr_name_check), so no listing shows the renamed ones. */
+    ctr_path_run(p, name, NULL);
+    ctr_fmt(r->run, sizeof(r->run), "%s/.rm-%s-%d", ctr_run_dir(), name, (int)getpid());
+    if (rename(p, r->run) < 0) {
+        rm_rf_at(AT_FDCWD, p); /* none, or not renameable: remove it now, in place */
+        r->run[0] = 0;
+    }
+    ctr_path_def(p, name, NULL);
+    ctr_fmt(r->def, sizeof(r->def), "%s/containers/.rm-%s-%d", ctr_lib_dir(), name, (int)getpid());
+    if (rename(p, r->def) < 0) {
+        int e = errno;
+        if (r->run[0])
+            rm_rf_at(AT_FDCWD, r->run);
+        r->run[0] = r->def[0] = 0;
+        return err_set(err, e, "remove container '%s'", name);
+    }
+    ctr_state_bump();
+    return 0;
+}
+
+int
+ctr_remove_purge(const struct ctr_removed *r, struct err **err)
+{
+    if (r->run[0])
+        rm_rf_at(AT_FDCWD, r->run);
+    if (r->def[0] && rm_rf_at(AT_FDCWD, r->def) < 0)
+        return err_set(err, errno, "remove '%s'", r->def);
+    return 0;
+}
+
+int
 ctr_remove_files(const char *name, struct err **err)
 {
-    char p[PATH_MAX], tmp[PATH_MAX];
-    ctr_path_run(p, name, NULL);
-    rm_rf_at(AT_FDCWD, p);
-    ctr_state_bump();
-    /* Rename first: the definition disappears at once, then its files go. */
-    ctr_path_def(p, name, NULL);
-    ctr_fmt(tmp, sizeof(tmp), "%s/containers/.rm-%s-%d", ctr_lib_dir(), name, (int)getpid());
-    if (rename(p, tmp) < 0)
-        return err_set(err, errno, "remove container '%s'", name);
-    if (rm_rf_at(AT_FDCWD, tmp) < 0)
-        return err_set(err, errno, "remove '%s'", tmp);
-    return 0;
+    struct ctr_removed r;
+    if (ctr_remove_detach(name, &r, err) < 0)
+        return -1;
+    return ctr_remove_purge(&r, err);
+}
+
+/* ".rm-<name>-<pid>" left by a remover that died between ctr_remove_detach and the purge. */
+static void
+sweep_removed(int dfd, const char *entry)
+{
+    const char *dash = strrchr(entry, '-');
+    if (strncmp(entry, ".rm-", 4) != 0 || !dash || dash[1] == 0)
+        return;
+    char *end;
+    long pid = strtol(dash + 1, &end, 10);
+    if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+        return; /* its remover may still be at work */
+    rm_rf_at(dfd, entry);
 }
 
 int
@@ -174,6 +215,8 @@ ctr_list(struct ctr_info **out, size_t *n, struct err **err)
     size_t cap = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            sweep_removed(dirfd(d), de->d_name);
         if (de->d_name[0] == '.' || ctr_name_check(de->d_name, NULL) < 0)
             continue;
         if (*n == cap) {
@@ -190,6 +233,11 @@ ctr_list(struct ctr_info **out, size_t *n, struct err **err)
     }
     if (*n > 1)
         qsort(*out, *n, sizeof(**out), cmp_info);
+    cleanup_dir DIR *rd = opendir(ctr_run_dir());
+    while (rd && (de = readdir(rd))) {
+        if (de->d_name[0] == '.')
+            sweep_removed(dirfd(rd), de->d_name);
+    }
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "common/cleanup.h"
+#include "common/trace.h"
 #include "common/err.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
@@ -320,21 +321,23 @@ start_error_status(const struct err *e)
     return EXIT_RUN_FAIL;
 }
 
-/* run in the foreground: output through us, exit status of the container. */
+/* run in the foreground: output through us, exit status of the container. The monitor removes
+ * an --rm container itself (also when we are killed) and reports the exit once it is gone. */
 static int
 run_foreground(const char *name, bool tty, bool rm)
 {
     cleanup_err struct err *e = NULL;
-    struct ctr_info in;
+    struct ctr_run r;
     int code = -1;
-    if (ctr_start(name, !tty, false, &e) < 0) {
+    trace_mark("berth: created");
+    if (ctr_start_attached(name, !tty, rm, &r, &e) < 0) {
         int st = start_error_status(e);
         if (rm)
             ctr_remove(name, true, NULL);
         return st;
     }
-    if (ctr_info_get(name, &in, NULL) == 0)
-        forward_signals(in.pid);
+    forward_signals(r.pid);
+    trace_mark("berth: running");
     if (tty) {
         bool detached = false;
         if (ctr_attach(name, &detached, &e) < 0)
@@ -345,10 +348,9 @@ run_foreground(const char *name, bool tty, bool rm)
         }
     }
     err_freep(&e);
-    if (ctr_wait(name, &code, &e) < 0)
+    if (ctr_run_wait(name, &r, &code, &e) < 0)
         return fail(e);
-    if (rm && ctr_remove(name, true, &e) < 0)
-        fail(e);
+    trace_mark("berth: exit seen");
     return code < 0 ? EXIT_FAIL : code;
 }
 

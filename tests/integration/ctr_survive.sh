@@ -4,12 +4,19 @@
 # monitor shows as stale, never as running; two concurrent starts: exactly one wins.
 . "$(dirname "$0")/lib-ctr.sh"
 
-# SIGKILL the berth running a container in the foreground.
-b ctr run "$P-fg" --rootfs "$ROOTFS" -- /bin/sh -c 'sleep 1000' >/dev/null 2>&1 &
+gone() { # gone NAME: no definition, no runtime directory, no cgroup, nothing renamed left
+    ! b ctr inspect "$1" >/dev/null 2>&1 && [ ! -e "$BERTH_ROOT/run/$1" ] &&
+        [ ! -d "$(cg_dir pids "$1")" ] && [ -z "$(ls -A "$BERTH_ROOT/lib/containers" "$BERTH_ROOT/run" | grep '^\.rm-')" ]
+}
+
+# SIGKILL the berth running a container in the foreground. (The binary itself in the background,
+# not the function b: $! must be berth's pid, not a subshell's.)
+"$BERTH_BIN" ctr run "$P-fg" --rootfs "$ROOTFS" -- /bin/sh -c 'sleep 1000' >/dev/null 2>&1 &
 bpid=$!
 wait_for 10 is_status "$P-fg" running || fail "container never ran"
 kill -9 "$bpid"
 wait "$bpid" 2>/dev/null
+! kill -0 "$bpid" 2>/dev/null || fail "berth $bpid survived SIGKILL"
 sleep 0.5
 [ "$(status_of "$P-fg")" = running ] || fail "after SIGKILL of berth: $(status_of "$P-fg")"
 pid=$(json_field "$P-fg" pid)
@@ -39,6 +46,54 @@ b ctr start "$P-fg" || fail "start of a stale container"
 [ "$(status_of "$P-fg")" = running ] || fail "restart after stale"
 b ctr rm -f "$P-fg" || fail "rm -f"
 ok "a stale container starts again and is removed"
+
+# run --rm in the foreground: the monitor removes the container when it exits, also when the
+# berth that started it was SIGKILLed meanwhile.
+"$BERTH_BIN" ctr run --rm "$P-rm" --rootfs "$ROOTFS" -- /bin/sh -c 'sleep 1' >/dev/null 2>&1 &
+bpid=$!
+wait_for 10 is_status "$P-rm" running || fail "--rm container never ran"
+kill -9 "$bpid"
+wait "$bpid" 2>/dev/null
+wait_for 10 gone "$P-rm" || fail "--rm container left behind after its berth was SIGKILLed: $(ls -A "$BERTH_ROOT/lib/containers" "$BERTH_ROOT/run")"
+ok "run --rm: berth SIGKILLed, the container ran on and was removed at its exit"
+
+# run --rm in the foreground, its monitor SIGKILLed: berth says so and removes the container.
+"$BERTH_BIN" ctr run --rm "$P-rmk" --rootfs "$ROOTFS" -- /bin/sleep 1000 >/dev/null 2>"$BERTH_ROOT/e-rmk" &
+bpid=$!
+wait_for 10 is_status "$P-rmk" running || fail "--rm container never ran"
+ipid=$(json_field "$P-rmk" pid)
+mon=$(b ctr inspect "$P-rmk" | sed -n 's/^    "monitor_pid":\([0-9]*\).*/\1/p')
+kill -9 "$mon"
+rc=0
+wait "$bpid" || rc=$?
+[ "$rc" -ne 0 ] || fail "run --rm returned 0 after its monitor was killed"
+grep -q "monitor was lost" "$BERTH_ROOT/e-rmk" || fail "no word of the lost monitor: $(cat "$BERTH_ROOT/e-rmk")"
+gone "$P-rmk" || fail "--rm container left after its monitor was killed"
+dead_or_zombie() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+wait_for 5 dead_or_zombie "$ipid" || fail "the init $ipid still runs"
+ok "run --rm, monitor SIGKILLed: exit $rc, '$(cat "$BERTH_ROOT/e-rmk")', container and init gone"
+
+# One name, run --rm back to back: each run finds the name free (removal renames first).
+for i in 1 2 3 4 5; do
+    out=$(b ctr run --rm "$P-again" --rootfs "$ROOTFS" -- /bin/sh -c "echo run$i; exit $i") && fail "exit $i lost"
+    [ "$out" = "run$i" ] || fail "run $i printed '$out'"
+done
+wait_for 10 gone "$P-again" || fail "back-to-back runs left files behind"
+ok "five back-to-back run --rm of one name: output and exit status each time, nothing left"
+
+# A remover killed between renaming a container away and deleting it leaves ".rm-NAME-PID":
+# the next listing deletes it, unless that remover is still alive.
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+mkdir -p "$BERTH_ROOT/lib/containers/.rm-x-$dead/upper/etc" "$BERTH_ROOT/run/.rm-x-$dead/rootfs" \
+    "$BERTH_ROOT/lib/containers/.rm-y-$$"
+b ctr ls >/dev/null || fail "ls"
+[ ! -e "$BERTH_ROOT/lib/containers/.rm-x-$dead" ] && [ ! -e "$BERTH_ROOT/run/.rm-x-$dead" ] ||
+    fail "leftovers of a dead remover ($dead) not swept"
+[ -d "$BERTH_ROOT/lib/containers/.rm-y-$$" ] || fail "a live remover's directory was swept"
+rmdir "$BERTH_ROOT/lib/containers/.rm-y-$$"
+ok "ls sweeps what a dead remover left, and only that"
 
 # A recycled pid is not taken for the container: forge a state whose pids are alive but other.
 b ctr create "$P-rec" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
