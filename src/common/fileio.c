@@ -195,6 +195,11 @@ fileio_mkdir_p(const char *path, mode_t mode, struct err **err)
 {
     if (!path || !*path)
         return err_set(err, EINVAL, "create directory ''");
+    /* Usually only the last component is missing, or none: one mkdir, no walk. */
+    if (mkdir(path, mode) == 0)
+        return 0;
+    if (errno != ENOENT)
+        return mkdir_one(path, mode, err);
     cleanup_free char *p = strdup(path);
     if (!p)
         abort();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,9 +26,13 @@ trace_mark(const char *label)
     }
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) < 0)
+        ru.ru_minflt = 0;
     char buf[160];
-    int n = snprintf(buf, sizeof(buf), "%lld %d %s\n",
-                     (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, (int)getpid(), label);
+    int n = snprintf(buf, sizeof(buf), "%lld %d %ld %s\n",
+                     (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, (int)getpid(), ru.ru_minflt,
+                     label);
     if (n > 0 && write(trace_fd, buf, (size_t)n) < 0) {
         /* a trace is best effort */
     }

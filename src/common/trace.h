@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Phase marks for start-latency work: with BERTH_TRACE=FILE set, trace_mark() appends one line
- * "<CLOCK_MONOTONIC ns> <pid> <label>" to FILE (one O_APPEND write, so forked processes and
- * the container's init may all mark). Unset, a mark costs one branch. bench/ctr-start/phases.sh
- * turns the lines into a per-phase table.
+ * "<CLOCK_MONOTONIC ns> <pid> <minor faults so far> <label>" to FILE (one O_APPEND write, so forked
+ * processes and the container's init may all mark). Unset, a mark costs one branch.
+ * bench/ctr-start/phases.sh turns the lines into a per-phase table.
  */
 #pragma once
 
