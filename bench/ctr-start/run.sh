@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Container start+stop latency: `berth ctr run --rm` of /bin/true in the busybox rootfs, RUNS
 # times, side by side with crun and runc on the same rootfs with the same namespaces (pid, mount,
-# uts, ipc, network, cgroup). The runtimes are interleaved (round-robin, one run of each per
-# round) so that a machine whose load drifts treats them alike; medians are reported.
+# uts, ipc, network, cgroup). The runtimes are interleaved (one run of each per round, in an
+# order shuffled each round) so that a machine whose load drifts treats them alike, and none
+# always follows runc; medians are reported.
 #
 # crun 1.8 refuses the hybrid cgroup layout ("cgroups in hybrid mode not supported") even with
 # --cgroup-manager=disabled. So the whole comparison runs in a private mount namespace in which
@@ -46,7 +47,7 @@ json.dump(c, open(path, "w"), indent=1)
 PY
 
 cat >"$work/drive.py" <<'PY'
-import os, resource, statistics, subprocess, sys, time
+import os, random, resource, statistics, subprocess, sys, time
 runs, warmup = int(sys.argv[1]), int(sys.argv[2])
 cmds = [a.split("\x1f") for a in sys.argv[3:]]
 names = [c[0] for c in cmds]
@@ -66,8 +67,11 @@ def once(argv):
 for _ in range(warmup):
     for c in cmds:
         once(c[1:])
+order = random.Random(1)
 for _ in range(runs):
-    for c in cmds:
+    # A new order each round: the runtime after runc would otherwise always meet the kernel's
+    # deferred clean-up of runc's namespaces.
+    for c in order.sample(cmds, len(cmds)):
         dt, c_cpu = once(c[1:])
         wall[c[0]].append(dt)
         cpu[c[0]] += c_cpu
