@@ -185,8 +185,11 @@ mount_one(int rootfd, const struct ctr_mount *m, struct err **err)
     cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
     if (tfd < 0)
         return -1;
+    /* No device node on a file system the container can write works: its /dev and other
+     * tmpfs mounts are nodev, like its root (device_policy). devpts is the pty's own. */
+    unsigned long flags = m->flags | (strcmp(m->type, "devpts") != 0 ? MS_NODEV : 0);
     cleanup_err struct err *e = NULL;
-    if (mount_on(m->source, tfd, m->type, m->flags, m->data, m->dest, &e) == 0)
+    if (mount_on(m->source, tfd, m->type, flags, m->data, m->dest, &e) == 0)
         return 0;
     if (strcmp(m->type, "sysfs") == 0 && (e->code == EPERM || e->code == EBUSY)) {
         /* A new sysfs needs its own netns (or real root): bind the host's, read-only. */
@@ -271,6 +274,23 @@ root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, in
     return 0;
 }
 
+/*
+ * The device policy: berth keeps no device allow-list in a cgroup (Docker's way); instead no
+ * device node works on any file system of the container except the ones it binds from the
+ * host's /dev (null, zero, full, random, urandom, tty) and devpts. The root (overlay, bind or
+ * the id-mapped mount, with every mount below it) is made nodev here, the spec's other mounts in
+ * mount_one. So neither a node that the container makes (CAP_MKNOD is in Docker's default set)
+ * nor one that a rootfs ships can open a host device: the console, a serial port, a disk.
+ */
+static int
+device_policy(const char *target, struct err **err)
+{
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV};
+    if (mount_setattr(AT_FDCWD, target, AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        return err_set(err, errno, "make the rootfs nodev");
+    return 0;
+}
+
 static int
 pivot(int rootfd, bool ro, struct err **err)
 {
@@ -282,7 +302,9 @@ pivot(int rootfd, bool ro, struct err **err)
         return err_set(err, errno, "detach the old root");
     if (chdir("/") < 0)
         return err_set(err, errno, "chdir /");
-    if (ro && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+    /* mount_setattr adds read-only and keeps the other flags (a remount would drop nodev). */
+    struct mount_attr ro_attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (ro && mount_setattr(AT_FDCWD, "/", 0, &ro_attr, sizeof(ro_attr)) < 0)
         return err_set(err, errno, "make the rootfs read-only");
     return 0;
 }
@@ -294,6 +316,8 @@ ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_
     char target[PATH_MAX];
     ctr_fmt(target, sizeof(target), "%s/rootfs", run_dir);
     if (root_mount(s, target, def_dir, root_mnt, err) < 0)
+        return -1;
+    if (device_policy(target, err) < 0)
         return -1;
     cleanup_close int rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
