@@ -105,6 +105,12 @@ int ctr_restart(const char *name, double timeout_s, struct err **err);
 /* Remove a container that is not running (force: kill it first). */
 int ctr_remove(const char *name, bool force, struct err **err);
 
+/* A file descriptor that becomes readable when a container changes state, by this process or
+ * any other (started, stopped, created, removed): an inotify watch of the runtime directory, so
+ * a front end can show the change at once instead of at its next refresh. Read it empty (any
+ * buffer of 4 KiB) after each wake-up. -1 when inotify is unavailable. */
+int ctr_changes_fd(void);
+
 /* Every container, sorted by name. *out is malloc'd (free it). */
 int ctr_list(struct ctr_info **out, size_t *n, struct err **err);
 int ctr_info_get(const char *name, struct ctr_info *out, struct err **err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,6 +100,23 @@ ctr_state_to_json(const struct ctr_state *st)
     json_object_object_add(o, "cgroup", json_object_new_string(st->cgroup));
     json_object_object_add(o, "cgroup_manager", json_object_new_string(st->cgroup_mgr));
     return o;
+}
+
+int
+ctr_changes_fd(void)
+{
+    if (ctr_dirs_ensure(NULL) < 0)
+        return -1;
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    /* .changes appended to or replaced, a container's directory made, renamed or removed. */
+    uint32_t mask = IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM;
+    if (inotify_add_watch(fd, ctr_run_dir(), mask) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 /* "<run>/.changes" grows by one byte per state change (replaced by a fresh file past 4 KiB): a

@@ -18,6 +18,7 @@
 #include "common/sampler.h"
 #include "common/strbuf.h"
 #include "common/units.h"
+#include "ctr/ctr.h"
 #include "ui/batch_fmt.h"
 #include "vm/vm.h"
 
@@ -46,34 +47,37 @@ batch_signals(void)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe shows up as EPIPE on write */
 }
 
-/* Read the eventfd empty (it is non-blocking). */
+/* Read an event fd empty (an eventfd or an inotify fd; both are non-blocking). */
 static void
 batch_drain(int fd)
 {
-    uint64_t n;
-    while (read(fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+    char buf[4096];
+    while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
         ;
 }
 
 /*
- * Sleep until the monotonic deadline, a stop signal, or a VM lifecycle event on events_fd (-1:
- * none). A burst of events (a start raises several) is taken as one: after the first, wait
- * EVENT_SETTLE_MS and drain again, so one sample shows the outcome.
+ * Sleep until the monotonic deadline, a stop signal, or an event on one of events[2] (VM
+ * lifecycle events, container changes; -1: none). A burst of events (a start raises several)
+ * is taken as one: after the first, wait EVENT_SETTLE_MS and drain again, so one sample shows
+ * the outcome.
  */
 static void
-batch_sleep_until(int64_t deadline_ns, int events_fd)
+batch_sleep_until(int64_t deadline_ns, const int events[2])
 {
     while (!batch_stop) {
         int64_t left = deadline_ns - mono_now_ns();
         if (left <= 0)
             return;
-        struct pollfd pfd = {.fd = events_fd, .events = POLLIN};
+        struct pollfd pfd[2] = {{events[0], POLLIN, 0}, {events[1], POLLIN, 0}};
         int ms = (int)((left + 999999) / 1000000);
-        int r = poll(&pfd, events_fd >= 0 ? 1 : 0, ms);
-        if (r > 0 && (pfd.revents & POLLIN)) {
-            batch_drain(events_fd);
+        int r = poll(pfd, 2, ms); /* a negative fd is skipped */
+        if (r > 0 && ((pfd[0].revents | pfd[1].revents) & POLLIN)) {
+            batch_drain(events[0]);
+            batch_drain(events[1]);
             poll(NULL, 0, EVENT_SETTLE_MS);
-            batch_drain(events_fd);
+            batch_drain(events[0]);
+            batch_drain(events[1]);
             return;
         }
     }
@@ -121,10 +125,10 @@ batch_main(const struct app_opts *o)
     double prime_s = o->interval_s < PRIME_MAX_S ? o->interval_s : PRIME_MAX_S;
     batch_take(&app, smp, &host, &list);
     int64_t next = mono_now_ns() + (int64_t)(prime_s * 1e9);
-    int events_fd = o->no_vms ? -1 : vm_events_fd();
+    int events[2] = {o->no_vms ? -1 : vm_events_fd(), o->no_containers ? -1 : ctr_changes_fd()};
     int rc = 0;
     for (uint64_t i = 0; !batch_stop && (o->count == 0 || i < o->count); i++) {
-        batch_sleep_until(next, events_fd);
+        batch_sleep_until(next, events);
         if (batch_stop)
             break;
         batch_take(&app, smp, &host, &list);
@@ -143,6 +147,8 @@ batch_main(const struct app_opts *o)
     strbuf_done(&sb);
     inst_list_done(&list);
     sampler_free(smp);
+    if (events[1] >= 0)
+        close(events[1]);
     app_close(&app);
     return rc;
 }

@@ -455,7 +455,7 @@ tui_main(const struct app_opts *o)
     struct app_opts opts = *o;
     t->opts = &opts;
     t->sig_fd = t->timer_fd = -1;
-    t->smp.wake_fd = t->smp.req_fd = t->smp.events_fd = t->wrk.wake_fd = -1;
+    t->smp.wake_fd = t->smp.req_fd = t->smp.events_fd = t->smp.ctr_fd = t->wrk.wake_fd = -1;
     log_set_quiet_tty(true);
     cleanup_err struct err *e = NULL;
     int rc = tui_run(t, &opts, &e);

@@ -71,6 +71,7 @@ struct tui_sampling {
     int wake_fd;   /* eventfd: a sample was published */
     int req_fd;    /* eventfd: sample now (or stop) */
     int events_fd; /* libvirt lifecycle events, or -1 */
+    int ctr_fd;    /* container changes (ctr_changes_fd), or -1 */
     double interval_s;
     bool req_sample;       /* sample now (refresh key, after an action) */
     struct tui_facts want; /* whose facts to fetch (key only) */

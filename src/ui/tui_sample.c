@@ -17,6 +17,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "ctr/ctr.h"
 #include "vm/vm.h"
 
 #define TUI_HISTORY 240 /* 4 min at 1 s; a 120-column braille graph shows 236 */
@@ -141,19 +142,38 @@ snapshot_host(struct tui_snapshot *s, struct host_sample *hprev, bool *hprev_ok)
     }
 }
 
-/* Wait for the next sample's time, a request or an event. */
+/* Read an event fd empty (an eventfd or an inotify fd; both are non-blocking). */
+static void
+drain(int fd)
+{
+    char buf[4096];
+    while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+        ;
+}
+
+/* A burst of events (a VM start raises several, a container start changes two files) is taken
+ * as one: after the first, wait this long and drain again, so one sample shows the outcome. */
+#define EVENT_SETTLE_MS 100
+
+/* Wait for the next sample's time, a request or an event (a VM or a container changed state,
+ * here or in another process: show it now). */
 static void
 sampling_wait(struct tui_sampling *s, int ms)
 {
-    struct pollfd pf[2] = {{s->req_fd, POLLIN, 0}, {s->events_fd, POLLIN, 0}};
-    int r = poll(pf, s->events_fd >= 0 ? 2 : 1, ms);
+    struct pollfd pf[3] = {
+        {s->req_fd, POLLIN, 0}, {s->events_fd, POLLIN, 0}, {s->ctr_fd, POLLIN, 0}};
+    int r = poll(pf, 3, ms); /* a negative fd is skipped */
     uint64_t v;
     if (r > 0 && (pf[0].revents & POLLIN))
         (void)!read(s->req_fd, &v, sizeof(v));
-    if (r > 0 && s->events_fd >= 0 && (pf[1].revents & POLLIN)) {
-        (void)!read(s->events_fd, &v, sizeof(v));
+    if (r > 0 && ((pf[1].revents | pf[2].revents) & POLLIN)) {
+        drain(s->events_fd);
+        drain(s->ctr_fd);
+        poll(NULL, 0, EVENT_SETTLE_MS);
+        drain(s->events_fd);
+        drain(s->ctr_fd);
         pthread_mutex_lock(&s->mu);
-        s->req_sample = true; /* a VM changed state: show it now */
+        s->req_sample = true;
         pthread_mutex_unlock(&s->mu);
     }
 }
@@ -252,6 +272,7 @@ tui_sampling_start(struct tui *t, struct err **err)
     s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     s->req_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     s->events_fd = t->opts->no_vms ? -1 : vm_events_fd();
+    s->ctr_fd = t->opts->no_containers ? -1 : ctr_changes_fd();
     if (s->wake_fd < 0 || s->req_fd < 0)
         return err_set(err, errno, "eventfd");
     int rc = pthread_create(&s->thread, NULL, sampling_main, s);
@@ -367,4 +388,7 @@ tui_sampling_stop(struct tui *t)
     if (s->sampler)
         sampler_free(s->sampler);
     s->sampler = NULL;
+    if (s->ctr_fd >= 0)
+        close(s->ctr_fd);
+    s->ctr_fd = -1;
 }

@@ -48,4 +48,15 @@ out=$(b ctr demo) || fail "second ctr demo"
 echo "$out" | grep -q "nothing done" || fail "second demo: $out"
 [ ! -e "$BERTH_ROOT/lib/containers/demo" ] || fail "the removed demo came back"
 ok "a removed demo is not re-created (marker kept)"
+# A container started by another process prints a sample at once, not one interval (60 s) later.
+"$BERTH_BIN" --batch -n 2 -d 60 -f json --no-vms >"$BERTH_ROOT/ev.out" 2>"$BERTH_ROOT/ev.err" &
+bpid=$!
+sleep 1 # past the first sample
+b ctr run -d "$P-ev" --rootfs "$ROOTFS" -- /bin/sleep 100 >/dev/null || fail "run -d"
+wait_for 10 sh -c "! kill -0 $bpid 2>/dev/null" || { kill "$bpid"; fail "no sample within 10 s of a container start (interval 60 s)"; }
+wait "$bpid" || fail "batch failed: $(cat "$BERTH_ROOT/ev.err")"
+[ "$(wc -l <"$BERTH_ROOT/ev.out")" = 2 ] || fail "expected 2 samples: $(cat "$BERTH_ROOT/ev.out")"
+tail -1 "$BERTH_ROOT/ev.out" | grep -q "\"id\":\"$P-ev\",\"name\":\"$P-ev\",\"state\":\"running\"" ||
+    fail "the early sample does not show it running: $(tail -1 "$BERTH_ROOT/ev.out")"
+ok "batch -d 60: a container started by another berth printed a sample at once, running"
 echo PASS
