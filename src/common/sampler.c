@@ -47,7 +47,7 @@ ring_push(struct ring *r, double x)
 {
     if (!r->cap)
         return;
-    r->v[r->head] = x;
+    r->v[r->head] = (float)x;
     r->head = (r->head + 1) % r->cap;
     if (r->n < r->cap)
         r->n++;

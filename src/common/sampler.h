@@ -19,9 +19,10 @@ double rate_cpu_pct(uint64_t prev_cpu_ns, int64_t prev_mono_ns, uint64_t cur_cpu
 /* Bytes per second between two readings of a byte counter; NaN as above. */
 double rate_per_sec(uint64_t prev, int64_t prev_mono_ns, uint64_t cur, int64_t cur_mono_ns);
 
-/* A fixed-size ring of doubles (NaN = gap). */
+/* A fixed-size ring of values for graphs (NaN = gap), stored as float: 7 significant digits are
+ * more than a graph shows, and 1000 instances x 2 rings x 240 values take 1.9 MB, not 3.8. */
 struct ring {
-    double *v;
+    float *v;
     size_t cap;
     size_t n;    /* number of values held, <= cap */
     size_t head; /* index of the next write */

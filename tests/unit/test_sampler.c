@@ -87,6 +87,10 @@ ring_keeps_last_cap_values_oldest_first(void **state)
     ring_push(&r, NAN);
     assert_true(isnan(ring_get(&r, 3)));
     assert_close(ring_get(&r, 0), 8);
+    /* Stored as float: a memory figure of 64 GiB keeps 7 significant digits, ample for a graph. */
+    ring_push(&r, 68719476736.0 + 123456.0);
+    double got = ring_get(&r, 3);
+    assert_true(fabs(got - (68719476736.0 + 123456.0)) / 68719476736.0 < 1e-6);
     ring_done(&r);
 
     ring_init(&r, 0); /* a zero-capacity ring holds nothing and does not crash */
