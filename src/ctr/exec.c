@@ -95,6 +95,7 @@ exec_process(struct exec_ctx *x)
 {
     cleanup_err struct err *e = NULL;
     char path[PATH_MAX];
+    ctr_signals_default();
     setsid();
     if (x->ptysock >= 0) {
         char name[64];

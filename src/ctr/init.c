@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,18 @@ ctr_chdir_checked(const char *cwd, struct err **err)
     if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
         return err_set(err, 0, "working directory '%s' lies outside the container's root", cwd);
     return 0;
+}
+
+void
+ctr_signals_default(void)
+{
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 int
@@ -234,6 +247,7 @@ ctr_init_main(const struct ctr_init_args *a)
 {
     cleanup_err struct err *e = NULL;
     trace_mark("init: start");
+    ctr_signals_default();
     for (int i = 0; i < 3; i++) {
         if (a->stdio[i] != i && dup2(a->stdio[i], i) < 0) {
             err_set(&e, errno, "set up stdio");

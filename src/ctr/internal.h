@@ -224,6 +224,10 @@ int ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, 
 int ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err);
 /* Find argv0 in the container's PATH (after pivot_root). */
 int ctr_find_exec(const char *argv0, char *const *env, char *out, size_t len);
+/* Every signal's default disposition and none blocked: a signal ignored by the monitor or by
+ * whoever ran `berth ctr exec` stays ignored across execve, and a container's processes start as
+ * from a fresh init (the monitor ignores SIGINT, SIGHUP and SIGPIPE). */
+void ctr_signals_default(void);
 /* Set uid/gid/groups of the process. */
 int ctr_set_user(const struct ctr_spec *s, struct err **err);
 /* Close every fd >= 3 except keep (may be -1). */

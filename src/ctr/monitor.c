@@ -405,6 +405,9 @@ ctr_monitor_main(struct ctr_monitor_args *a)
      * reuse the name) while the renamed files are deleted. */
     if (a->attached)
         report(a->report_fd, "EXIT %d\n", code);
+    /* Let go of the caller's output too: `$(berth ctr run --rm ...)` and pipes end now, not
+     * when the files are deleted. */
+    monitor_detach_stdio(false);
     ctr_remove_purge(&removed, NULL);
     _exit(0);
 }

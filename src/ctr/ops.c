@@ -286,6 +286,11 @@ ctr_run_wait(const char *name, struct ctr_run *r, int *code, struct err **err)
     }
     /* The monitor was killed before its report: the state file tells (a lost monitor shows as
      * stale), and an --rm container is removed here, its init killed if it still runs. */
+    if (r->autoremove && !ctr_exists(name))
+        return err_set(err, 0,
+                       "container '%s': its monitor was lost while removing it (exit status "
+                       "unknown)",
+                       name);
     int rc = ctr_wait(name, code, err);
     if (r->autoremove && ctr_exists(name)) {
         cleanup_err struct err *e = NULL;

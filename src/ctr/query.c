@@ -54,27 +54,45 @@ rm_rf_at(int dfd, const char *name)
     return unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
+/* rename(from, to); a stale `to` (a non-empty directory) is deleted first. `to` ends in this
+ * process's pid: it was left by an earlier remover with the same pid that died mid-purge. */
+static int
+rename_over_stale(const char *from, const char *to)
+{
+    if (rename(from, to) == 0)
+        return 0;
+    if (errno != ENOTEMPTY && errno != EEXIST)
+        return -1;
+    rm_rf_at(AT_FDCWD, to);
+    return rename(from, to);
+}
+
 int
 ctr_remove_detach(const char *name, struct ctr_removed *r, struct err **err)
 {
-    char p[PATH_MAX];
+    char run[PATH_MAX], def[PATH_MAX];
     /* Rename first: the name is free at once (a new container may take it), then the files go.
      * Dot names are never containers' (ctr_name_check), so no listing shows the renamed ones. */
-    ctr_path_run(p, name, NULL);
+    ctr_path_run(run, name, NULL);
     ctr_fmt(r->run, sizeof(r->run), "%s/.rm-%s-%d", ctr_run_dir(), name, (int)getpid());
-    if (rename(p, r->run) < 0) {
-        rm_rf_at(AT_FDCWD, p); /* none, or not renameable: remove it now, in place */
+    if (rename_over_stale(run, r->run) < 0) {
+        rm_rf_at(AT_FDCWD, run); /* none, or not renameable: remove it now, in place */
         r->run[0] = 0;
     }
-    ctr_path_def(p, name, NULL);
+    ctr_path_def(def, name, NULL);
     ctr_fmt(r->def, sizeof(r->def), "%s/containers/.rm-%s-%d", ctr_lib_dir(), name, (int)getpid());
-    if (rename(p, r->def) < 0) {
+    if (rename_over_stale(def, r->def) < 0) {
         int e = errno;
-        if (r->run[0])
+        if (r->run[0] && rename(r->run, run) < 0) /* put the runtime state back */
             rm_rf_at(AT_FDCWD, r->run);
         r->run[0] = r->def[0] = 0;
         return err_set(err, e, "remove container '%s'", name);
     }
+    /* Still under the container's lock: whoever waits for it (ctr_lock holds the directory,
+     * renamed or not) must find no container when it gets the lock, not this one's remains. */
+    char cfg[PATH_MAX];
+    ctr_fmt(cfg, sizeof(cfg), "%s/config.json", r->def);
+    unlink(cfg);
     ctr_state_bump();
     return 0;
 }
@@ -140,6 +158,8 @@ ctr_remove(const char *name, bool force, struct err **err)
         close(steal_fd(&lock));
         if (ctr_kill_and_wait(name, &st, err) < 0)
             return -1;
+        if (!ctr_exists(name))
+            return 0; /* its monitor removed it (run --rm) */
     }
     return err_set(err, 0, "container '%s' keeps running", name);
 }

@@ -157,6 +157,27 @@ bind_remount(int rootfd, const char *dest, unsigned long flags, struct err **err
     return mount_on(NULL, fd, NULL, MS_REMOUNT | MS_BIND | flags, NULL, dest, err);
 }
 
+/*
+ * The device policy (device_policy) for a bind of a host path: nodev, recursively, keeping its
+ * other flags, or container root (CAP_MKNOD) could make a device node in a writable volume and
+ * open it. Only what is meant to pass devices keeps them: a device node itself, or a path under
+ * the host's /dev.
+ */
+static int
+bind_nodev(int rootfd, const struct ctr_mount *m, const struct stat *src, struct err **err)
+{
+    char real[PATH_MAX];
+    if (S_ISCHR(src->st_mode) || S_ISBLK(src->st_mode) ||
+        (realpath(m->source, real) &&
+         (strcmp(real, "/dev") == 0 || strncmp(real, "/dev/", 5) == 0)))
+        return 0;
+    cleanup_close int fd = ctr_open_in_root(rootfd, m->dest, O_NOFOLLOW, err);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV};
+    if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        return fd < 0 ? -1 : err_set(err, errno, "make bind mount '%s' nodev", m->dest);
+    return 0;
+}
+
 static int
 mount_bind(int rootfd, const struct ctr_mount *m, struct err **err)
 {
@@ -170,9 +191,10 @@ mount_bind(int rootfd, const struct ctr_mount *m, struct err **err)
     char s[64];
     fd_path(s, sfd);
     unsigned long fl = MS_BIND | (m->recursive ? MS_REC : 0);
-    if (mount_on(s, tfd, NULL, fl, NULL, m->dest, err) < 0)
+    if (mount_on(s, tfd, NULL, fl, NULL, m->dest, err) < 0 ||
+        bind_remount(rootfd, m->dest, m->flags, err) < 0)
         return -1;
-    return bind_remount(rootfd, m->dest, m->flags, err);
+    return bind_nodev(rootfd, m, &st, err);
 }
 
 static int

@@ -232,9 +232,44 @@ build_from_opts(const struct ctr_create_opts *o, const char *name_hint, struct e
     return cfg;
 }
 
+/* The first option given with --bundle that would say what the bundle's config.json says (the
+ * process, its limits, the root): refused rather than silently ignored. NULL: none. */
+static const char *
+bundle_conflict(const struct ctr_create_opts *o)
+{
+    const struct {
+        bool given;
+        const char *what;
+    } opts[] = {
+        {o->argc > 0, "a command after '--'"},
+        {o->memory > 0, "--memory"},
+        {o->cpus > 0, "--cpus"},
+        {o->pids > 0, "--pids"},
+        {o->hostname != NULL, "--hostname"},
+        {o->n_env > 0, "--env"},
+        {o->workdir != NULL, "--workdir"},
+        {o->user != NULL, "--user"},
+        {o->net != NULL, "--net"},
+        {o->tty, "--tty"},
+        {o->inplace, "--inplace"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+        if (opts[i].given)
+            return opts[i].what;
+    }
+    return NULL;
+}
+
 static json_object *
 build_from_bundle(const struct ctr_create_opts *o, struct err **err)
 {
+    const char *conflict = bundle_conflict(o);
+    if (conflict)
+        return err_set(err, 0,
+                       "%s cannot be combined with --bundle: the bundle's config.json says what to "
+                       "run and how (change it there)",
+                       conflict),
+               NULL;
     char dir[PATH_MAX], p[PATH_MAX];
     if (!realpath(o->bundle, dir))
         return err_set(err, errno, "bundle '%s'", o->bundle), NULL;

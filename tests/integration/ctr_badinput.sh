@@ -30,6 +30,14 @@ expect_err "memory not a size" b ctr create "$P-a" --rootfs "$ROOTFS" --memory 1
 expect_err "cpus not a number" b ctr create "$P-a" --rootfs "$ROOTFS" --cpus lots
 expect_err "pids 0" b ctr create "$P-a" --rootfs "$ROOTFS" --pids 0
 expect_err "net mode" b ctr create "$P-a" --rootfs "$ROOTFS" --net bridge
+mkdir -p "$BERTH_ROOT/bundle"
+b ctr create "$P-bsrc" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
+cp "$BERTH_ROOT/lib/containers/$P-bsrc/config.json" "$BERTH_ROOT/bundle/"
+b ctr rm "$P-bsrc" >/dev/null
+expect_err "a command with --bundle (it was ignored)" b ctr run --rm "$P-a" --bundle "$BERTH_ROOT/bundle" -- /bin/echo hi
+echo "$LAST_ERR" | grep -q "command after '--'" || fail "error does not name the command"
+expect_err "--inplace with --bundle (it was ignored)" b ctr create "$P-a" --bundle "$BERTH_ROOT/bundle" --inplace
+echo "$LAST_ERR" | grep -q -- "--inplace" || fail "error does not name --inplace"
 expect_err "user" b ctr create "$P-a" --rootfs "$ROOTFS" --user root
 expect_err "env" b ctr create "$P-a" --rootfs "$ROOTFS" --env NOEQUALS
 expect_err "workdir relative" b ctr create "$P-a" --rootfs "$ROOTFS" --workdir tmp

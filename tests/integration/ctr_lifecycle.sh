@@ -79,6 +79,28 @@ b ctr kill -s SIGUSR1 "$P-u" || fail "kill -s SIGUSR1"
 wait_for 5 sh -c "\"$BERTH_BIN\" ctr inspect $P-u | grep -q '\"exit_code\":42'" || fail "USR1 not delivered"
 ok "kill -s KILL -> 137; kill -s SIGUSR1 -> handler's exit 42"
 
+# Signals start at their defaults in a container (the monitor ignores SIGINT, SIGHUP and
+# SIGPIPE; ignored signals survive execve): none ignored, also for exec from a shell that
+# ignores some; SIGINT to a foreground `run` reaches the container's trap; a broken pipe ends
+# the writer quietly, as on the host.
+out=$(b ctr run --rm "$P-sig" --rootfs "$ROOTFS" -- grep SigIgn /proc/self/status)
+[ "$out" = "SigIgn:	0000000000000000" ] || fail "signals ignored in the container: $out"
+b ctr run -d "$P-sx" --rootfs "$ROOTFS" -- /bin/sleep 100 >/dev/null || fail "run -d"
+out=$(sh -c 'trap "" INT PIPE HUP; exec "$0" ctr exec "$1" -- grep SigIgn /proc/self/status' "$BERTH_BIN" "$P-sx")
+[ "$out" = "SigIgn:	0000000000000000" ] || fail "exec from a shell ignoring INT/PIPE/HUP: $out"
+b ctr rm -f "$P-sx" >/dev/null
+out=$(b ctr run --rm "$P-pipe" --rootfs "$ROOTFS" -- /bin/sh -c 'yes | head -c 2; echo " rc=$?"' 2>&1)
+[ "$(echo "$out" | tr -d '\n')" = "y rc=0" ] || fail "a broken pipe inside the container: '$out'"
+"$BERTH_BIN" ctr run --rm "$P-int" --rootfs "$ROOTFS" -- /bin/sh -c 'trap "exit 7" INT; sleep 100 & wait' >/dev/null 2>&1 &
+bpid=$!
+wait_for 10 is_status "$P-int" running || fail "the SIGINT container never ran"
+sleep 0.3
+kill -INT "$bpid"
+rc=0
+wait "$bpid" || rc=$?
+[ "$rc" = 7 ] || fail "SIGINT to berth run: exit $rc, expected the trap's 7"
+ok "signals at their defaults inside (run and exec); SIGINT to run reaches the trap (exit 7); yes|head ends quietly"
+
 # Exit recorded with no berth running: a short-lived detached container.
 b ctr run -d "$P-s" --rootfs "$ROOTFS" -- /bin/sh -c 'sleep 0.5; exit 9' >/dev/null
 sleep 2

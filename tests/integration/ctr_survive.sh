@@ -73,6 +73,17 @@ dead_or_zombie() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/
 wait_for 5 dead_or_zombie "$ipid" || fail "the init $ipid still runs"
 ok "run --rm, monitor SIGKILLed: exit $rc, '$(cat "$BERTH_ROOT/e-rmk")', container and init gone"
 
+# rm -f of a running foreground --rm container: killed, removed by its monitor, rm succeeds.
+"$BERTH_BIN" ctr run --rm "$P-rmf" --rootfs "$ROOTFS" -- /bin/sleep 1000 >/dev/null 2>&1 &
+bpid=$!
+wait_for 10 is_status "$P-rmf" running || fail "--rm container never ran"
+out=$(b ctr rm -f "$P-rmf" 2>&1) || fail "rm -f of a running --rm container failed: $out"
+rc=0
+wait "$bpid" || rc=$?
+[ "$rc" = 137 ] || fail "its run returned $rc, expected 137"
+wait_for 10 gone "$P-rmf" || fail "left behind after rm -f"
+ok "rm -f of a running run --rm container: exit 0, the run says 137, nothing left"
+
 # One name, run --rm back to back: each run finds the name free (removal renames first).
 for i in 1 2 3 4 5; do
     out=$(b ctr run --rm "$P-again" --rootfs "$ROOTFS" -- /bin/sh -c "echo run$i; exit $i") && fail "exit $i lost"

@@ -11,10 +11,12 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "common/fileio.h"
 #include "common/json.h"
 #include "ctr/internal.h"
 
@@ -291,6 +293,90 @@ running_state_with_dead_monitor_is_stale(void **state)
     assert_int_equal(st.status, CTR_STATUS_STALE);
 }
 
+/* A minimal definition of name: config.json (ctr_lock looks for it) and a runtime directory. */
+static void
+make_definition(const char *name)
+{
+    char p[800];
+    struct err *e = NULL;
+    assert_int_equal(ctr_dirs_ensure(&e), 0);
+    ctr_path_def(p, name, NULL);
+    assert_int_equal(mkdir(p, 0700), 0);
+    ctr_path_def(p, name, "config.json");
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("{}", f);
+    fclose(f);
+    ctr_path_run(p, name, NULL);
+    assert_int_equal(mkdir(p, 0700), 0);
+}
+
+/*
+ * The monitor of an --rm container renames it away under its lock, releases the lock, then
+ * deletes the files. Whoever was waiting for that lock must then find no container, not get the
+ * lock of the renamed one (and act on a new container of the same name meanwhile).
+ */
+static void
+removal_leaves_no_lock_to_waiters(void **state)
+{
+    (void)state;
+    struct err *e = NULL;
+    make_definition("rmw");
+    int lock = ctr_lock("rmw", &e);
+    assert_true(lock >= 0);
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct err *ce = NULL;
+        char c;
+        close(lock); /* the parent's lock (one open file description with ours) stays held */
+        if (read(go[0], &c, 1) != 1) /* the lock is taken: now wait for it */
+            _exit(3);
+        int fd = ctr_lock("rmw", &ce);
+        _exit(fd < 0 && strstr(err_msg(ce), "no such container") ? 0 : 1);
+    }
+    assert_int_equal(write(go[1], "x", 1), 1);
+    usleep(200 * 1000); /* the child blocks in flock on the old directory's lock */
+    struct ctr_removed r;
+    assert_int_equal(ctr_remove_detach("rmw", &r, &e), 0);
+    make_definition("rmw"); /* a new container of the same name, at once */
+    close(lock);
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(ctr_remove_purge(&r, &e), 0);
+    assert_true(ctr_exists("rmw")); /* the new one is untouched */
+    assert_int_equal(ctr_remove_files("rmw", &e), 0);
+    assert_false(ctr_exists("rmw"));
+    close(go[0]);
+    close(go[1]);
+}
+
+/* A remover with this pid that died mid-purge left .rm-NAME-PID behind: the next removal by a
+ * process with the same pid replaces it instead of failing half-way. */
+static void
+removal_over_a_stale_leftover(void **state)
+{
+    (void)state;
+    struct err *e = NULL;
+    make_definition("rms");
+    char p[800];
+    snprintf(p, sizeof(p), "%s/containers/.rm-rms-%d/upper", ctr_lib_dir(), (int)getpid());
+    assert_int_equal(fileio_mkdir_p(p, 0700, &e), 0);
+    snprintf(p, sizeof(p), "%s/.rm-rms-%d/rootfs", ctr_run_dir(), (int)getpid());
+    assert_int_equal(fileio_mkdir_p(p, 0700, &e), 0);
+    assert_int_equal(ctr_remove_files("rms", &e), 0);
+    assert_false(ctr_exists("rms"));
+    struct stat st;
+    snprintf(p, sizeof(p), "%s/containers/.rm-rms-%d", ctr_lib_dir(), (int)getpid());
+    assert_int_equal(stat(p, &st), -1);
+    snprintf(p, sizeof(p), "%s/.rm-rms-%d", ctr_run_dir(), (int)getpid());
+    assert_int_equal(stat(p, &st), -1);
+}
+
 static void
 log_rotates_at_the_cap(void **state)
 {
@@ -332,6 +418,8 @@ main(void)
         cmocka_unit_test(parse_relative_root_and_idmaps),
         cmocka_unit_test(state_roundtrip_and_corruption),
         cmocka_unit_test(running_state_with_dead_monitor_is_stale),
+        cmocka_unit_test(removal_leaves_no_lock_to_waiters),
+        cmocka_unit_test(removal_over_a_stale_leftover),
         cmocka_unit_test(log_rotates_at_the_cap),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
