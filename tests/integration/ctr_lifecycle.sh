@@ -85,6 +85,25 @@ ok "kill -s KILL -> 137; kill -s SIGUSR1 -> handler's exit 42"
 # the writer quietly, as on the host.
 out=$(b ctr run --rm "$P-sig" --rootfs "$ROOTFS" -- grep SigIgn /proc/self/status)
 [ "$out" = "SigIgn:	0000000000000000" ] || fail "signals ignored in the container: $out"
+# Also glibc's own real-time signals (32, 33), which signal() cannot reset, ignored by the caller.
+cat >"$BERTH_ROOT/ign.c" <<'C'
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    struct { void (*h)(int); unsigned long f; void (*r)(void); uint64_t m; } ign = {SIG_IGN, 0, 0, 0};
+    (void)argc;
+    syscall(SYS_rt_sigaction, 32, &ign, 0, 8);
+    syscall(SYS_rt_sigaction, 33, &ign, 0, 8);
+    execv(argv[1], argv + 1);
+    return 127;
+}
+C
+cc -o "$BERTH_ROOT/ign" "$BERTH_ROOT/ign.c" || fail "cannot compile the helper"
+out=$("$BERTH_ROOT/ign" "$BERTH_BIN" ctr run --rm "$P-sig" --rootfs "$ROOTFS" -- grep SigIgn /proc/self/status)
+[ "$out" = "SigIgn:	0000000000000000" ] || fail "signals 32/33 ignored by the caller stay ignored inside: $out"
 b ctr run -d "$P-sx" --rootfs "$ROOTFS" -- /bin/sleep 100 >/dev/null || fail "run -d"
 out=$(sh -c 'trap "" INT PIPE HUP; exec "$0" ctr exec "$1" -- grep SigIgn /proc/self/status' "$BERTH_BIN" "$P-sx")
 [ "$out" = "SigIgn:	0000000000000000" ] || fail "exec from a shell ignoring INT/PIPE/HUP: $out"
