@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +13,25 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
-static int
-write_full(int fd, const void *data, size_t len)
+int
+fileio_write_full(int fd, const void *data, size_t len)
 {
     const char *p = data;
     while (len > 0) {
         ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) { /* a non-blocking fd: wait until it drains */
+            struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+            poll(&pfd, 1, 100);
+            continue;
+        }
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            errno = EIO;
             return -1;
         }
         p += n;
@@ -35,7 +45,7 @@ static int
 write_temp(int fd, const void *data, size_t len, const char *shown, struct err **err)
 {
     int rc = 0;
-    if (write_full(fd, data, len) < 0)
+    if (fileio_write_full(fd, data, len) < 0)
         rc = err_set(err, errno, "write '%s'", shown);
     else if (fsync(fd) < 0)
         rc = err_set(err, errno, "fsync '%s'", shown);
@@ -92,9 +102,7 @@ fileio_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
         return write_atomic_impl(AT_FDCWD, path, path, data, len, mode, err);
     if (!slash[1])
         return err_set(err, EISDIR, "write '%s'", path);
-    cleanup_free char *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-    if (!dir)
-        abort();
+    cleanup_free char *dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
     cleanup_close int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return err_set(err, errno, "open directory '%s'", dir);
@@ -106,16 +114,11 @@ static int
 read_fd_all(int fd, const char *shown, size_t max, char **out, size_t *len, struct err **err)
 {
     size_t cap = 4096, n = 0;
-    cleanup_free char *buf = malloc(cap);
-    if (!buf)
-        abort();
+    cleanup_free char *buf = xmalloc(cap);
     for (;;) {
         if (n + 1 >= cap) {
             cap *= 2;
-            char *p = realloc(buf, cap);
-            if (!p)
-                abort();
-            buf = p;
+            buf = xrealloc(buf, cap);
         }
         ssize_t r = read(fd, buf + n, cap - n - 1);
         if (r < 0) {
@@ -200,9 +203,7 @@ fileio_mkdir_p(const char *path, mode_t mode, struct err **err)
         return 0;
     if (errno != ENOENT)
         return mkdir_one(path, mode, err);
-    cleanup_free char *p = strdup(path);
-    if (!p)
-        abort();
+    cleanup_free char *p = xstrdup(path);
     for (char *s = p + 1; *s; s++) {
         if (*s != '/' || s[-1] == '/')
             continue;

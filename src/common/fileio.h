@@ -18,6 +18,10 @@ int fileio_write_atomic(const char *path, const void *data, size_t len, mode_t m
 int fileio_write_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                            struct err **err);
 
+/* Write all of buf to fd: retries EINTR and short writes, waits on EAGAIN (a non-blocking fd).
+ * 0, or -1 with errno set (EIO for a write that wrote nothing). The one write loop of berth. */
+int fileio_write_full(int fd, const void *buf, size_t len);
+
 /* Read a whole file (at most max bytes, else an error naming the file and the limit) into a
  * NUL-terminated malloc'd buffer. *len may be NULL. */
 int fileio_read_all(const char *path, size_t max, char **out, size_t *len, struct err **err);
