@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "common/units.h"
+#include "ui/rawterm.h"
 #include "vm/vm.h"
 
 #define FALLBACK_URI "test:///default"
@@ -395,41 +395,6 @@ do_autostart(struct vm_provider *vp, const char *dom, void *data, struct err **e
 
 /* ---- console ---- */
 
-static struct termios console_saved;
-static bool console_raw;
-
-static void
-console_restore(void)
-{
-    if (console_raw)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &console_saved);
-    console_raw = false;
-}
-
-static void
-console_on_signal(int sig)
-{
-    if (console_raw)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &console_saved);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void
-console_enter_raw(void)
-{
-    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &console_saved) < 0)
-        return;
-    struct termios raw = console_saved;
-    cfmakeraw(&raw);
-    static const int sigs[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT};
-    for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-        signal(sigs[i], console_on_signal);
-    atexit(console_restore);
-    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0)
-        console_raw = true;
-}
-
 static int
 do_console(struct vm_provider *vp, const char *dom, void *data, struct err **err)
 {
@@ -439,10 +404,10 @@ do_console(struct vm_provider *vp, const char *dom, void *data, struct err **err
         return -1;
     fprintf(stderr, "Connected to the console of '%s' on %s (Ctrl-] detaches)\n", dom,
             vm_provider_uri(vp));
-    console_enter_raw();
+    ui_rawterm_enter();
     enum vm_console_end how = VM_CONSOLE_DETACHED;
     int rc = vm_console_pump(con, STDIN_FILENO, STDOUT_FILENO, CONSOLE_LINGER_MS, &how, err);
-    console_restore();
+    ui_rawterm_leave();
     vm_console_close(con);
     if (rc == 0 && how == VM_CONSOLE_CLOSED)
         fprintf(stderr, "\r\nberth: the console of '%s' closed\n", dom);
