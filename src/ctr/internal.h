@@ -214,6 +214,9 @@ _Noreturn void ctr_init_main(const struct ctr_init_args *a);
  */
 int ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir,
                      int root_mnt, struct err **err);
+/* rootfs_cgroup.c: the container's read-only view of its own cgroups, mounted on tfd (its
+ * /sys/fs/cgroup); fresh cgroup file systems inside its cgroup namespace, else binds. */
+int ctr_rootfs_cgroup(int tfd, bool cgroupns, struct err **err);
 /* ---- rootfs_idmap.c: the root of a user-namespace container started by host root ---- */
 /* Does the monitor build the root (root + a user namespace)? */
 bool ctr_rootfs_mapped_needed(const struct ctr_spec *s);

@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -145,16 +146,26 @@ mount_on(const char *src, int tfd, const char *type, unsigned long flags, const 
     return 0;
 }
 
-/* Apply read-only & co. to a bind mount: remount through a fresh fd of the new mount. */
+/* Apply read-only & co. to a bind mount: remount through a fresh fd of the new mount. A recursive
+ * bind gets them on every mount below it too (a remount changes only the top one, and a read-only
+ * rbind of /sys would leave /sys/fs/cgroup/... writable). */
 static int
-bind_remount(int rootfd, const char *dest, unsigned long flags, struct err **err)
+bind_remount(int rootfd, const char *dest, unsigned long flags, bool recursive, struct err **err)
 {
     if (!(flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)))
         return 0;
     cleanup_close int fd = ctr_open_in_root(rootfd, dest, O_NOFOLLOW, err);
-    if (fd < 0)
+    if (fd < 0 || mount_on(NULL, fd, NULL, MS_REMOUNT | MS_BIND | flags, NULL, dest, err) < 0)
         return -1;
-    return mount_on(NULL, fd, NULL, MS_REMOUNT | MS_BIND | flags, NULL, dest, err);
+    struct mount_attr attr = {
+        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+    };
+    if (recursive && mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        return err_set(err, errno, "apply the options of bind mount '%s' recursively", dest);
+    return 0;
 }
 
 /*
@@ -192,9 +203,15 @@ mount_bind(int rootfd, const struct ctr_mount *m, struct err **err)
     fd_path(s, sfd);
     unsigned long fl = MS_BIND | (m->recursive ? MS_REC : 0);
     if (mount_on(s, tfd, NULL, fl, NULL, m->dest, err) < 0 ||
-        bind_remount(rootfd, m->dest, m->flags, err) < 0)
+        bind_remount(rootfd, m->dest, m->flags, m->recursive, err) < 0)
         return -1;
     return bind_nodev(rootfd, m, &st, err);
+}
+
+static bool
+is_cgroup_type(const char *type)
+{
+    return type && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0);
 }
 
 static int
@@ -202,8 +219,8 @@ mount_one(int rootfd, const struct ctr_mount *m, struct err **err)
 {
     if (m->bind)
         return mount_bind(rootfd, m, err);
-    if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
-        return 0; /* not supported: documented */
+    if (is_cgroup_type(m->type))
+        return 0; /* the cgroup view, below */
     cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
     if (tfd < 0)
         return -1;
@@ -217,28 +234,88 @@ mount_one(int rootfd, const struct ctr_mount *m, struct err **err)
         /* A new sysfs needs its own netns (or real root): bind the host's, read-only. */
         if (mount_on("/sys", tfd, NULL, MS_BIND | MS_REC, NULL, m->dest, err) < 0)
             return -1;
-        return bind_remount(rootfd, m->dest, m->flags | MS_RDONLY, err);
+        return bind_remount(rootfd, m->dest, m->flags | MS_RDONLY, true, err);
     }
     if (strcmp(m->type, "mqueue") == 0 && e->code == EPERM)
         return 0;
     return err_set(err, e->code, "mount %s on '%s'", m->type, m->dest);
 }
 
+/* A node of the container's own, made in its /dev tmpfs (as runc does): never a host inode, which
+ * container root (CAP_CHOWN, CAP_FOWNER) could chmod or chown. /dev is nodev (device_policy), so
+ * the node is bound onto itself and that one mount passes devices. */
 static int
-dev_nodes(int rootfd, struct err **err)
+dev_node_own(int dfd, const char *name, dev_t dev, struct err **err)
 {
-    static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
-    char dest[64], src[64];
-    for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
-        ctr_fmt(dest, sizeof(dest), "/dev/%s", nodes[i]);
-        ctr_fmt(src, sizeof(src), "/dev/%s", nodes[i]);
-        cleanup_close int tfd = target_in_root(rootfd, dest, true, false, err);
-        if (tfd < 0 || mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
-            return -1;
-    }
+    unlinkat(dfd, name, 0);
+    if (mknodat(dfd, name, S_IFCHR | 0666, dev) < 0 || fchmodat(dfd, name, 0666, 0) < 0)
+        return err_set(err, errno, "mknod /dev/%s", name);
+    cleanup_close int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int tree =
+        fd < 0 ? -1 : open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    struct mount_attr attr = {.attr_clr = MOUNT_ATTR_NODEV};
+    if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
+        move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return err_set(err, errno, "mount /dev/%s", name);
+    return 0;
+}
+
+/* In a user namespace mknod is refused: the host's node is bound, read-only, so that even a
+ * container whose root maps to host root cannot chmod or chown it (EROFS); reading and writing
+ * a device node do not need a writable mount. */
+static int
+dev_node_host(int rootfd, const char *name, struct err **err)
+{
+    char dest[64];
+    ctr_fmt(dest, sizeof(dest), "/dev/%s", name);
+    cleanup_close int tfd = target_in_root(rootfd, dest, true, false, err);
+    if (tfd < 0 || mount_on(dest, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
+        return -1;
+    cleanup_close int fd = ctr_open_in_root(rootfd, dest, O_NOFOLLOW, err);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID};
+    if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+        return fd < 0 ? -1 : err_set(err, errno, "make %s read-only", dest);
+    return 0;
+}
+
+/*
+ * The container's cgroups (rootfs_cgroup.c): at a spec's cgroup mount, or, when the spec has none,
+ * at /fs/cgroup of its sysfs, so that /sys/fs/cgroup is the same with a fresh sysfs or with the
+ * host's /sys bound (--net host in a user namespace).
+ */
+static int
+cgroup_view(int rootfd, const struct ctr_spec *s, const struct ctr_mount *m, bool cg_mount,
+            struct err **err)
+{
+    bool sysfs = !m->bind && m->type && strcmp(m->type, "sysfs") == 0;
+    if (!is_cgroup_type(m->type) && !(sysfs && !cg_mount))
+        return 0;
+    char dest[PATH_MAX];
+    ctr_fmt(dest, sizeof(dest), "%s%s", m->dest, sysfs ? "/fs/cgroup" : "");
+    cleanup_close int tfd = sysfs ? ctr_open_in_root(rootfd, dest, O_DIRECTORY | O_NOFOLLOW, NULL)
+                                  : target_in_root(rootfd, dest, false, false, err);
+    if (tfd < 0)
+        return sysfs ? 0 : -1;
+    return ctr_rootfs_cgroup(tfd, (s->ns & CTR_NS_CGROUP) != 0, err);
+}
+
+static int
+dev_nodes(int rootfd, bool userns, struct err **err)
+{
+    static const struct {
+        const char *name;
+        unsigned major, minor;
+    } nodes[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+                 {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
     cleanup_close int dfd = ctr_open_in_root(rootfd, "/dev", O_DIRECTORY, err);
     if (dfd < 0)
         return -1;
+    for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+        if (userns ? dev_node_host(rootfd, nodes[i].name, err) < 0
+                   : dev_node_own(dfd, nodes[i].name, makedev(nodes[i].major, nodes[i].minor),
+                                  err) < 0)
+            return -1;
+    }
     static const char *const links[][2] = {{"ptmx", "pts/ptmx"},
                                            {"fd", "/proc/self/fd"},
                                            {"stdin", "/proc/self/fd/0"},
@@ -344,14 +421,17 @@ ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_
     cleanup_close int rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return err_set(err, errno, "open '%s'", target);
-    bool dev_tmpfs = false;
+    bool dev_tmpfs = false, cg_mount = false;
+    for (size_t i = 0; i < s->n_mounts; i++)
+        cg_mount |= is_cgroup_type(s->mounts[i].type);
     for (size_t i = 0; i < s->n_mounts; i++) {
-        if (mount_one(rootfd, &s->mounts[i], err) < 0)
+        if (mount_one(rootfd, &s->mounts[i], err) < 0 ||
+            cgroup_view(rootfd, s, &s->mounts[i], cg_mount, err) < 0)
             return -1;
         if (strcmp(s->mounts[i].dest, "/dev") == 0 && strcmp(s->mounts[i].type, "tmpfs") == 0)
             dev_tmpfs = true;
     }
-    if (dev_tmpfs && dev_nodes(rootfd, err) < 0)
+    if (dev_tmpfs && dev_nodes(rootfd, (s->ns & CTR_NS_USER) != 0, err) < 0)
         return -1;
     if (etc_files(rootfd, run_dir, !s->inplace, err) < 0)
         return -1;
