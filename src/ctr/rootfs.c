@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 
 /* Without openat2 (Linux < 5.6): walk component by component, refusing any symlink and "..". */
 static int
@@ -329,21 +330,58 @@ dev_nodes(int rootfd, bool userns, struct err **err)
     return 0;
 }
 
+/* A copy of run_dir's file name in the detached tmpfs tmp, cloned as a detached mount: mountinfo
+ * then shows "/hosts" of a tmpfs, not the host's path of the run directory. -1 with errno EINVAL
+ * where the kernel cannot clone from a detached mount (before Linux 6.15). */
+static int
+etc_copy(int tmp, const char *run_dir, const char *name, struct err **err)
+{
+    cleanup_free char *text = NULL;
+    size_t len = 0;
+    char src[PATH_MAX];
+    ctr_fmt(src, sizeof(src), "%s/%s", run_dir, name);
+    if (fileio_read_all(src, 1 << 20, &text, &len, err) < 0)
+        return -1;
+    cleanup_close int fd = openat(tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 || fileio_write_full(fd, text, len) < 0)
+        return err_set(err, errno, "copy /etc/%s", name);
+    int m = open_tree(tmp, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (m < 0 && errno != EINVAL)
+        return err_set(err, errno, "mount /etc/%s", name);
+    return m;
+}
+
+/* /etc/hostname, hosts, resolv.conf: the run directory's files, copied into a small tmpfs of the
+ * container's own (bound from the run directory where the kernel cannot). */
 static int
 etc_files(int rootfd, const char *run_dir, bool overlay, struct err **err)
 {
     static const char *const files[] = {"hostname", "hosts", "resolv.conf"};
     char dest[64], src[PATH_MAX];
+    cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "4m", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return err_set(err, errno, "tmpfs for /etc files");
+    cleanup_close int tmp =
+        fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    if (tmp < 0)
+        return err_set(err, errno, "tmpfs for /etc files");
     for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
         ctr_fmt(dest, sizeof(dest), "/etc/%s", files[i]);
-        ctr_fmt(src, sizeof(src), "%s/%s", run_dir, files[i]);
         cleanup_close int tfd = target_in_root(rootfd, dest, true, overlay, err);
         if (tfd < 0)
             return -1;
         struct stat st;
         if (fstat(tfd, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
-        if (mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
+        cleanup_close int m = etc_copy(tmp, run_dir, files[i], err);
+        if (m < 0 && errno != EINVAL)
+            return -1;
+        if (m >= 0 &&
+            move_mount(m, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            return err_set(err, errno, "mount %s", dest);
+        ctr_fmt(src, sizeof(src), "%s/%s", run_dir, files[i]);
+        if (m < 0 && mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
             return -1;
     }
     return 0;
@@ -365,9 +403,22 @@ root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, in
             return err_set(err, errno, "bind rootfs '%s'", s->root);
         return 0;
     }
-    char data[PATH_MAX * 3 + 64];
-    ctr_fmt(data, sizeof(data), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", s->root, def_dir,
-            def_dir);
+    /* The layers by /proc/self/fd/N: overlayfs shows the paths it is given in mountinfo, and
+     * these name nothing of the host. */
+    char up[PATH_MAX], work[PATH_MAX], data[256];
+    ctr_fmt(up, sizeof(up), "%s/upper", def_dir);
+    ctr_fmt(work, sizeof(work), "%s/work", def_dir);
+    cleanup_close int lfd = open(s->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int ufd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (lfd < 0 || ufd < 0 || wfd < 0)
+        return err_set(err, errno, "overlayfs over rootfs '%s': open '%s'", s->root,
+                       lfd < 0   ? s->root
+                       : ufd < 0 ? up
+                                 : work);
+    ctr_fmt(data, sizeof(data),
+            "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d", lfd,
+            ufd, wfd);
     if (mount("overlay", target, "overlay", 0, data) < 0)
         return err_set(err, errno, "mount overlayfs over rootfs '%s'", s->root);
     return 0;

@@ -51,9 +51,8 @@ cg_fresh(const struct cg_hier *h, struct err **err)
     ctr_fmt(buf, sizeof(buf), "%s", h->ctls);
     char *save = NULL;
     for (char *c = strtok_r(buf, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
-        int rc = strncmp(c, "name=", 5) == 0
-                     ? fsconfig(fs, FSCONFIG_SET_STRING, "name", c + 5, 0)
-                     : fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0);
+        int rc = strncmp(c, "name=", 5) == 0 ? fsconfig(fs, FSCONFIG_SET_STRING, "name", c + 5, 0)
+                                             : fsconfig(fs, FSCONFIG_SET_FLAG, c, NULL, 0);
         if (rc < 0)
             return err_set(err, errno, "cgroup view: controller '%s'", c);
     }

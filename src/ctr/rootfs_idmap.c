@@ -134,10 +134,20 @@ overlay_mount(int lower, const char *def_dir, struct err **err)
         if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", p, 0) < 0)
             return fs_fail(fs, errno, "overlayfs: id-mapped lower layer", err);
     }
-    ctr_fmt(p, sizeof(p), "%s/upper", def_dir);
+    /* Upper and work by /proc/self/fd/N too: overlayfs shows the paths it is given in the
+     * container's mountinfo, and these name nothing of the host. Open until the mount is made
+     * (kernels before 6.5 resolve them then). */
+    char up[PATH_MAX], work[PATH_MAX];
+    ctr_fmt(up, sizeof(up), "%s/upper", def_dir);
+    ctr_fmt(work, sizeof(work), "%s/work", def_dir);
+    cleanup_close int ufd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (ufd < 0 || wfd < 0)
+        return err_set(err, errno, "overlayfs: open '%s'", ufd < 0 ? up : work);
+    ctr_fmt(p, sizeof(p), "/proc/self/fd/%d", ufd);
     if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", p, 0) < 0)
         return fs_fail(fs, errno, "overlayfs: upper layer", err);
-    ctr_fmt(p, sizeof(p), "%s/work", def_dir);
+    ctr_fmt(p, sizeof(p), "/proc/self/fd/%d", wfd);
     if (fsconfig(fs, FSCONFIG_SET_STRING, "workdir", p, 0) < 0)
         return fs_fail(fs, errno, "overlayfs: work directory", err);
     if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
