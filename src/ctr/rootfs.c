@@ -426,8 +426,8 @@ root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, in
 
 /*
  * The device policy: berth keeps no device allow-list in a cgroup (Docker's way); instead no
- * device node works on any file system of the container except the ones it binds from the
- * host's /dev (null, zero, full, random, urandom, tty) and devpts. The root (overlay, bind or
+ * device node works on any file system of the container except berth's own (null, zero, full,
+ * random, urandom, tty: dev_nodes) and devpts. The root (overlay, bind or
  * the id-mapped mount, with every mount below it) is made nodev here, the spec's other mounts in
  * mount_one. So neither a node that the container makes (CAP_MKNOD is in Docker's default set)
  * nor one that a rootfs ships can open a host device: the console, a serial port, a disk.
