@@ -288,8 +288,8 @@ static int
 cgroup_view(int rootfd, const struct ctr_spec *s, const struct ctr_mount *m, bool cg_mount,
             struct err **err)
 {
-    bool sysfs = !m->bind && m->type && strcmp(m->type, "sysfs") == 0;
-    if (!is_cgroup_type(m->type) && !(sysfs && !cg_mount))
+    bool sysfs = m->type && strcmp(m->type, "sysfs") == 0;
+    if (m->bind || (!is_cgroup_type(m->type) && !(sysfs && !cg_mount)))
         return 0;
     char dest[PATH_MAX];
     ctr_fmt(dest, sizeof(dest), "%s%s", m->dest, sysfs ? "/fs/cgroup" : "");
@@ -330,42 +330,32 @@ dev_nodes(int rootfd, bool userns, struct err **err)
     return 0;
 }
 
-/* A copy of run_dir's file name in the detached tmpfs tmp, cloned as a detached mount: mountinfo
- * then shows "/hosts" of a tmpfs, not the host's path of the run directory. -1 with errno EINVAL
- * where the kernel cannot clone from a detached mount (before Linux 6.15). */
+/* Overlay root: the run directory's file written over the root's (the copy lands in the
+ * container's upper layer). No bind of the run directory's file, whose host path mountinfo would
+ * show; and no mount at all. */
 static int
-etc_copy(int tmp, const char *run_dir, const char *name, struct err **err)
+etc_write(int tfd, const char *run_dir, const char *name, struct err **err)
 {
     cleanup_free char *text = NULL;
     size_t len = 0;
-    char src[PATH_MAX];
-    ctr_fmt(src, sizeof(src), "%s/%s", run_dir, name);
-    if (fileio_read_all(src, 1 << 20, &text, &len, err) < 0)
+    char p[PATH_MAX];
+    ctr_fmt(p, sizeof(p), "%s/%s", run_dir, name);
+    if (fileio_read_all(p, 1 << 20, &text, &len, err) < 0)
         return -1;
-    cleanup_close int fd = openat(tmp, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fd_path(p, tfd);
+    cleanup_close int fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC); /* the fd's own file */
     if (fd < 0 || fileio_write_full(fd, text, len) < 0)
-        return err_set(err, errno, "copy /etc/%s", name);
-    int m = open_tree(tmp, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (m < 0 && errno != EINVAL)
-        return err_set(err, errno, "mount /etc/%s", name);
-    return m;
+        return err_set(err, errno, "write /etc/%s in the rootfs", name);
+    return 0;
 }
 
-/* /etc/hostname, hosts, resolv.conf: the run directory's files, copied into a small tmpfs of the
- * container's own (bound from the run directory where the kernel cannot). */
+/* /etc/hostname, hosts, resolv.conf: written into an overlay root; bound from the run directory
+ * over a root used in place (--inplace: DIR must not change). */
 static int
 etc_files(int rootfd, const char *run_dir, bool overlay, struct err **err)
 {
     static const char *const files[] = {"hostname", "hosts", "resolv.conf"};
     char dest[64], src[PATH_MAX];
-    cleanup_close int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-    if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "4m", 0) < 0 ||
-        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return err_set(err, errno, "tmpfs for /etc files");
-    cleanup_close int tmp =
-        fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-    if (tmp < 0)
-        return err_set(err, errno, "tmpfs for /etc files");
     for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
         ctr_fmt(dest, sizeof(dest), "/etc/%s", files[i]);
         cleanup_close int tfd = target_in_root(rootfd, dest, true, overlay, err);
@@ -374,14 +364,9 @@ etc_files(int rootfd, const char *run_dir, bool overlay, struct err **err)
         struct stat st;
         if (fstat(tfd, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
-        cleanup_close int m = etc_copy(tmp, run_dir, files[i], err);
-        if (m < 0 && errno != EINVAL)
-            return -1;
-        if (m >= 0 &&
-            move_mount(m, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-            return err_set(err, errno, "mount %s", dest);
         ctr_fmt(src, sizeof(src), "%s/%s", run_dir, files[i]);
-        if (m < 0 && mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
+        if (overlay ? etc_write(tfd, run_dir, files[i], err) < 0
+                    : mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
             return -1;
     }
     return 0;
