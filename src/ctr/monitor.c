@@ -102,6 +102,8 @@ make_cgroup(struct mon *m, struct err **err)
     /* Rootless, and the machine delegates no cgroup to this user: run without one. */
     if (geteuid() != 0 && (e->code == EACCES || e->code == EPERM || e->code == EROFS)) {
         m->cg = &ctr_cgroup_none_ops;
+        if (ctr_spec_pids_defaulted(s))
+            lim.pids = -1; /* the default limit needs a cgroup; one asked for is refused */
         return m->cg->create(m->cgpath, &lim, err);
     }
     *err = steal_pointer(&e);

@@ -35,7 +35,8 @@ static const char usage_text[] =
     "  logs [-f] [--tail N] NAME   ls [--format table|json]   inspect NAME   demo\n"
     "\n"
     "create/run options:\n"
-    "  --memory SIZE  --cpus N.N  --pids N  --hostname H  --env K=V (repeatable)\n"
+    "  --memory SIZE  --cpus N.N  --pids N|unlimited (default 2048)  --hostname H\n"
+    "  --env K=V (repeatable)\n"
     "  --workdir DIR  --user UID[:GID]  --net none|host  --tty  --inplace\n"
     "  --seccomp unconfined|FILE  --cap-add CAP  --cap-drop CAP  --userns\n"
     "docs: docs/CONTAINERS.md\n";
@@ -193,7 +194,9 @@ create_opt(struct create_cli *c, int opt, const char *arg)
             return usage_error("%s", err_msg(e));
         break;
     case O_PIDS:
-        if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
+        if (strcmp(arg, "unlimited") == 0)
+            c->o.pids = CTR_PIDS_UNLIMITED;
+        else if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
             return usage_error("%s", err_msg(e));
         break;
     case O_HOSTNAME:
