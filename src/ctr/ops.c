@@ -46,12 +46,17 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
     if (mkdir(tmp, 0700) < 0)
         return err_set(err, errno, "mkdir '%s'", tmp);
     ctr_fmt(p, sizeof(p), "%s/config.json", tmp);
+    /* 0600: the environment in it (--env) may hold secrets. */
     if (o->ephemeral) {
         const char *txt = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY);
         if (ctr_write_runtime(p, txt, strlen(txt), 0600, err) < 0)
             goto fail;
-    } else if (jsonx_save_file(p, cfg, true, err) < 0) {
-        goto fail;
+    } else {
+        int flags =
+            JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
+        cleanup_free char *txt = xasprintf("%s\n", json_object_to_json_string_ext(cfg, flags));
+        if (fileio_write_atomic(p, txt, strlen(txt), 0600, err) < 0)
+            goto fail;
     }
     if (rename(tmp, dst) < 0) {
         int e = errno;
