@@ -272,7 +272,7 @@ create_opt(struct create_cli *c, int opt, const char *arg)
         if (strcmp(arg, "unlimited") == 0)
             c->o.pids = CTR_PIDS_UNLIMITED;
         else if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
-            return usage_error("%s", err_msg(e));
+            return usage_error("%s; or 'unlimited'", err_msg(e));
         break;
     case O_HOSTNAME:
         c->o.hostname = arg;
