@@ -32,8 +32,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-useradd -m -s /bin/sh "$victim" || fail "useradd $victim"
-useradd -m -s /bin/sh "$attacker" || fail "useradd $attacker"
+# System users (-r): no /etc/subuid ranges, which --userns tests running meanwhile would see.
+useradd -r -m -s /bin/sh "$victim" || fail "useradd $victim"
+useradd -r -m -s /bin/sh "$attacker" || fail "useradd $attacker"
 vhome=$(getent passwd "$victim" | cut -d: -f6)
 vuid=$(id -u "$victim")
 auid=$(id -u "$attacker")
