@@ -11,6 +11,9 @@
 #include "common/provider.h"
 
 #define CTR_NAME_MAX 64
+/* The pids limit of a container created without one (podman's): a fork bomb stops there. */
+#define CTR_PIDS_DEFAULT 2048
+#define CTR_PIDS_UNLIMITED UINT64_MAX
 
 /* Options of `berth ctr create` (and `run`). Strings are borrowed for the call. */
 struct ctr_create_opts {
@@ -18,7 +21,7 @@ struct ctr_create_opts {
     const char *bundle; /* --bundle DIR: an OCI bundle (config.json + its root) */
     uint64_t memory;    /* bytes; 0 = no limit */
     double cpus;        /* CPUs of quota (0.5 = half a CPU); 0 = no limit */
-    uint64_t pids;      /* 0 = no limit */
+    uint64_t pids;      /* 0 = CTR_PIDS_DEFAULT; CTR_PIDS_UNLIMITED = no limit */
     const char *hostname;
     const char *const *env; /* "K=V" */
     size_t n_env;

@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -260,7 +261,6 @@ ctr_attach(const char *name, bool *detached, struct err **err)
 {
     struct ctr_state st;
     struct ctr_spec spec;
-    char dir[PATH_MAX];
     *detached = false;
     if (ctr_name_check(name, err) < 0)
         return -1;
@@ -278,8 +278,15 @@ ctr_attach(const char *name, bool *detached, struct err **err)
                        "container '%s' has no terminal (create it with --tty); use "
                        "'berth ctr logs -f %s'",
                        name, name);
-    ctr_path_run(dir, name, NULL);
-    cleanup_close int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    /* The socket in the checked run directory, made by us (not a link to anyone else's). */
+    cleanup_close int dfd = ctr_run_open(name, false, err);
+    struct stat sb;
+    if (dfd < 0)
+        return -1;
+    if (fstatat(dfd, "attach.sock", &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(sb.st_mode) ||
+        sb.st_uid != geteuid())
+        return err_set(err, 0, "attach to container '%s': its attach socket is missing or not ours",
+                       name);
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     ctr_fmt(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach.sock", dfd);
     cleanup_close int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);

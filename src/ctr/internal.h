@@ -24,6 +24,12 @@ const char *ctr_cgroup_parent(void);
 void ctr_path_def(char *buf, const char *name, const char *leaf);
 void ctr_path_run(char *buf, const char *name, const char *leaf);
 int ctr_dirs_ensure(struct err **err);
+/* The run directory made (0700) if missing, opened without following a symlink and checked to
+ * be the caller's, closed to others; refused in one line otherwise. An O_PATH fd, -1 with err. */
+int ctr_run_dirfd(struct err **err);
+/* "<run>/<name>" opened the same way (made first when create): an O_PATH fd, -1 with err
+ * (ENOENT as err's code when it does not exist). */
+int ctr_run_open(const char *name, bool create, struct err **err);
 /* Exclusive flock of the container (blocks). Returns the fd, -1 with err. The lock file lives in
  * the definition directory; a missing definition is "no such container". */
 int ctr_lock(const char *name, struct err **err);
@@ -81,6 +87,8 @@ int ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, str
 int ctr_spec_load(const char *name, struct ctr_spec *s, struct err **err);
 int ctr_spec_parse_mounts(json_object *cfg, struct ctr_spec *s, struct err **err);
 void ctr_spec_done(struct ctr_spec *s);
+/* The pids limit is berth's default (none was asked for), not the user's. */
+bool ctr_spec_pids_defaulted(const struct ctr_spec *s);
 
 /* ---- state.c: runtime state ($run/<name>/state.json) ---- */
 struct ctr_state {
@@ -284,6 +292,9 @@ int ctr_pty_inside(int *slave_out, char *name, size_t len, struct err **err);
 /* Atomic (rename) but not durable (no fsync) replacement, for files under the run directory. */
 int ctr_write_runtime(const char *path, const char *data, size_t len, mode_t mode,
                       struct err **err);
+/* The same for leaf in the directory dfd, never following a symlink. */
+int ctr_write_runtime_at(int dfd, const char *leaf, const char *data, size_t len, mode_t mode,
+                         struct err **err);
 
 /* One pread of a small stat file from offset 0, NUL-terminated; -1 on error. */
 ssize_t ctr_pread1(int fd, char *buf, size_t size);

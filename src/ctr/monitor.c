@@ -48,11 +48,9 @@ report(int fd, const char *fmt, ...)
 }
 
 static int
-write_file(const char *dir, const char *name, const char *text, struct err **err)
+write_file(int dfd, const char *name, const char *text, struct err **err)
 {
-    char p[PATH_MAX];
-    ctr_fmt(p, sizeof(p), "%s/%s", dir, name);
-    return ctr_write_runtime(p, text, strlen(text), 0644, err);
+    return ctr_write_runtime_at(dfd, name, text, strlen(text), 0644, err);
 }
 
 /* $run/<name>/{rootfs/, hostname, hosts, resolv.conf}; $lib/.../{upper,work}. */
@@ -62,9 +60,12 @@ prepare_dirs(struct mon *m, struct err **err)
     char p[PATH_MAX], hosts[512];
     ctr_path_run(m->run_dir, m->name, NULL);
     ctr_path_def(m->def_dir, m->name, NULL);
-    ctr_fmt(p, sizeof(p), "%s/rootfs", m->run_dir);
-    if (fileio_mkdir_p(p, 0755, err) < 0)
+    /* Relative to the checked run directory, never through a symlink (paths.c). */
+    cleanup_close int dfd = ctr_run_open(m->name, true, err);
+    if (dfd < 0)
         return -1;
+    if (mkdirat(dfd, "rootfs", 0755) < 0 && errno != EEXIST)
+        return err_set(err, errno, "mkdir '%s/rootfs'", m->run_dir);
     const char *h = m->spec->hostname ? m->spec->hostname : m->name;
     ctr_fmt(hosts, sizeof(hosts),
             "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", h);
@@ -73,9 +74,8 @@ prepare_dirs(struct mon *m, struct err **err)
         resolv = strdup("");
     char hn[80];
     ctr_fmt(hn, sizeof(hn), "%s\n", h);
-    if (write_file(m->run_dir, "hostname", hn, err) < 0 ||
-        write_file(m->run_dir, "hosts", hosts, err) < 0 ||
-        write_file(m->run_dir, "resolv.conf", resolv ? resolv : "", err) < 0)
+    if (write_file(dfd, "hostname", hn, err) < 0 || write_file(dfd, "hosts", hosts, err) < 0 ||
+        write_file(dfd, "resolv.conf", resolv ? resolv : "", err) < 0)
         return -1;
     if (m->spec->inplace)
         return 0;
@@ -102,6 +102,8 @@ make_cgroup(struct mon *m, struct err **err)
     /* Rootless, and the machine delegates no cgroup to this user: run without one. */
     if (geteuid() != 0 && (e->code == EACCES || e->code == EPERM || e->code == EROFS)) {
         m->cg = &ctr_cgroup_none_ops;
+        if (ctr_spec_pids_defaulted(s))
+            lim.pids = -1; /* the default limit needs a cgroup; one asked for is refused */
         return m->cg->create(m->cgpath, &lim, err);
     }
     *err = steal_pointer(&e);
@@ -275,7 +277,10 @@ spawn(struct mon *m, struct err **err)
      * directory) and names it ".": in a user namespace it may not walk the 0700 parents. */
     struct ctr_init_args ia = {m->spec,    m->sec, ".",
                                m->def_dir, sp[1],  {child[0], child[1], child[2]}};
-    if (chdir(m->run_dir) < 0)
+    cleanup_close int dfd = ctr_run_open(m->name, false, err);
+    if (dfd < 0)
+        return -1;
+    if (fchdir(dfd) < 0)
         return err_set(err, errno, "chdir '%s'", m->run_dir);
     trace_mark("mon: clone");
     m->pid = clone_init(m, &m->pidfd);

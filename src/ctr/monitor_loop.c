@@ -23,10 +23,12 @@
 void
 ctr_monitor_listen(struct mon *m)
 {
-    cleanup_close int dfd = open(m->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int dfd = ctr_run_open(m->name, false, NULL);
+    if (dfd < 0)
+        return; /* attach unavailable; the log still works */
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     ctr_fmt(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/attach.sock", dfd);
-    unlink(sa.sun_path);
+    unlinkat(dfd, "attach.sock", 0);
     int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 4) < 0) {
         if (s >= 0)

@@ -21,6 +21,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/trace.h"
+#include "common/xalloc.h"
 
 int
 ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
@@ -45,12 +46,17 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
     if (mkdir(tmp, 0700) < 0)
         return err_set(err, errno, "mkdir '%s'", tmp);
     ctr_fmt(p, sizeof(p), "%s/config.json", tmp);
+    /* 0600: the environment in it (--env) may hold secrets. */
     if (o->ephemeral) {
         const char *txt = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PRETTY);
         if (ctr_write_runtime(p, txt, strlen(txt), 0600, err) < 0)
             goto fail;
-    } else if (jsonx_save_file(p, cfg, true, err) < 0) {
-        goto fail;
+    } else {
+        int flags =
+            JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
+        cleanup_free char *txt = xasprintf("%s\n", json_object_to_json_string_ext(cfg, flags));
+        if (fileio_write_atomic(p, txt, strlen(txt), 0600, err) < 0)
+            goto fail;
     }
     if (rename(tmp, dst) < 0) {
         int e = errno;
@@ -135,6 +141,36 @@ read_report(struct ctr_run *r, struct err **err)
 }
 
 /*
+ * The monitor is forked from the caller, so its /proc/PID/cmdline, readable by every local user,
+ * would be the caller's command line, --env values included. Overwrite that memory (between
+ * arg_start and arg_end of /proc/self/stat, as setproctitle does) with "berth-monitor NAME".
+ * name may point into it: the copy is returned.
+ */
+static const char *
+monitor_title(const char *name)
+{
+    char buf[1024];
+    char *copy = xstrdup(name);
+    cleanup_close int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    if (n <= 0)
+        return copy;
+    buf[n] = 0;
+    char *s = strrchr(buf, ')'); /* fields from 3 on; arg_start and arg_end are 48 and 49 */
+    for (int field = 2; field < 48 && s; field++) {
+        s = strchr(s + 1, ' ');
+    }
+    unsigned long start = 0, end = 0;
+    if (!s || sscanf(s, " %lu %lu", &start, &end) != 2 || end <= start)
+        return copy;
+    char *args = (char *)(uintptr_t)start;
+    size_t len = end - start;
+    memset(args, 0, len);
+    ctr_fmt(args, len, "berth-monitor %s", copy);
+    return copy;
+}
+
+/*
  * Fork the monitor. A detached start forks it twice removed, so that it is nobody's child: a
  * long-lived caller (the dashboard) is not left with zombies. An attached start (a caller that
  * waits for the exit, then exits) forks it once and keeps the report pipe for its "EXIT" line;
@@ -156,6 +192,7 @@ spawn_monitor(struct ctr_monitor_args *a, struct ctr_run *r, struct err **err)
         close(rp[0]);
         if (a->attached || fork() == 0) {
             a->report_fd = rp[1];
+            a->name = monitor_title(a->name);
             ctr_monitor_main(a);
         }
         _exit(0);

@@ -228,6 +228,9 @@ ctr_list(struct ctr_info **out, size_t *n, struct err **err)
     char p[PATH_MAX];
     *out = NULL;
     *n = 0;
+    cleanup_close int run = ctr_run_dirfd(err); /* refuse another user's run directory */
+    if (run < 0)
+        return -1;
     ctr_fmt(p, sizeof(p), "%s/containers", ctr_lib_dir());
     cleanup_dir DIR *d = opendir(p);
     if (!d)

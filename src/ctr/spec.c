@@ -91,7 +91,7 @@ build_resources(const struct ctr_create_opts *o)
         json_object_object_add(c, "period", json_object_new_int64(100000));
         json_object_object_add(r, "cpu", c);
     }
-    if (o->pids) {
+    if (o->pids && o->pids != CTR_PIDS_UNLIMITED) {
         json_object *p = json_object_new_object();
         json_object_object_add(p, "limit", json_object_new_int64((int64_t)o->pids));
         json_object_object_add(r, "pids", p);
@@ -290,6 +290,29 @@ build_from_bundle(const struct ctr_create_opts *o, struct err **err)
     return cfg;
 }
 
+/* No pids limit given (no --pids; a bundle without linux.resources.pids.limit): the default,
+ * marked by an annotation so that a rootless container without a cgroup runs without it. */
+static void
+pids_default(json_object *cfg, const struct ctr_create_opts *o, json_object *ann)
+{
+    json_object *res = jsonx_child_obj(jsonx_child_obj(cfg, "linux"), "resources");
+    json_object *p = jsonx_get_obj(res, "pids");
+    if (o->pids || (p && json_object_object_get_ex(p, "limit", NULL)))
+        return;
+    p = jsonx_child_obj(res, "pids");
+    json_object_object_add(p, "limit", json_object_new_int64(CTR_PIDS_DEFAULT));
+    json_object_object_add(ann, "org.berth.pids-default", json_object_new_string("true"));
+}
+
+bool
+ctr_spec_pids_defaulted(const struct ctr_spec *s)
+{
+    json_object *ann = jsonx_get_obj(s->json, "annotations");
+    const char *v;
+    return s->pids_limit == CTR_PIDS_DEFAULT && jsonx_get_str(ann, "org.berth.pids-default", &v) &&
+           strcmp(v, "true") == 0;
+}
+
 json_object *
 ctr_spec_build(const char *name, const struct ctr_create_opts *o, struct err **err)
 {
@@ -308,6 +331,7 @@ ctr_spec_build(const char *name, const struct ctr_create_opts *o, struct err **e
     char now[32];
     ctr_fmt(now, sizeof(now), "%lld", (long long)time(NULL));
     json_object_object_add(ann, "org.berth.created", json_object_new_string(now));
+    pids_default(cfg, o, ann);
     if (ctr_security_default_config(cfg, err) < 0)
         goto fail;
     for (size_t i = 0; i < o->n_sec; i++) {

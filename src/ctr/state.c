@@ -15,6 +15,9 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/xalloc.h"
+
+#define STATE_MAX 65536
 
 static const char *const status_names[CTR_STATUS_COUNT] = {
     [CTR_STATUS_CREATED] = "created", [CTR_STATUS_RUNNING] = "running",
@@ -163,12 +166,13 @@ ctr_state_changes(struct ctr_changes *c)
 int
 ctr_state_save(const char *name, const struct ctr_state *st, struct err **err)
 {
-    char p[PATH_MAX];
     cleanup_json json_object *o = ctr_state_to_json(st);
-    ctr_path_run(p, name, "state.json");
-    const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
-    if (ctr_write_runtime(p, txt, strlen(txt), 0600, err) < 0)
+    cleanup_close int dfd = ctr_run_open(name, false, err);
+    if (dfd < 0)
         return -1;
+    const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+    if (ctr_write_runtime_at(dfd, "state.json", txt, strlen(txt), 0600, err) < 0)
+        return err_wrap(err, "container '%s'", name);
     ctr_state_bump();
     return 0;
 }
@@ -216,17 +220,23 @@ int
 ctr_state_load(const char *name, struct ctr_state *st, struct err **err)
 {
     char p[PATH_MAX];
-    cleanup_free char *txt = NULL;
-    size_t len = 0;
     ctr_state_init(st);
     ctr_path_run(p, name, "state.json");
     cleanup_err struct err *e = NULL;
-    if (fileio_read_all(p, 65536, &txt, &len, &e) < 0) {
-        if (access(p, F_OK) < 0 && errno == ENOENT)
-            return 0;
+    /* Through the checked run directory, never a symlink: no other user's file is read. */
+    cleanup_close int dfd = ctr_run_open(name, false, &e);
+    if (dfd < 0 && e->code == ENOENT)
+        return 0;
+    if (dfd < 0)
         return err_set(err, 0, "container '%s': %s", name, err_msg(e));
-    }
-    cleanup_json json_object *o = jsonx_parse(txt, len, "state.json", &e);
+    cleanup_close int fd = openat(dfd, "state.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    cleanup_free char *txt = xmalloc(STATE_MAX);
+    ssize_t len = fd < 0 ? -1 : fileio_pread_str(fd, txt, STATE_MAX);
+    if (len < 0)
+        return err_set(err, errno, "container '%s': read '%s'", name, p);
+    cleanup_json json_object *o = jsonx_parse(txt, (size_t)len, "state.json", &e);
     if (!o || state_from_json(o, st, &e) < 0) {
         ctr_state_init(st);
         return err_set(err, 0, "container '%s': corrupt state file '%s': %s", name, p, err_msg(e));

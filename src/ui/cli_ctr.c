@@ -17,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/trace.h"
 #include "common/err.h"
+#include "common/fileio.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
 
@@ -35,7 +36,8 @@ static const char usage_text[] =
     "  logs [-f] [--tail N] NAME   ls [--format table|json]   inspect NAME   demo\n"
     "\n"
     "create/run options:\n"
-    "  --memory SIZE  --cpus N.N  --pids N  --hostname H  --env K=V (repeatable)\n"
+    "  --memory SIZE  --cpus N.N  --pids N|unlimited (default 2048)  --hostname H\n"
+    "  --env K=V (repeatable)  --env-file FILE (K=V lines; K alone: your value of K)\n"
     "  --workdir DIR  --user UID[:GID]  --net none|host  --tty  --inplace\n"
     "  --seccomp unconfined|FILE  --cap-add CAP  --cap-drop CAP  --userns\n"
     "docs: docs/CONTAINERS.md\n";
@@ -104,6 +106,7 @@ enum {
     O_PIDS,
     O_HOSTNAME,
     O_ENV,
+    O_ENV_FILE,
     O_WORKDIR,
     O_USER,
     O_NET,
@@ -126,6 +129,7 @@ static const struct option create_opts[] = {
     {"pids", required_argument, NULL, O_PIDS},
     {"hostname", required_argument, NULL, O_HOSTNAME},
     {"env", required_argument, NULL, O_ENV},
+    {"env-file", required_argument, NULL, O_ENV_FILE},
     {"workdir", required_argument, NULL, O_WORKDIR},
     {"user", required_argument, NULL, O_USER},
     {"net", required_argument, NULL, O_NET},
@@ -170,6 +174,78 @@ add_sec(struct create_cli *c, const char *name, const char *value)
     return -1;
 }
 
+/* The text of each --env-file, split in place into the "K=V" strings c->env points to; kept
+ * for the life of the process. */
+static char *env_file_text[16];
+static size_t n_env_files;
+
+static int
+env_add(struct create_cli *c, const char *kv)
+{
+    if (c->o.n_env == 256)
+        return usage_error("too many environment variables (at most %s)", "256");
+    c->env[c->o.n_env++] = kv;
+    return 0;
+}
+
+/* "K" alone: the caller's "K=V" as it is in environ (no copy); NULL when K is not set. */
+static const char *
+env_caller(const char *key)
+{
+    extern char **environ;
+    size_t n = strlen(key);
+    for (char **e = environ; e && *e; e++) {
+        if (strncmp(*e, key, n) == 0 && (*e)[n] == '=')
+            return *e;
+    }
+    return NULL;
+}
+
+/* One line of an env file: "K=V", "K" (the caller's value, skipped when unset), blank or # . */
+static int
+env_file_line(struct create_cli *c, const char *file, size_t lineno, char *line)
+{
+    size_t n = strlen(line);
+    if (n && line[n - 1] == '\r')
+        line[--n] = 0;
+    line += strspn(line, " \t");
+    if (!*line || *line == '#')
+        return 0;
+    char *eq = strchr(line, '=');
+    size_t klen = eq ? (size_t)(eq - line) : strlen(line);
+    if (klen == 0)
+        return usage_error("env file '%s' line %zu: no variable name before '='", file, lineno);
+    if (strcspn(line, " \t") < klen)
+        return usage_error("env file '%s' line %zu: variable name '%.*s' has a space", file, lineno,
+                           (int)klen, line);
+    if (eq)
+        return env_add(c, line);
+    const char *kv = env_caller(line);
+    return kv ? env_add(c, kv) : 0;
+}
+
+/* --env-file FILE: docker's format, so that secrets need not be on any command line. */
+static int
+env_file(struct create_cli *c, const char *file)
+{
+    cleanup_err struct err *e = NULL;
+    char *text = NULL;
+    if (n_env_files == sizeof(env_file_text) / sizeof(env_file_text[0]))
+        return usage_error("too many --env-file (at most %s)", "16");
+    if (fileio_read_all(file, 1 << 20, &text, NULL, &e) < 0)
+        return usage_error("env file: %s", err_msg(e));
+    env_file_text[n_env_files++] = text;
+    size_t lineno = 0;
+    for (char *line = text, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        if (env_file_line(c, file, ++lineno, line) != 0)
+            return EXIT_USAGE;
+    }
+    return 0;
+}
+
 /* One create/run option; -1 to go on, else an exit status. */
 static int
 create_opt(struct create_cli *c, int opt, const char *arg)
@@ -193,16 +269,21 @@ create_opt(struct create_cli *c, int opt, const char *arg)
             return usage_error("%s", err_msg(e));
         break;
     case O_PIDS:
-        if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
-            return usage_error("%s", err_msg(e));
+        if (strcmp(arg, "unlimited") == 0)
+            c->o.pids = CTR_PIDS_UNLIMITED;
+        else if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
+            return usage_error("%s; or 'unlimited'", err_msg(e));
         break;
     case O_HOSTNAME:
         c->o.hostname = arg;
         break;
     case O_ENV:
-        if (c->o.n_env == 256)
-            return usage_error("too many --env (at most %s)", "256");
-        c->env[c->o.n_env++] = arg;
+        if (env_add(c, arg) != 0)
+            return EXIT_USAGE;
+        break;
+    case O_ENV_FILE:
+        if (env_file(c, arg) != 0)
+            return EXIT_USAGE;
         break;
     case O_WORKDIR:
         c->o.workdir = arg;
