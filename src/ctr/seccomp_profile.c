@@ -87,7 +87,7 @@ kernel_at_least(const struct host_info *h, const char *min, const char *what, si
         min[0] >= '0' && min[0] <= '9' &&
         ((sscanf(min, "%3u.%3u%n", &major, &minor, &end) == 2 && (size_t)end == len) ||
          (sscanf(min, "%3u.%3u.%5u%n", &major, &minor, &patch, &end) == 3 && (size_t)end == len));
-    if (!parsed || strpbrk(min, "+- "))
+    if (!parsed || strspn(min, "0123456789.") != len)
         return err_set(err, 0,
                        "seccomp profile: syscalls[%zu].%s.minKernel: cannot parse '%s' (expected "
                        "MAJOR.MINOR)",
