@@ -11,17 +11,9 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 
 #define CFG_MAX (4 * 1024 * 1024)
-
-static char *
-xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
 
 /* A NULL-terminated copy of an array of strings; NULL with err when not that. */
 static char **
@@ -32,9 +24,7 @@ strv_from(json_object *a, const char *what, bool nonempty, struct err **err)
     size_t n = json_object_array_length(a);
     if (nonempty && n == 0)
         return err_set(err, 0, "config.json: %s must not be empty", what), NULL;
-    char **v = calloc(n + 1, sizeof(*v));
-    if (!v)
-        abort();
+    char **v = xcalloc(n + 1, sizeof(*v));
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(a, i);
         const char *why =
@@ -176,9 +166,7 @@ parse_user(json_object *p, struct ctr_spec *s, struct err **err)
         field(u, "additionalGids", json_type_array, "process.user.additionalGids", &g, err) < 0)
         return -1;
     size_t n = g ? json_object_array_length(g) : 0;
-    s->groups = calloc(n + 1, sizeof(gid_t));
-    if (!s->groups)
-        abort();
+    s->groups = xcalloc(n + 1, sizeof(gid_t));
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(g, i);
         int64_t v = json_object_is_type(e, json_type_int) ? json_object_get_int64(e) : -1;
@@ -219,7 +207,7 @@ parse_process(json_object *p, struct ctr_spec *s, struct err **err)
         return err_set(err, 0, "config.json: process.args[0]: must not be empty");
     if (field(p, "env", json_type_array, "process.env", &env, err) < 0)
         return -1;
-    s->env = env ? strv_from(env, "process.env", false, err) : calloc(1, sizeof(char *));
+    s->env = env ? strv_from(env, "process.env", false, err) : xcalloc(1, sizeof(char *));
     if (!s->env || check_env(s->env, err) < 0)
         return -1;
     const char *cwd = "/";
@@ -566,9 +554,7 @@ ctr_spec_parse_mounts(json_object *cfg, struct ctr_spec *s, struct err **err)
     if (field(cfg, "mounts", json_type_array, "mounts", &a, err) < 0)
         return -1;
     size_t n = a ? json_object_array_length(a) : 0;
-    s->mounts = calloc(n + 1, sizeof(*s->mounts));
-    if (!s->mounts)
-        abort();
+    s->mounts = xcalloc(n + 1, sizeof(*s->mounts));
     for (size_t i = 0; i < n; i++) {
         s->n_mounts++;
         if (parse_mount(json_object_array_get_idx(a, i), i, &s->mounts[i], err) < 0)
