@@ -229,7 +229,6 @@ send_go(struct mon *m, int sync, struct err **err)
     return 0;
 }
 
-/* The init's name before execve: the monitor's, which clone passed on. */
 static void
 read_comm(const char *path, char *buf, size_t size)
 {
@@ -238,6 +237,7 @@ read_comm(const char *path, char *buf, size_t size)
     buf[n > 0 ? n : 0] = 0;
 }
 
+/* The init's name before execve is the monitor's, which clone passed on. */
 static bool
 still_init(pid_t pid)
 {
