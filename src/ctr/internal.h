@@ -203,6 +203,8 @@ int ctr_logfile_open(struct ctr_logfile *lf, const char *dir, struct err **err);
 void ctr_logfile_write(struct ctr_logfile *lf, const void *buf, size_t len);
 void ctr_logfile_close(struct ctr_logfile *lf);
 uint64_t ctr_log_max(void); /* $BERTH_CTR_LOG_MAX or the default */
+/* $BERTH_CTR_LOG_MAX checked: 1024 bytes to 1T (K/M/G suffixes); an error naming it otherwise. */
+int ctr_log_max_get(uint64_t *out, struct err **err);
 
 /* ---- rootfs.c + init.c: inside the container ---- */
 struct ctr_init_args {

@@ -10,22 +10,53 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
+
+/* $BERTH_CTR_LOG_MAX: bytes, or with a K, M or G suffix (powers of 1024), from 1024 to 1 TiB. */
+#define LOG_MAX_MIN 1024ULL
+#define LOG_MAX_MAX (1ULL << 40)
+
+int
+ctr_log_max_get(uint64_t *out, struct err **err)
+{
+    const char *e = getenv("BERTH_CTR_LOG_MAX");
+    *out = CTR_LOG_MAX_DEFAULT;
+    if (!e || !*e)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = e[0] >= '0' && e[0] <= '9' ? strtoull(e, &end, 10) : 0;
+    unsigned shift = 0;
+    if (end && *end && !end[1])
+        shift = *end == 'K' || *end == 'k'   ? 10
+                : *end == 'M' || *end == 'm' ? 20
+                : *end == 'G' || *end == 'g' ? 30
+                                             : 64;
+    bool ok = end && end != e && errno == 0 && (!*end || (shift < 64 && !end[1])) &&
+              v <= (LOG_MAX_MAX >> shift) && (v << shift) >= LOG_MAX_MIN;
+    if (!ok)
+        return err_set(err, 0,
+                       "BERTH_CTR_LOG_MAX='%s': expected a size from 1024 bytes to 1T (a number "
+                       "of bytes, or with K, M or G)",
+                       e);
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
 uint64_t
 ctr_log_max(void)
 {
-    const char *e = getenv("BERTH_CTR_LOG_MAX");
-    if (e && *e) {
-        unsigned long long v = strtoull(e, NULL, 10);
-        if (v >= 1024)
-            return v;
-    }
-    return CTR_LOG_MAX_DEFAULT;
+    uint64_t v;
+    cleanup_err struct err *e = NULL;
+    return ctr_log_max_get(&v, &e) < 0 ? CTR_LOG_MAX_DEFAULT : v;
 }
 
 int
 ctr_logfile_open(struct ctr_logfile *lf, const char *dir, struct err **err)
 {
-    lf->max = ctr_log_max();
+    lf->fd = lf->dirfd = -1;
+    if (ctr_log_max_get(&lf->max, err) < 0)
+        return -1;
     lf->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (lf->dirfd < 0)
         return err_set(err, errno, "open '%s'", dir);

@@ -231,6 +231,52 @@ send_go(struct mon *m, int sync, struct err **err)
     return 0;
 }
 
+static void
+read_comm(const char *path, char *buf, size_t size)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+    buf[n > 0 ? n : 0] = 0;
+}
+
+/* The init's name before execve is the monitor's, which clone passed on. */
+static bool
+still_init(pid_t pid)
+{
+    char p[64], self[32], comm[32];
+    ctr_fmt(p, sizeof(p), "/proc/%d/comm", (int)pid);
+    read_comm("/proc/self/comm", self, sizeof(self));
+    read_comm(p, comm, sizeof(comm));
+    return comm[0] && strcmp(self, comm) == 0;
+}
+
+/* The sync socket closed: by execve, or by the init dying before it (a seccomp filter that kills
+ * execve, a crash), which it could not report. A dead init that still bears the monitor's name
+ * never ran the command; a living one has exec'd once its name changes (execve sets it just after
+ * closing the socket). */
+static int
+check_exec(struct mon *m, struct err **err)
+{
+    for (int i = 0; i < 1000; i++) {
+        siginfo_t si;
+        memset(&si, 0, sizeof(si));
+        bool dead = waitid((idtype_t)3 /* P_PIDFD */, (id_t)m->pidfd, &si,
+                           WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                    si.si_pid != 0;
+        bool init = still_init(m->pid);
+        if (!init)
+            return 0;
+        if (dead && si.si_code == CLD_EXITED)
+            return err_set(err, 0, "the container's init died before exec (exit status %d)",
+                           si.si_status);
+        if (dead)
+            return err_set(err, 0, "the container's init died before exec (killed by signal %d%s)",
+                           si.si_status, si.si_status == SIGSYS ? ", by its seccomp filter" : "");
+        usleep(1000);
+    }
+    return 0; /* still starting after 1 s: the monitor loop records what follows */
+}
+
 /* Parent side of the start protocol; returns 0 once the user's process runs. */
 static int
 start_init(struct mon *m, int sync, struct err **err)
@@ -262,7 +308,7 @@ start_init(struct mon *m, int sync, struct err **err)
      * reports every error it sees) was killed from outside: the OOM killer is the usual one. */
     if (m->cg->oom_kills(m->cgpath) > 0)
         return init_message(m, 0, buf, err);
-    return 0;
+    return check_exec(m, err);
 }
 
 static int

@@ -16,7 +16,7 @@
 #include "common/cleanup.h"
 #include "ctr/internal.h"
 
-#define CACHE_MAGIC "berth-seccomp-cache 1\n"
+#define CACHE_MAGIC "berth-seccomp-cache 2\n" /* 2: the ENOSYS stub */
 #define CACHE_MAX (4u << 20)
 
 bool

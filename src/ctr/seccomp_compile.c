@@ -14,6 +14,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 
 static void
 cleanup_ctxp(scmp_filter_ctx *c)
@@ -171,10 +172,13 @@ entry_add(scmp_filter_ctx ctx, uint32_t def, json_object *e, size_t idx, struct 
 {
     uint32_t act;
     struct scmp_arg_cmp args[6];
-    json_object *names = jsonx_get_array(e, "names"), *jargs = jsonx_get_array(e, "args");
+    json_object *names = jsonx_get_array(e, "names"), *jargs = NULL;
+    if (json_object_object_get_ex(e, "args", &jargs) && jargs &&
+        !json_object_is_type(jargs, json_type_array))
+        return err_set(err, 0, "seccomp: syscalls[%zu].args: expected an array", idx);
     size_t n = jargs ? json_object_array_length(jargs) : 0;
     if (!names)
-        return err_set(err, 0, "seccomp: syscalls[%zu]: missing \"names\"", idx);
+        return err_set(err, 0, "seccomp: syscalls[%zu]: missing \"names\" (an array)", idx);
     if (action_parse(e, "action", "errnoRet", &act, err) < 0)
         return err_wrap(err, "syscalls[%zu]", idx);
     if (n > ARRAY_SIZE(args))
@@ -186,8 +190,12 @@ entry_add(scmp_filter_ctx ctx, uint32_t def, json_object *e, size_t idx, struct 
     if (act == def)
         return 0; /* libseccomp refuses rules that repeat the default action */
     for (size_t i = 0; i < json_object_array_length(names); i++) {
-        const char *name = json_object_get_string(json_object_array_get_idx(names, i));
-        int nr = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
+        json_object *jn = json_object_array_get_idx(names, i);
+        if (!json_object_is_type(jn, json_type_string) || !*json_object_get_string(jn))
+            return err_set(err, 0, "seccomp: syscalls[%zu].names[%zu]: expected a syscall name",
+                           idx, i);
+        const char *name = json_object_get_string(jn);
+        int nr = seccomp_syscall_resolve_name(name);
         if (nr == __NR_SCMP_ERROR)
             continue; /* unknown here: profiles list syscalls of every architecture */
         int rc = rule_add(ctx, act, nr, args, n);
@@ -270,6 +278,106 @@ filter_build(json_object *oci, uint32_t def, struct err **err)
     return ctx ? steal_pointer(&ctx) : NULL;
 }
 
+/* ---- ENOSYS for syscalls newer than the profile ----
+ * As runc and crun do: a syscall whose number is above the highest the profile names for its
+ * architecture is one the profile's author could not know, so it gets ENOSYS (libc then falls
+ * back, e.g. fchmodat2 -> fchmodat) instead of the default action; a known syscall the profile
+ * leaves out still gets the default (EPERM). The stub runs before libseccomp's program. */
+
+#define X32_BIT 0x40000000U
+
+struct arch_max {
+    uint32_t token; /* SCMP_ARCH_*, which is the AUDIT_ARCH_* value (x32 aside) */
+    uint32_t max;   /* highest syscall number the profile names, 0 = none */
+};
+
+/* The highest number any name of the section resolves to on arch. */
+static uint32_t
+arch_max_nr(json_object *calls, uint32_t arch)
+{
+    uint32_t max = 0;
+    for (size_t i = 0; calls && i < json_object_array_length(calls); i++) {
+        json_object *names = jsonx_get_array(json_object_array_get_idx(calls, i), "names");
+        for (size_t k = 0; names && k < json_object_array_length(names); k++) {
+            const char *name = json_object_get_string(json_object_array_get_idx(names, k));
+            int nr = name ? seccomp_syscall_resolve_name_arch(arch, name) : __NR_SCMP_ERROR;
+            if (nr < 0)
+                continue;
+            if (arch == SCMP_ARCH_X86_64 && (uint32_t)nr >= X32_BIT)
+                continue;
+            if ((uint32_t)nr > max)
+                max = (uint32_t)nr;
+        }
+    }
+    return max;
+}
+
+static void
+emit(struct sock_filter *v, size_t *n, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+    v[*n] = (struct sock_filter){code, jt, jf, k};
+    (*n)++;
+}
+
+/* The stub: for each architecture, number > max -> ERRNO(ENOSYS); anything else goes on to the
+ * program. Every block ends in a jump both ways, so a block is entered only by its arch test. */
+static size_t
+enosys_stub(const struct arch_max *a, size_t na, struct sock_filter *v)
+{
+    size_t n = 0, fix[32], n_fix = 0;
+    uint32_t x32_max = 0xffffffffU; /* no x32 filter: leave x32 numbers to the program */
+    for (size_t i = 0; i < na; i++) {
+        if (a[i].token == SCMP_ARCH_X32 && a[i].max)
+            x32_max = a[i].max;
+    }
+    emit(v, &n, BPF_LD | BPF_W | BPF_ABS, 4, 0, 0); /* seccomp_data.arch */
+    for (size_t i = 0; i < na; i++) {
+        if (a[i].token == SCMP_ARCH_X32 || a[i].max == 0)
+            continue;
+        bool x86_64 = a[i].token == SCMP_ARCH_X86_64;
+        emit(v, &n, BPF_JMP | BPF_JEQ | BPF_K, a[i].token, 0, x86_64 ? 4 : 2);
+        emit(v, &n, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0); /* seccomp_data.nr */
+        if (x86_64) {
+            /* x32 numbers carry bit 30 under the same AUDIT_ARCH_X86_64 */
+            emit(v, &n, BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 1);
+            fix[n_fix++] = n;
+            emit(v, &n, BPF_JMP | BPF_JGT | BPF_K, x32_max, 0, 0);
+        }
+        fix[n_fix++] = n;
+        emit(v, &n, BPF_JMP | BPF_JGT | BPF_K, a[i].max, 0, 0);
+    }
+    emit(v, &n, BPF_JMP | BPF_JA, 1, 0, 0);
+    size_t enosys = n;
+    emit(v, &n, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA), 0, 0);
+    for (size_t i = 0; i < n_fix; i++) {
+        v[fix[i]].jt = (uint8_t)(enosys - fix[i] - 1);
+        v[fix[i]].jf = (uint8_t)(enosys - fix[i]); /* the instruction after the return */
+    }
+    return n;
+}
+
+/* Prepend the stub for the filter's architectures to the exported program. */
+static int
+add_enosys_stub(json_object *calls, const uint32_t *arches, size_t n_arches, struct seccomp_prog *p,
+                struct err **err)
+{
+    struct arch_max am[8];
+    struct sock_filter stub[8 * 5 + 4];
+    size_t na = 0;
+    for (size_t i = 0; i < n_arches && na < ARRAY_SIZE(am); i++)
+        am[na++] = (struct arch_max){arches[i], arch_max_nr(calls, arches[i])};
+    size_t ns = enosys_stub(am, na, stub);
+    if (p->len + ns > BPF_MAXINSNS)
+        return err_set(err, 0, "seccomp: filter of %zu instructions is too large", p->len + ns);
+    struct sock_filter *all = xcalloc(p->len + ns, sizeof(*all));
+    memcpy(all, stub, ns * sizeof(*all));
+    memcpy(all + ns, p->insns, p->len * sizeof(*all));
+    free(p->insns);
+    p->insns = all;
+    p->len += ns;
+    return 0;
+}
+
 static int
 flags_parse(json_object *flags, unsigned int *out, struct err **err)
 {
@@ -331,6 +439,24 @@ seccomp_compile(json_object *oci, struct seccomp_prog *out, struct err **err)
         return -1;
     if (export_bpf(ctx, out, err) < 0)
         return -1;
+    if (def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG && def != SCMP_ACT_ERRNO(ENOSYS)) {
+        static const uint32_t known[] = {SCMP_ARCH_X86_64,  SCMP_ARCH_X86,     SCMP_ARCH_X32,
+                                         SCMP_ARCH_AARCH64, SCMP_ARCH_ARM,     SCMP_ARCH_S390X,
+                                         SCMP_ARCH_S390,    SCMP_ARCH_PPC64LE, SCMP_ARCH_RISCV64,
+                                         SCMP_ARCH_PPC64,   SCMP_ARCH_MIPS64};
+        uint32_t arches[ARRAY_SIZE(known)];
+        size_t n = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+            if (seccomp_arch_exist(ctx, known[i]) == 0)
+                arches[n++] = known[i];
+        }
+        json_object *calls = NULL;
+        json_object_object_get_ex(oci, "syscalls", &calls);
+        if (add_enosys_stub(calls, arches, n, out, err) < 0) {
+            seccomp_prog_done(out);
+            return -1;
+        }
+    }
     out->flags = flags;
     return 0;
 }

@@ -10,17 +10,22 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 
-/* Syscalls every container may call (Docker's list minus io_uring_*, socket, socketcall). */
+/* Syscalls every container may call (Docker's list minus io_uring_*, socket, socketcall), with
+ * Docker 25's additions of Linux 6.5-6.7: cachestat fchmodat2 map_shadow_stack futex_wake
+ * futex_wait futex_requeue (451-456 on x86_64). */
 static const char *const allow_always =
-    "accept accept4 access adjtimex alarm bind brk capget capset chdir chmod chown chown32 "
+    "accept accept4 access adjtimex alarm bind brk cachestat capget capset chdir chmod chown "
+    "chown32 "
     "clock_adjtime clock_adjtime64 clock_getres clock_getres_time64 clock_gettime "
     "clock_gettime64 clock_nanosleep clock_nanosleep_time64 close close_range connect "
     "copy_file_range creat dup dup2 dup3 epoll_create epoll_create1 epoll_ctl epoll_ctl_old "
     "epoll_pwait epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 execve execveat exit "
     "exit_group faccessat faccessat2 fadvise64 fadvise64_64 fallocate fanotify_mark fchdir "
-    "fchmod fchmodat fchown fchown32 fchownat fcntl fcntl64 fdatasync fgetxattr flistxattr "
+    "fchmod fchmodat fchmodat2 fchown fchown32 fchownat fcntl fcntl64 fdatasync fgetxattr "
+    "flistxattr "
     "flock fork fremovexattr fsetxattr fstat fstat64 fstatat64 fstatfs fstatfs64 fsync "
-    "ftruncate ftruncate64 futex futex_time64 futex_waitv futimesat getcpu getcwd getdents "
+    "ftruncate ftruncate64 futex futex_requeue futex_time64 futex_wait futex_waitv futex_wake "
+    "futimesat getcpu getcwd getdents "
     "getdents64 getegid getegid32 geteuid geteuid32 getgid getgid32 getgroups getgroups32 "
     "getitimer getpeername getpgid getpgrp getpid getppid getpriority getrandom getresgid "
     "getresgid32 getresuid getresuid32 getrlimit get_robust_list getrusage getsid getsockname "
@@ -29,7 +34,8 @@ static const char *const allow_always =
     "io_pgetevents io_pgetevents_time64 ioprio_get ioprio_set io_setup io_submit ipc kill "
     "landlock_add_rule landlock_create_ruleset landlock_restrict_self lchown lchown32 lgetxattr "
     "link linkat listen listxattr llistxattr _llseek lremovexattr lseek lsetxattr lstat lstat64 "
-    "madvise membarrier memfd_create memfd_secret mincore mkdir mkdirat mknod mknodat mlock "
+    "madvise map_shadow_stack membarrier memfd_create memfd_secret mincore mkdir mkdirat mknod "
+    "mknodat mlock "
     "mlock2 mlockall mmap mmap2 mprotect mq_getsetattr mq_notify mq_open mq_timedreceive "
     "mq_timedreceive_time64 mq_timedsend mq_timedsend_time64 mq_unlink mremap msgctl msgget "
     "msgrcv msgsnd msync munlock munlockall munmap name_to_handle_at nanosleep newfstatat "

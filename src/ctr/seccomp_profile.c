@@ -74,23 +74,61 @@ caps_match(json_object *arr, uint64_t caps, bool all, bool *result, struct err *
     return 0;
 }
 
-static bool
-kernel_at_least(const struct host_info *h, const char *min)
+/* "MAJOR.MINOR" (a third ".PATCH" is accepted and ignored) -> *ok = running kernel >= it.
+ * A value that does not parse is an error: counting it as met would widen the profile. */
+static int
+kernel_at_least(const struct host_info *h, const char *min, const char *what, size_t idx, bool *ok,
+                struct err **err)
 {
-    int major = 0, minor = 0;
-    if (sscanf(min, "%d.%d", &major, &minor) < 1)
-        return true;
-    return h->kmajor > major || (h->kmajor == major && h->kminor >= minor);
+    unsigned major = 0, minor = 0, patch = 0;
+    int end = 0;
+    size_t len = strlen(min);
+    bool parsed =
+        min[0] >= '0' && min[0] <= '9' &&
+        ((sscanf(min, "%3u.%3u%n", &major, &minor, &end) == 2 && (size_t)end == len) ||
+         (sscanf(min, "%3u.%3u.%5u%n", &major, &minor, &patch, &end) == 3 && (size_t)end == len));
+    if (!parsed || strspn(min, "0123456789.") != len)
+        return err_set(err, 0,
+                       "seccomp profile: syscalls[%zu].%s.minKernel: cannot parse '%s' (expected "
+                       "MAJOR.MINOR)",
+                       idx, what, min);
+    *ok = h->kmajor > (int)major || (h->kmajor == (int)major && h->kminor >= (int)minor);
+    return 0;
+}
+
+/* A filter's minKernel, if any: *met = the kernel is at least that (true when absent). */
+static int
+min_kernel(json_object *filter, const struct host_info *h, const char *what, size_t idx,
+           bool *present, bool *met, struct err **err)
+{
+    json_object *v = NULL;
+    *present = false;
+    if (!json_object_object_get_ex(filter, "minKernel", &v) || !v)
+        return 0;
+    if (!json_object_is_type(v, json_type_string))
+        return err_set(err, 0, "seccomp profile: syscalls[%zu].%s.minKernel: expected a string",
+                       idx, what);
+    *present = true;
+    return kernel_at_least(h, json_object_get_string(v), what, idx, met, err);
 }
 
 /* Whether a Docker syscall entry applies to this container (moby's seccomp rules). */
 static int
-entry_applies(json_object *e, const struct host_info *h, uint64_t caps, bool *ok, struct err **err)
+entry_applies(json_object *e, size_t idx, const struct host_info *h, uint64_t caps, bool *ok,
+              struct err **err)
 {
     json_object *inc = jsonx_get_obj(e, "includes"), *exc = jsonx_get_obj(e, "excludes");
-    const char *minkernel = NULL;
-    bool m;
+    bool m, present, met;
     *ok = false;
+    /* minKernel is checked first, so that a bad value is an error whatever else applies. */
+    if (inc && min_kernel(inc, h, "includes", idx, &present, &met, err) < 0)
+        return -1;
+    if (inc && present && !met)
+        return 0;
+    if (exc && min_kernel(exc, h, "excludes", idx, &present, &met, err) < 0)
+        return -1;
+    if (exc && present && met)
+        return 0;
     if (inc) {
         json_object *arches = jsonx_get_array(inc, "arches"), *c = jsonx_get_array(inc, "caps");
         if (arches && json_object_array_length(arches) && !json_array_has(arches, h->go_arch))
@@ -98,8 +136,6 @@ entry_applies(json_object *e, const struct host_info *h, uint64_t caps, bool *ok
         if (c && caps_match(c, caps, true, &m, err) < 0)
             return -1;
         if (c && !m)
-            return 0;
-        if (jsonx_get_str(inc, "minKernel", &minkernel) && !kernel_at_least(h, minkernel))
             return 0;
     }
     if (exc) {
@@ -110,20 +146,39 @@ entry_applies(json_object *e, const struct host_info *h, uint64_t caps, bool *ok
             return -1;
         if (c && m)
             return 0;
-        if (jsonx_get_str(exc, "minKernel", &minkernel) && kernel_at_least(h, minkernel))
-            return 0;
     }
     *ok = true;
+    return 0;
+}
+
+/* "names": an array of syscall names, each a non-empty string. */
+static int
+names_check(json_object *names, size_t idx, struct err **err)
+{
+    size_t n = json_object_array_length(names);
+    for (size_t i = 0; i < n; i++) {
+        json_object *v = json_object_array_get_idx(names, i);
+        if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v))
+            return err_set(err, 0,
+                           "seccomp profile: syscalls[%zu].names[%zu]: expected a syscall name, "
+                           "not %s",
+                           idx, i, v ? json_object_to_json_string(v) : "null");
+    }
     return 0;
 }
 
 static int
 entry_to_oci(json_object *e, size_t idx, json_object *calls, struct err **err)
 {
-    json_object *names = jsonx_get_array(e, "names");
+    json_object *names = NULL;
     const char *name = NULL, *action = NULL;
     if (!jsonx_get_str(e, "action", &action))
         return err_set(err, 0, "seccomp profile: syscalls[%zu] has no \"action\"", idx);
+    if (json_object_object_get_ex(e, "names", &names) && names &&
+        !json_object_is_type(names, json_type_array))
+        return err_set(err, 0, "seccomp profile: syscalls[%zu].names: expected an array", idx);
+    if (names && names_check(names, idx, err) < 0)
+        return -1;
     json_object *o = json_object_new_object();
     if (names) {
         json_object_object_add(o, "names", json_object_get(names));
@@ -206,7 +261,7 @@ seccomp_profile_to_oci(json_object *profile, uint64_t caps, json_object **out, s
         bool ok;
         if (!json_object_is_type(e, json_type_object))
             return err_set(err, 0, "seccomp profile: syscalls[%zu] must be an object", i);
-        if (entry_applies(e, &h, caps, &ok, err) < 0)
+        if (entry_applies(e, i, &h, caps, &ok, err) < 0)
             return -1;
         if (ok && entry_to_oci(e, i, calls, err) < 0)
             return -1;

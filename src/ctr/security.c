@@ -108,6 +108,20 @@ seccomp_default_set(json_object *config, struct err **err)
     return 0;
 }
 
+/* A bundle's own linux.seccomp is compiled once here, so that a profile that cannot be used
+ * (names that are not syscall names, a bad action...) is refused before anything starts. */
+static int
+bundle_seccomp_check(json_object *sec, struct err **err)
+{
+    struct seccomp_prog prog;
+    if (!json_object_is_type(sec, json_type_object))
+        return err_set(err, 0, "config.json: linux.seccomp: expected an object");
+    if (seccomp_compile(sec, &prog, err) < 0)
+        return err_wrap(err, "config.json: linux.seccomp");
+    seccomp_prog_done(&prog);
+    return 0;
+}
+
 int
 ctr_security_default_config(json_object *config, struct err **err)
 {
@@ -127,7 +141,11 @@ ctr_security_default_config(json_object *config, struct err **err)
     if (!jsonx_get_array(linux_, "readonlyPaths"))
         json_object_object_add(linux_, "readonlyPaths",
                                strings_json(default_readonly, ARRAY_SIZE(default_readonly)));
-    if (!jsonx_get_obj(linux_, "seccomp") && strcmp(seccomp_mode(config), "unconfined") != 0 &&
+    json_object *own = NULL;
+    if (json_object_object_get_ex(linux_, "seccomp", &own) && own &&
+        bundle_seccomp_check(own, err) < 0)
+        return -1;
+    if (!own && strcmp(seccomp_mode(config), "unconfined") != 0 &&
         seccomp_default_set(config, err) < 0)
         return -1;
     return userns_rootless_defaults(config, err);

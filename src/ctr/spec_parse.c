@@ -11,37 +11,32 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 
 #define CFG_MAX (4 * 1024 * 1024)
-
-static char *
-xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
 
 /* A NULL-terminated copy of an array of strings; NULL with err when not that. */
 static char **
 strv_from(json_object *a, const char *what, bool nonempty, struct err **err)
 {
     if (!a || !json_object_is_type(a, json_type_array))
-        return err_set(err, 0, "config.json: %s must be an array of strings", what), NULL;
+        return err_set(err, 0, "config.json: %s: expected an array of strings", what), NULL;
     size_t n = json_object_array_length(a);
     if (nonempty && n == 0)
         return err_set(err, 0, "config.json: %s must not be empty", what), NULL;
-    char **v = calloc(n + 1, sizeof(*v));
-    if (!v)
-        abort();
+    char **v = xcalloc(n + 1, sizeof(*v));
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(a, i);
-        if (!json_object_is_type(e, json_type_string)) {
+        const char *why =
+            !json_object_is_type(e, json_type_string) ? "expected a string"
+            : strlen(json_object_get_string(e)) != (size_t)json_object_get_string_len(e)
+                ? "contains a NUL character"
+                : NULL;
+        if (why) {
             for (size_t j = 0; j < i; j++)
                 free(v[j]);
             free(v);
-            return err_set(err, 0, "config.json: %s[%zu] is not a string", what, i), NULL;
+            return err_set(err, 0, "config.json: %s[%zu]: %s", what, i, why), NULL;
         }
         v[i] = xstrdup(json_object_get_string(e));
     }
@@ -56,6 +51,86 @@ strv_free(char **v)
     free(v);
 }
 
+static const char *
+type_name(enum json_type t)
+{
+    switch (t) {
+    case json_type_boolean:
+        return "a boolean";
+    case json_type_int:
+        return "an integer";
+    case json_type_string:
+        return "a string";
+    case json_type_array:
+        return "an array";
+    case json_type_object:
+        return "an object";
+    default:
+        return "another type";
+    }
+}
+
+/* obj.key of type t in *out (NULL when absent or null); an error naming path when of another
+ * type: a field of a known name with the wrong type is never ignored (docs/CONTAINERS.md). */
+static int
+field(json_object *obj, const char *key, enum json_type t, const char *path, json_object **out,
+      struct err **err)
+{
+    json_object *v = NULL;
+    *out = NULL;
+    if (!obj || !json_object_object_get_ex(obj, key, &v) || !v)
+        return 0;
+    if (!json_object_is_type(v, t))
+        return err_set(err, 0, "config.json: %s: expected %s", path, type_name(t));
+    if (t == json_type_string &&
+        strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+        return err_set(err, 0, "config.json: %s: contains a NUL character", path);
+    *out = v;
+    return 0;
+}
+
+/* A string field: *out stays as it was when the field is absent. */
+static int
+field_str(json_object *obj, const char *key, const char *path, const char **out, struct err **err)
+{
+    json_object *v;
+    if (field(obj, key, json_type_string, path, &v, err) < 0)
+        return -1;
+    if (v)
+        *out = json_object_get_string(v);
+    return 0;
+}
+
+static int
+field_bool(json_object *obj, const char *key, const char *path, bool *out, struct err **err)
+{
+    json_object *v;
+    if (field(obj, key, json_type_boolean, path, &v, err) < 0)
+        return -1;
+    if (v)
+        *out = json_object_get_boolean(v);
+    return 0;
+}
+
+/* The same rule as --hostname: 1 to 64 letters, digits, '-' and '.'. */
+static int
+check_hostname(const char *h, struct err **err)
+{
+    size_t n = strlen(h);
+    if (n == 0 || n > 64)
+        return err_set(err, 0, "config.json: hostname: invalid hostname '%s' (1 to 64 characters)",
+                       h);
+    for (size_t i = 0; i < n; i++) {
+        char c = h[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.'))
+            return err_set(err, 0,
+                           "config.json: hostname: invalid hostname (letters, digits, '-' and "
+                           "'.' only)");
+    }
+    return 0;
+}
+
 static int
 get_u32(json_object *o, const char *key, const char *what, uint32_t *out, struct err **err)
 {
@@ -66,47 +141,97 @@ get_u32(json_object *o, const char *key, const char *what, uint32_t *out, struct
     return 0;
 }
 
+/* Each entry KEY=VALUE with a non-empty KEY, as --env requires. */
 static int
-parse_process(json_object *p, struct ctr_spec *s, struct err **err)
+check_env(char **env, struct err **err)
 {
-    if (!p)
-        return err_set(err, 0, "config.json: 'process' is missing");
-    if (!(s->args = strv_from(jsonx_get_array(p, "args"), "process.args", true, err)))
-        return -1;
-    json_object *env = jsonx_get_array(p, "env");
-    s->env = env ? strv_from(env, "process.env", false, err) : calloc(1, sizeof(char *));
-    if (!s->env)
-        return -1;
-    const char *cwd = "/";
-    if (json_object_object_get_ex(p, "cwd", NULL) && !jsonx_get_str(p, "cwd", &cwd))
-        return err_set(err, 0, "config.json: process.cwd must be a string");
-    if (cwd[0] != '/')
-        return err_set(err, 0, "config.json: process.cwd '%s' must be absolute", cwd);
-    s->cwd = xstrdup(cwd);
-    jsonx_get_bool(p, "terminal", &s->terminal);
-    json_object *u = jsonx_get_obj(p, "user");
-    if (u) {
-        if (get_u32(u, "uid", "process.user", &s->uid, err) < 0 ||
-            get_u32(u, "gid", "process.user", &s->gid, err) < 0)
-            return -1;
-        json_object *g = jsonx_get_array(u, "additionalGids");
-        size_t n = g ? json_object_array_length(g) : 0;
-        s->groups = calloc(n + 1, sizeof(gid_t));
-        for (size_t i = 0; i < n; i++)
-            s->groups[s->n_groups++] =
-                (gid_t)json_object_get_int64(json_object_array_get_idx(g, i));
+    for (size_t i = 0; env[i]; i++) {
+        const char *eq = strchr(env[i], '=');
+        if (!eq || eq == env[i])
+            return err_set(err, 0, "config.json: process.env[%zu]: expected KEY=VALUE", i);
     }
     return 0;
 }
 
 static int
+parse_user(json_object *p, struct ctr_spec *s, struct err **err)
+{
+    json_object *u, *g;
+    if (field(p, "user", json_type_object, "process.user", &u, err) < 0)
+        return -1;
+    if (!u)
+        return 0;
+    if (get_u32(u, "uid", "process.user", &s->uid, err) < 0 ||
+        get_u32(u, "gid", "process.user", &s->gid, err) < 0 ||
+        field(u, "additionalGids", json_type_array, "process.user.additionalGids", &g, err) < 0)
+        return -1;
+    size_t n = g ? json_object_array_length(g) : 0;
+    s->groups = xcalloc(n + 1, sizeof(gid_t));
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(g, i);
+        int64_t v = json_object_is_type(e, json_type_int) ? json_object_get_int64(e) : -1;
+        if (v < 0 || v > UINT32_MAX)
+            return err_set(err, 0,
+                           "config.json: process.user.additionalGids[%zu]: expected a number "
+                           "0..4294967295",
+                           i);
+        s->groups[s->n_groups++] = (gid_t)v;
+    }
+    return 0;
+}
+
+/* The hardening fields are read by security.c; their types are checked here, with the rest. */
+static int
+check_security_types(json_object *p, json_object *lin, struct err **err)
+{
+    json_object *v;
+    if (field(p, "capabilities", json_type_object, "process.capabilities", &v, err) < 0 ||
+        field(p, "noNewPrivileges", json_type_boolean, "process.noNewPrivileges", &v, err) < 0 ||
+        field(lin, "seccomp", json_type_object, "linux.seccomp", &v, err) < 0 ||
+        field(lin, "maskedPaths", json_type_array, "linux.maskedPaths", &v, err) < 0 ||
+        field(lin, "readonlyPaths", json_type_array, "linux.readonlyPaths", &v, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+parse_process(json_object *p, struct ctr_spec *s, struct err **err)
+{
+    if (!p)
+        return err_set(err, 0, "config.json: 'process' is missing");
+    json_object *args, *env;
+    if (field(p, "args", json_type_array, "process.args", &args, err) < 0 ||
+        !(s->args = strv_from(args, "process.args", true, err)))
+        return -1;
+    if (!s->args[0][0])
+        return err_set(err, 0, "config.json: process.args[0]: must not be empty");
+    if (field(p, "env", json_type_array, "process.env", &env, err) < 0)
+        return -1;
+    s->env = env ? strv_from(env, "process.env", false, err) : xcalloc(1, sizeof(char *));
+    if (!s->env || check_env(s->env, err) < 0)
+        return -1;
+    const char *cwd = "/";
+    if (field_str(p, "cwd", "process.cwd", &cwd, err) < 0)
+        return -1;
+    if (cwd[0] != '/')
+        return err_set(err, 0, "config.json: process.cwd '%s' must be absolute", cwd);
+    s->cwd = xstrdup(cwd);
+    if (field_bool(p, "terminal", "process.terminal", &s->terminal, err) < 0)
+        return -1;
+    return parse_user(p, s, err);
+}
+
+static int
 parse_root(json_object *cfg, const char *bundle, struct ctr_spec *s, struct err **err)
 {
-    json_object *r = jsonx_get_obj(cfg, "root");
-    const char *path;
-    if (!r || !jsonx_get_str(r, "path", &path) || !*path)
+    json_object *r;
+    const char *path = "";
+    if (field(cfg, "root", json_type_object, "root", &r, err) < 0 ||
+        field_str(r, "path", "root.path", &path, err) < 0 ||
+        field_bool(r, "readonly", "root.readonly", &s->root_ro, err) < 0)
+        return -1;
+    if (!*path)
         return err_set(err, 0, "config.json: root.path is missing");
-    jsonx_get_bool(r, "readonly", &s->root_ro);
     char joined[PATH_MAX];
     if (path[0] == '/')
         ctr_fmt(joined, sizeof(joined), "%s", path);
@@ -127,10 +252,14 @@ static const struct {
 static int
 parse_namespaces(json_object *lin, struct ctr_spec *s, struct err **err)
 {
-    json_object *a = jsonx_get_array(lin, "namespaces");
+    json_object *a;
+    if (field(lin, "namespaces", json_type_array, "linux.namespaces", &a, err) < 0)
+        return -1;
     for (size_t i = 0; a && i < json_object_array_length(a); i++) {
         json_object *ns = json_object_array_get_idx(a, i);
         const char *t;
+        if (!json_object_is_type(ns, json_type_object))
+            return err_set(err, 0, "config.json: linux.namespaces[%zu]: expected an object", i);
         if (!jsonx_get_str(ns, "type", &t))
             return err_set(err, 0, "config.json: linux.namespaces[%zu].type is missing", i);
         if (json_object_object_get_ex(ns, "path", NULL))
@@ -153,7 +282,11 @@ parse_namespaces(json_object *lin, struct ctr_spec *s, struct err **err)
 static int
 parse_idmap(json_object *lin, const char *key, struct ctr_idmap *m, size_t *n, struct err **err)
 {
-    json_object *a = jsonx_get_array(lin, key);
+    char path[64];
+    json_object *a;
+    ctr_fmt(path, sizeof(path), "linux.%s", key);
+    if (field(lin, key, json_type_array, path, &a, err) < 0)
+        return -1;
     size_t len = a ? json_object_array_length(a) : 0;
     if (len > 8)
         return err_set(err, 0, "config.json: linux.%s has more than 8 entries", key);
@@ -168,27 +301,76 @@ parse_idmap(json_object *lin, const char *key, struct ctr_idmap *m, size_t *n, s
     return 0;
 }
 
+/* A number field of a resources object: *out untouched when absent. */
+static int
+field_int(json_object *o, const char *key, const char *path, int64_t *out, bool *set,
+          struct err **err)
+{
+    json_object *v;
+    *set = false;
+    if (field(o, key, json_type_int, path, &v, err) < 0)
+        return -1;
+    if (v) {
+        *out = json_object_get_int64(v);
+        *set = true;
+    }
+    return 0;
+}
+
 static int
 parse_resources(json_object *lin, struct ctr_spec *s, struct err **err)
 {
-    json_object *r = jsonx_get_obj(lin, "resources");
+    json_object *r, *m, *c, *p;
     s->mem_limit = s->cpu_quota = s->pids_limit = -1;
     s->cpu_period = 100000;
-    json_object *m = jsonx_get_obj(r, "memory"), *c = jsonx_get_obj(r, "cpu");
-    json_object *p = jsonx_get_obj(r, "pids");
+    if (field(lin, "resources", json_type_object, "linux.resources", &r, err) < 0 ||
+        field(r, "memory", json_type_object, "linux.resources.memory", &m, err) < 0 ||
+        field(r, "cpu", json_type_object, "linux.resources.cpu", &c, err) < 0 ||
+        field(r, "pids", json_type_object, "linux.resources.pids", &p, err) < 0)
+        return -1;
     int64_t v;
-    if (m && jsonx_get_int64(m, "limit", &v) && v > 0)
+    bool set;
+    if (field_int(m, "limit", "linux.resources.memory.limit", &v, &set, err) < 0)
+        return -1;
+    if (set && v > 0)
         s->mem_limit = v;
-    if (c && jsonx_get_int64(c, "quota", &v) && v > 0)
+    if (field_int(c, "quota", "linux.resources.cpu.quota", &v, &set, err) < 0)
+        return -1;
+    if (set && v > 0)
         s->cpu_quota = v;
-    if (c && jsonx_get_int64(c, "period", &v)) {
+    if (field_int(c, "period", "linux.resources.cpu.period", &v, &set, err) < 0)
+        return -1;
+    if (set) {
         if (v < 1000 || v > 1000000)
             return err_set(err, 0, "config.json: linux.resources.cpu.period %lld out of range",
                            (long long)v);
         s->cpu_period = (uint64_t)v;
     }
-    if (p && jsonx_get_int64(p, "limit", &v) && v > 0)
+    if (field_int(p, "limit", "linux.resources.pids.limit", &v, &set, err) < 0)
+        return -1;
+    if (set && v > 0)
         s->pids_limit = v;
+    return 0;
+}
+
+static int
+parse_top(json_object *cfg, struct ctr_spec *s, struct err **err)
+{
+    json_object *ann;
+    const char *h = NULL, *mode = NULL;
+    if (field_str(cfg, "hostname", "hostname", &h, err) < 0 || (h && check_hostname(h, err) < 0) ||
+        field(cfg, "annotations", json_type_object, "annotations", &ann, err) < 0 ||
+        field_str(ann, "org.berth.rootfs-mode", "annotations.org.berth.rootfs-mode", &mode, err) <
+            0)
+        return -1;
+    if (h)
+        s->hostname = xstrdup(h);
+    if (mode && strcmp(mode, "inplace") != 0 && strcmp(mode, "overlay") != 0)
+        return err_set(err, 0,
+                       "config.json: annotations.org.berth.rootfs-mode: expected 'overlay' or "
+                       "'inplace', not '%s'",
+                       mode);
+    s->inplace = mode && strcmp(mode, "inplace") == 0;
     return 0;
 }
 
@@ -201,23 +383,20 @@ ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, struct 
         return err_set(err, 0, "config.json: not a JSON object");
     if (bundle)
         s->bundle = xstrdup(bundle);
-    json_object *lin = jsonx_get_obj(cfg, "linux");
-    const char *h = NULL, *mode = NULL;
-    if (parse_process(jsonx_get_obj(cfg, "process"), s, err) < 0 ||
+    json_object *lin, *proc;
+    if (field(cfg, "linux", json_type_object, "linux", &lin, err) < 0 ||
+        field(cfg, "process", json_type_object, "process", &proc, err) < 0 ||
+        parse_process(proc, s, err) < 0 || check_security_types(proc, lin, err) < 0 ||
         parse_root(cfg, bundle, s, err) < 0 || parse_namespaces(lin, s, err) < 0 ||
         parse_idmap(lin, "uidMappings", s->uidmap, &s->n_uidmap, err) < 0 ||
         parse_idmap(lin, "gidMappings", s->gidmap, &s->n_gidmap, err) < 0 ||
-        parse_resources(lin, s, err) < 0 || ctr_spec_parse_mounts(cfg, s, err) < 0)
+        parse_resources(lin, s, err) < 0 || ctr_spec_parse_mounts(cfg, s, err) < 0 ||
+        parse_top(cfg, s, err) < 0)
         goto fail;
     if ((s->ns & CTR_NS_USER) && (!s->n_uidmap || !s->n_gidmap)) {
         err_set(err, 0, "config.json: a user namespace needs linux.uidMappings and gidMappings");
         goto fail;
     }
-    if (jsonx_get_str(cfg, "hostname", &h))
-        s->hostname = xstrdup(h);
-    json_object *ann = jsonx_get_obj(cfg, "annotations");
-    if (ann && jsonx_get_str(ann, "org.berth.rootfs-mode", &mode))
-        s->inplace = strcmp(mode, "inplace") == 0;
     return 0;
 fail:
     s->json = NULL;
@@ -313,38 +492,69 @@ mount_option(struct ctr_mount *m, const char *o, struct strbuf_lite *data)
     }
 }
 
+/* The types docs/CONTAINERS.md lists; anything else (ext4 on a host disk...) is refused. A
+ * mount without a type (or "none") must be a bind. cgroup mounts get the read-only cgroup view (rootfs_cgroup.c). */
+static const char *const mount_types[] = {"bind",   "proc",  "tmpfs",  "devpts",
+                                          "mqueue", "sysfs", "cgroup", "cgroup2"};
+
+static int
+check_mount_type(const struct ctr_mount *m, size_t i, struct err **err)
+{
+    if (strcmp(m->type, "none") == 0 && m->bind)
+        return 0;
+    for (size_t k = 0; k < ARRAY_SIZE(mount_types); k++) {
+        if (strcmp(m->type, mount_types[k]) == 0)
+            return 0;
+    }
+    return err_set(err, 0,
+                   "config.json: mounts[%zu].type: '%s' is not supported (bind, proc, tmpfs, "
+                   "devpts, mqueue, sysfs, cgroup)",
+                   i, m->type);
+}
+
 static int
 parse_mount(json_object *e, size_t i, struct ctr_mount *m, struct err **err)
 {
-    const char *dest, *type = "none", *src = "none";
-    if (!jsonx_get_str(e, "destination", &dest) || dest[0] != '/')
+    const char *dest = "", *type = "none", *src = "none";
+    char path[64];
+    json_object *opts;
+    if (!json_object_is_type(e, json_type_object))
+        return err_set(err, 0, "config.json: mounts[%zu]: expected an object", i);
+#define MPATH(k) (ctr_fmt(path, sizeof(path), "mounts[%zu].%s", i, k), path)
+    if (field_str(e, "destination", MPATH("destination"), &dest, err) < 0 ||
+        field_str(e, "type", MPATH("type"), &type, err) < 0 ||
+        field_str(e, "source", MPATH("source"), &src, err) < 0 ||
+        field(e, "options", json_type_array, MPATH("options"), &opts, err) < 0)
+        return -1;
+#undef MPATH
+    if (dest[0] != '/')
         return err_set(err, 0, "config.json: mounts[%zu].destination must be an absolute path", i);
-    jsonx_get_str(e, "type", &type);
-    jsonx_get_str(e, "source", &src);
     m->dest = xstrdup(dest);
     m->type = xstrdup(type);
     m->source = xstrdup(src);
     struct strbuf_lite data = {{0}, 0};
-    json_object *opts = jsonx_get_array(e, "options");
     for (size_t k = 0; opts && k < json_object_array_length(opts); k++) {
-        const char *o = json_object_get_string(json_object_array_get_idx(opts, k));
-        if (o)
-            mount_option(m, o, &data);
+        json_object *o = json_object_array_get_idx(opts, k);
+        if (!json_object_is_type(o, json_type_string) ||
+            strlen(json_object_get_string(o)) != (size_t)json_object_get_string_len(o))
+            return err_set(err, 0, "config.json: mounts[%zu].options[%zu]: expected a string", i,
+                           k);
+        mount_option(m, json_object_get_string(o), &data);
     }
     if (strcmp(type, "bind") == 0)
         m->bind = true;
     m->data = xstrdup(data.buf);
-    return 0;
+    return check_mount_type(m, i, err);
 }
 
 int
 ctr_spec_parse_mounts(json_object *cfg, struct ctr_spec *s, struct err **err)
 {
-    json_object *a = jsonx_get_array(cfg, "mounts");
+    json_object *a;
+    if (field(cfg, "mounts", json_type_array, "mounts", &a, err) < 0)
+        return -1;
     size_t n = a ? json_object_array_length(a) : 0;
-    s->mounts = calloc(n + 1, sizeof(*s->mounts));
-    if (!s->mounts)
-        abort();
+    s->mounts = xcalloc(n + 1, sizeof(*s->mounts));
     for (size_t i = 0; i < n; i++) {
         s->n_mounts++;
         if (parse_mount(json_object_array_get_idx(a, i), i, &s->mounts[i], err) < 0)

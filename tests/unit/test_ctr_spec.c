@@ -211,6 +211,103 @@ parse_names_the_bad_field(void **state)
                 "process.user.uid");
 }
 
+/* issue 18 item 7: the bundle values the CLI checks, and every known field of the wrong type. */
+#define P0 "{\"process\":{\"args\":[\"sh\"]"
+#define R0 "\"root\":{\"path\":\"r\"}"
+#define NS "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]"
+
+static void
+parse_refuses_wrong_types_and_bad_values(void **state)
+{
+    (void)state;
+    parse_error(P0 "}," R0 "," NS "},\"hostname\":\"evil\\n1.2.3.4 x\"}", "hostname");
+    parse_error(P0 "}," R0 "," NS "},\"hostname\":\"\"}", "hostname");
+    parse_error(P0 "}," R0 "," NS "},\"hostname\":7}", "hostname: expected a string");
+    parse_error(P0 "}," R0 "," NS "},\"mounts\":{}}", "mounts: expected an array");
+    parse_error(P0 ",\"terminal\":\"false\"}," R0 "," NS "}}",
+                "process.terminal: expected a boolean");
+    parse_error(P0 ",\"capabilities\":\"ALL\"}," R0 "," NS "}}",
+                "process.capabilities: expected an object");
+    parse_error(P0 "}," R0 "," NS ",\"seccomp\":\"unconfined\"}}",
+                "linux.seccomp: expected an object");
+    parse_error(P0 "}," R0 "," NS ",\"maskedPaths\":\"/proc\"}}",
+                "linux.maskedPaths: expected an array");
+    parse_error(P0 ",\"env\":[\"NOEQUALS\"]}," R0 "," NS "}}", "process.env[0]");
+    parse_error(P0 ",\"env\":[\"=v\"]}," R0 "," NS "}}", "process.env[0]");
+    parse_error(P0 ",\"env\":[\"A=b\\u0000c\"]}," R0 "," NS "}}", "NUL");
+    parse_error("{\"process\":{\"args\":[\"\"]}," R0 "," NS "}}", "process.args[0]");
+    parse_error(P0 ",\"cwd\":5}," R0 "," NS "}}", "process.cwd: expected a string");
+    parse_error(P0 "},\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}," NS "}}",
+                "root.readonly: expected a boolean");
+    parse_error(P0 ",\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[\"x\"]}}," R0 "," NS "}}",
+                "additionalGids[0]");
+    parse_error(P0 "}," R0 ",\"linux\":[]}", "linux: expected an object");
+    parse_error(P0 "}," R0 "," NS ",\"resources\":{\"memory\":{\"limit\":\"1G\"}}}}",
+                "linux.resources.memory.limit: expected an integer");
+    parse_error(P0 "}," R0 "," NS "},\"mounts\":[{\"destination\":\"/h\",\"type\":\"ext4\","
+                   "\"source\":\"/dev/vda\"}]}",
+                "mounts[0].type: 'ext4' is not supported");
+    parse_error(P0 "}," R0 "," NS "},\"mounts\":[{\"destination\":\"/h\",\"source\":\"/x\"}]}",
+                "mounts[0].type: 'none'");
+    parse_error(P0 "}," R0 "," NS "},\"mounts\":[{\"destination\":\"/h\",\"type\":\"tmpfs\","
+                   "\"options\":[1]}]}",
+                "mounts[0].options[0]");
+    parse_error(P0 "}," R0 "," NS "},\"annotations\":{\"org.berth.rootfs-mode\":\"inplcae\"}}",
+                "rootfs-mode");
+    /* what is documented still parses: a typeless rbind, cgroup skipped, every listed type */
+    json_object *cfg = json_tokener_parse(
+        P0 ",\"terminal\":false}," R0 "," NS "},\"hostname\":\"web-1.example\",\"mounts\":["
+           "{\"destination\":\"/a\",\"source\":\"/x\",\"options\":[\"rbind\"]},"
+           "{\"destination\":\"/b\",\"type\":\"cgroup\"},{\"destination\":\"/c\",\"type\":"
+           "\"mqueue\"},{\"destination\":\"/d\",\"type\":\"sysfs\"},{\"destination\":"
+           "\"/e\",\"type\":\"devpts\"},{\"destination\":\"/f\",\"type\":\"bind\","
+           "\"source\":\"/y\"}]}");
+    struct ctr_spec s;
+    struct err *e = NULL;
+    if (ctr_spec_parse(cfg, "/b", &s, &e) < 0)
+        fail_msg("a valid bundle was refused: %s", err_msg(e));
+    assert_int_equal(s.n_mounts, 6);
+    assert_string_equal(s.hostname, "web-1.example");
+    ctr_spec_done(&s);
+}
+
+static void
+log_max_is_strict(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"-1",
+                                      "9223372036854775808",
+                                      "18446744073709551616",
+                                      "1023",
+                                      "12abc",
+                                      "1MB",
+                                      "2T",
+                                      " 5000",
+                                      "0x1000"};
+    uint64_t v;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct err *e = NULL;
+        setenv("BERTH_CTR_LOG_MAX", bad[i], 1);
+        if (ctr_log_max_get(&v, &e) == 0)
+            fail_msg("BERTH_CTR_LOG_MAX='%s' accepted as %llu", bad[i], (unsigned long long)v);
+        assert_non_null(strstr(err_msg(e), "BERTH_CTR_LOG_MAX"));
+        err_free(e);
+        assert_int_equal(ctr_log_max(), CTR_LOG_MAX_DEFAULT);
+    }
+    static const struct {
+        const char *s;
+        uint64_t v;
+    } good[] = {{"1024", 1024}, {"1M", 1 << 20}, {"64k", 64 << 10}, {"1024G", 1ULL << 40}};
+    for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+        setenv("BERTH_CTR_LOG_MAX", good[i].s, 1);
+        assert_int_equal(ctr_log_max_get(&v, NULL), 0);
+        assert_int_equal(v, good[i].v);
+    }
+    unsetenv("BERTH_CTR_LOG_MAX");
+    assert_int_equal(ctr_log_max_get(&v, NULL), 0);
+    assert_int_equal(v, CTR_LOG_MAX_DEFAULT);
+}
+
 static void
 parse_relative_root_and_idmaps(void **state)
 {
@@ -415,6 +512,8 @@ main(void)
         cmocka_unit_test(build_then_parse),
         cmocka_unit_test(build_refuses_bad_options),
         cmocka_unit_test(parse_names_the_bad_field),
+        cmocka_unit_test(parse_refuses_wrong_types_and_bad_values),
+        cmocka_unit_test(log_max_is_strict),
         cmocka_unit_test(parse_relative_root_and_idmaps),
         cmocka_unit_test(state_roundtrip_and_corruption),
         cmocka_unit_test(running_state_with_dead_monitor_is_stale),

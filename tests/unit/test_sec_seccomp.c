@@ -171,6 +171,26 @@ test_bad_profiles_are_refused(void **state)
         {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"flags\": [\"SECCOMP_FILTER_FLAG_NOPE\"]}",
          "'SECCOMP_FILTER_FLAG_NOPE'"},
         {"{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", "'SCMP_ACT_NOTIFY'"},
+        /* issue 18 item 7: a minKernel that does not parse is not "met" */
+        {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"keyctl\"], "
+         "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"minKernel\": \"x.y\"}}]}",
+         "minKernel: cannot parse 'x.y'"},
+        {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"keyctl\"], "
+         "\"action\": \"SCMP_ACT_ALLOW\", \"excludes\": {\"minKernel\": \"5\"}}]}",
+         "minKernel: cannot parse '5'"},
+        {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"keyctl\"], "
+         "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"minKernel\": 5}}]}",
+         "minKernel: expected a string"},
+        /* ... and names that are not syscall names are not skipped */
+        {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [1, null, {}], "
+         "\"action\": \"SCMP_ACT_ALLOW\"}]}",
+         "names[0]"},
+        {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\", \"\"], "
+         "\"action\": \"SCMP_ACT_ALLOW\"}]}",
+         "names[1]"},
+        {"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": \"read\", "
+         "\"action\": \"SCMP_ACT_ALLOW\"}]}",
+         "names: expected an array"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         json_object *profile = json_tokener_parse(cases[i][0]), *oci = NULL;
@@ -188,6 +208,22 @@ test_bad_profiles_are_refused(void **state)
         json_object_put(oci);
         json_object_put(profile);
     }
+}
+
+/* An OCI section (as a bundle carries it) with non-string names is refused by the compiler. */
+static void
+test_oci_names_must_be_strings(void **state)
+{
+    (void)state;
+    json_object *oci = json_tokener_parse("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
+                                          "[{\"names\": [\"read\", 1], \"action\": "
+                                          "\"SCMP_ACT_ALLOW\"}]}");
+    struct seccomp_prog p;
+    struct err *e = NULL;
+    assert_int_equal(seccomp_compile(oci, &p, &e), -1);
+    assert_non_null(strstr(err_msg(e), "names[1]"));
+    err_free(e);
+    json_object_put(oci);
 }
 
 static char tmpdir[64];
@@ -300,6 +336,14 @@ child_default_filter(void)
         {SYS_personality, 0x40000, 0, EPERM},
         {SYS_userfaultfd, 0, 0, EPERM},
         {SYS_clone, 0x10000000 | 17, 0, EPERM},
+#ifdef __x86_64__
+        /* issue 18 item 8: known but left out -> EPERM; newer than the profile -> ENOSYS */
+        {SYS_kexec_load, 0, 0, EPERM},
+        {470, 0, 0, ENOSYS},
+        {1000, 0, 0, ENOSYS},
+        {0x3fffffff, 0, 0, ENOSYS},
+    /* fchmodat2 (452) allowed: a bad fd gives EBADF from the kernel (or ENOSYS before 6.6) */
+#endif
     };
     for (size_t i = 0; i < sizeof(blocked) / sizeof(blocked[0]); i++) {
         errno = 0;
@@ -307,6 +351,14 @@ child_default_filter(void)
             errno != blocked[i].want_errno)
             return 10 + (int)i;
     }
+#ifdef __x86_64__
+    errno = 0;
+    if (syscall(452, -1L, "x", 0, 0) != -1 || (errno != EBADF && errno != ENOSYS))
+        return 43;
+    errno = 0;
+    if (syscall(451, -1L, NULL, NULL, 0) != -1 || errno == EPERM)
+        return 44;
+#endif
     long fd = syscall(SYS_socket, 1, 1, 0);
     if (fd < 0)
         return 40;
@@ -344,6 +396,7 @@ main(void)
         cmocka_unit_test(test_default_compiles_small),
         cmocka_unit_test(test_docker_format_is_converted),
         cmocka_unit_test(test_bad_profiles_are_refused),
+        cmocka_unit_test(test_oci_names_must_be_strings),
         cmocka_unit_test_setup_teardown(test_cache_hits_and_survives_corruption, setup_tmp,
                                         teardown_tmp),
         cmocka_unit_test_setup_teardown(test_cache_writable_by_others_is_ignored, setup_tmp,
