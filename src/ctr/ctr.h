@@ -42,8 +42,9 @@ enum ctr_status {
     CTR_STATUS_CREATED, /* defined, never started */
     CTR_STATUS_RUNNING,
     CTR_STATUS_PAUSED,
-    CTR_STATUS_STOPPED, /* exited; exit code recorded */
-    CTR_STATUS_STALE,   /* state says running but the monitor is gone (killed, host rebooted) */
+    CTR_STATUS_STOPPED,  /* exited; exit code recorded */
+    CTR_STATUS_STALE,    /* state says running but the monitor is gone (killed, host rebooted) */
+    CTR_STATUS_ORPHANED, /* processes run in its cgroup but no state says so (runtime state lost) */
     CTR_STATUS_COUNT,
 };
 

@@ -19,7 +19,7 @@
 static const char *const status_names[CTR_STATUS_COUNT] = {
     [CTR_STATUS_CREATED] = "created", [CTR_STATUS_RUNNING] = "running",
     [CTR_STATUS_PAUSED] = "paused",   [CTR_STATUS_STOPPED] = "stopped",
-    [CTR_STATUS_STALE] = "stale",
+    [CTR_STATUS_STALE] = "stale",     [CTR_STATUS_ORPHANED] = "orphaned",
 };
 
 const char *
@@ -160,10 +160,56 @@ ctr_state_changes(struct ctr_changes *c)
     return changed;
 }
 
+/* "<run>/<name>/state.exit": written with its final size while the container runs, so that the
+ * exit record needs no new blocks on a full disk: it is overwritten in place, cut to length and
+ * renamed over state.json (ctr_state_save_exit). */
+#define EXIT_RESERVE 4096
+
+static int
+reserve_exit(const char *name, struct err **err)
+{
+    static const char zeros[EXIT_RESERVE];
+    char p[PATH_MAX];
+    struct stat sb;
+    ctr_path_run(p, name, "state.exit");
+    if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == EXIT_RESERVE)
+        return 0;
+    cleanup_close int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 || fileio_write_full(fd, zeros, sizeof(zeros)) < 0) {
+        int e = errno;
+        unlink(p);
+        return err_set(err, e, "keep room for the exit record ('%s')", p);
+    }
+    return 0;
+}
+
+int
+ctr_state_save_exit(const char *name, const struct ctr_state *st, struct err **err)
+{
+    char p[PATH_MAX], dst[PATH_MAX];
+    cleanup_json json_object *o = ctr_state_to_json(st);
+    const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+    size_t len = strlen(txt);
+    struct stat sb;
+    ctr_path_run(p, name, "state.exit");
+    ctr_path_run(dst, name, "state.json");
+    cleanup_close int fd = open(p, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size >= len &&
+        pwrite(fd, txt, len, 0) == (ssize_t)len && ftruncate(fd, (off_t)len) == 0 &&
+        rename(p, dst) == 0) {
+        ctr_state_bump();
+        return 0;
+    }
+    return ctr_state_save(name, st, err); /* no reserve (started by an older berth): as usual */
+}
+
 int
 ctr_state_save(const char *name, const struct ctr_state *st, struct err **err)
 {
     char p[PATH_MAX];
+    bool up = st->status == CTR_STATUS_RUNNING || st->status == CTR_STATUS_PAUSED;
+    if (up && reserve_exit(name, err) < 0)
+        return -1;
     cleanup_json json_object *o = ctr_state_to_json(st);
     ctr_path_run(p, name, "state.json");
     const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
