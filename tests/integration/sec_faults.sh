@@ -30,6 +30,14 @@ faults_cleanup() {
         done
         umount -l "$FULL_ROOT"
     fi
+    # What a failing berth left in this test's cgroups (names end in -$$): killed, removed.
+    for c in /sys/fs/cgroup/*/berth-*/sec-*-$$ /sys/fs/cgroup/berth-*/sec-*-$$; do
+        [ -f "$c/cgroup.procs" ] && xargs -r kill -9 <"$c/cgroup.procs" 2>/dev/null
+    done
+    sleep 0.2
+    for c in /sys/fs/cgroup/*/berth-*/sec-*-$$ /sys/fs/cgroup/berth-*/sec-*-$$; do
+        [ -d "$c" ] && rmdir "$c" 2>/dev/null
+    done
 }
 
 # Names listed by `ctr ls` (first column, header dropped).
