@@ -163,6 +163,8 @@ cg_procs(const char *name, pid_t *pids, size_t max, bool *exists)
     char p[PATH_MAX], buf[8192];
     size_t n = 0;
     *exists = false;
+    if (geteuid() != 0)
+        return 0; /* rootless containers have no cgroup of this name: it could be root's */
     for (size_t i = 0; i < ARRAY_SIZE(cg_bases) && n == 0; i++) {
         cg_dir(p, i, name);
         strcat(p, "/cgroup.procs");
@@ -517,7 +519,7 @@ static void
 list_orphans(struct ctr_info **out, size_t *n, size_t *cap)
 {
     char p[PATH_MAX];
-    for (size_t i = 0; i < ARRAY_SIZE(cg_bases); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(cg_bases) && geteuid() == 0; i++) {
         ctr_fmt(p, sizeof(p), "%s/%s%s", ctr_cgroup_root(), cg_bases[i], ctr_cgroup_parent());
         cleanup_dir DIR *d = opendir(p);
         struct dirent *de;
