@@ -182,6 +182,7 @@ wait_until 5 sh -c "! [ -d /proc/$mon ]" || fail "the monitor did not end"
 expect "status of $n after an exit without the lock" "$(status_of "$n")" "stopped"
 expect "exit code of $n" "$(exit_of "$n")" "6"
 rmdir "$BERTH_ROOT/lib/containers/$n/lock"
+"$B" ctr rm "$n" || fail "rm $n"
 
 # 6. A poll() error in the monitor (its fd limit lowered under it, so nfds > RLIMIT_NOFILE):
 #    no busy loop, and the exit is still recorded.
@@ -202,6 +203,7 @@ echo "ok: monitor used $((t1 - t0)) ticks of CPU in 1 s with its fd limit lowere
 kill -TERM "$init"
 wait_until 5 sh -c "! [ -d /proc/$mon ]" || fail "the monitor did not end after the exit"
 expect "exit code of $n after a poll error" "$(exit_of "$n")" "5"
+"$B" ctr rm "$n" || fail "rm $n"
 
 # 7. Full disk: BERTH_ROOT on a 4 MiB tmpfs, filled while the container runs; it then exits and
 #    its exit code is recorded (the room for the record was kept at its start).
@@ -226,5 +228,32 @@ out=$(BERTH_ROOT=$FULL_ROOT "$B" ctr logs "$n")
 expect "output kept before the disk filled" "$out" "before-full"
 rm -f "$FULL_ROOT/filler"
 BERTH_ROOT=$FULL_ROOT "$B" ctr rm "$n" || fail "rm $n on the tmpfs"
+
+# 8. The original finding's way: `run --rm` and `rm -f` SIGKILLed after random short delays. After
+#    one `ls` (and the monitors' own removals) nothing is left: no container, no .new-/.rm-
+#    directory, no cgroup.
+for i in $(seq 1 24); do
+    n=sec-loop$i-$$
+    "$B" ctr run --rm "$n" --rootfs "$ROOTFS" -- sleep 0.2 >/dev/null 2>&1 &
+    p=$!
+    disown "$p"
+    sleep "0.0$((RANDOM % 10))"
+    kill -9 "$p" 2>/dev/null
+    if [ $((i % 3)) = 0 ]; then
+        "$B" ctr rm -f "$n" >/dev/null 2>&1 &
+        p=$!
+        disown "$p"
+        sleep "0.0$((RANDOM % 5))"
+        kill -9 "$p" 2>/dev/null
+    fi
+done
+sleep 0.5
+wait_until 10 sh -c "[ -z \"\$('$B' ctr ls | awk 'NR > 1')\" ]"
+expect "containers after the kill loop" "$(names)" ""
+left=$(ls -a "$BERTH_ROOT/lib/containers" "$BERTH_ROOT/run" | grep -e '^\.new-' -e '^\.rm-' -e loop |
+    tr '\n' ' ')
+expect "leftovers after the kill loop" "$left" ""
+wait_until 5 sh -c "[ -z \"\$(ls -d /sys/fs/cgroup/*/berth-*/sec-loop*-$$ 2>/dev/null)\" ]"
+expect "cgroups after the kill loop" "$(ls -d /sys/fs/cgroup/*/berth-*/sec-loop*-$$ 2>/dev/null)" ""
 
 echo "PASS"
