@@ -45,8 +45,9 @@ enum ctr_status {
     CTR_STATUS_CREATED, /* defined, never started */
     CTR_STATUS_RUNNING,
     CTR_STATUS_PAUSED,
-    CTR_STATUS_STOPPED, /* exited; exit code recorded */
-    CTR_STATUS_STALE,   /* state says running but the monitor is gone (killed, host rebooted) */
+    CTR_STATUS_STOPPED,  /* exited; exit code recorded */
+    CTR_STATUS_STALE,    /* state says running but the monitor is gone (killed, host rebooted) */
+    CTR_STATUS_ORPHANED, /* processes run in its cgroup but no state says so (runtime state lost) */
     CTR_STATUS_COUNT,
 };
 
@@ -105,7 +106,9 @@ int ctr_kill(const char *name, int sig, struct err **err);
 int ctr_pause(const char *name, struct err **err);
 int ctr_resume(const char *name, struct err **err);
 int ctr_restart(const char *name, double timeout_s, struct err **err);
-/* Remove a container that is not running (force: kill it first). */
+/* Remove a container that is not running (force: kill it first). Also removes what is left of a
+ * name without a container: an interrupted removal, an orphaned cgroup (force: its processes are
+ * killed). */
 int ctr_remove(const char *name, bool force, struct err **err);
 
 /* A file descriptor that becomes readable when a container changes state, by this process or
@@ -114,7 +117,8 @@ int ctr_remove(const char *name, bool force, struct err **err);
  * buffer of 4 KiB) after each wake-up. -1 when inotify is unavailable. */
 int ctr_changes_fd(void);
 
-/* Every container, sorted by name. *out is malloc'd (free it). */
+/* Every container, sorted by name, orphaned cgroups included (CTR_STATUS_ORPHANED). Deletes what
+ * interrupted commands left (docs/CONTAINERS.md, "Interruptions"). *out is malloc'd (free it). */
 int ctr_list(struct ctr_info **out, size_t *n, struct err **err);
 int ctr_info_get(const char *name, struct ctr_info *out, struct err **err);
 /* The inspect document (JSON text, malloc'd): spec, state, pid, exit code, OOM, times, limits. */

@@ -109,7 +109,11 @@ struct ctr_state {
 void ctr_state_init(struct ctr_state *st);
 /* Missing file: st = created, returns 0. Corrupt: error naming the file. */
 int ctr_state_load(const char *name, struct ctr_state *st, struct err **err);
+/* Saving a running or paused state also keeps room for the exit record (an error when there is
+ * none: a container is not started on a full disk). */
 int ctr_state_save(const char *name, const struct ctr_state *st, struct err **err);
+/* The monitor's exit record: into the room kept at start (no new blocks needed), else as save. */
+int ctr_state_save_exit(const char *name, const struct ctr_state *st, struct err **err);
 json_object *ctr_state_to_json(const struct ctr_state *st);
 /* RUNNING/PAUSED whose monitor is gone (or another boot) become STALE. */
 void ctr_state_check_live(struct ctr_state *st);
@@ -271,6 +275,11 @@ struct ctr_removed {
 };
 int ctr_remove_detach(const char *name, struct ctr_removed *r, struct err **err);
 int ctr_remove_purge(const struct ctr_removed *r, struct err **err);
+/* The remains of an interrupted removal of name (a definition directory without config.json, and
+ * its runtime directory), deleted when nobody holds its lock. 0 when they are gone. */
+int ctr_sweep_leftover(const char *name);
+/* rm -rf without following symlinks. */
+int ctr_rm_rf(const char *path);
 /* SIGKILL the container (thawing it) and wait until its monitor recorded the exit. */
 int ctr_kill_and_wait(const char *name, struct ctr_state *st, struct err **err);
 

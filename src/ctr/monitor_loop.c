@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -146,14 +148,51 @@ fill_poll(struct mon *m, struct pollfd *p)
     return n;
 }
 
+/* poll() failed with something other than EINTR. A lowered fd limit (EINVAL: nfds over
+ * RLIMIT_NOFILE, e.g. prlimit on the monitor) is raised back to the hard limit, a shortage of
+ * memory waited out; otherwise relaying stops (the output ends are closed, so the container's
+ * writers get EPIPE instead of blocking) and the monitor only waits for the exit to record it.
+ * Returns true to poll again. */
+static bool
+poll_failed(struct mon *m, int e)
+{
+    struct rlimit rl;
+    if (e == EINVAL && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+        rl.rlim_cur < 5 + MON_MAX_CLIENTS + 64) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+            return true;
+    }
+    if (e == ENOMEM || e == EAGAIN) {
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+        return true;
+    }
+    char msg[160];
+    int len =
+        ctr_fmt(msg, sizeof(msg), "berth: monitor: poll: %s; output no longer kept\n", strerror(e));
+    ctr_logfile_write(&m->log, msg, (size_t)len < sizeof(msg) ? (size_t)len : sizeof(msg) - 1);
+    int *fds[] = {&m->out, &m->err, &m->pty, &m->listen};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+    while (m->n_clients)
+        client_drop(m, 0);
+    return false;
+}
+
 void
 ctr_monitor_loop(struct mon *m)
 {
     struct pollfd p[5 + MON_MAX_CLIENTS];
     for (;;) {
         size_t n = fill_poll(m, p);
-        if (poll(p, n, -1) < 0)
-            continue;
+        if (poll(p, n, -1) < 0) {
+            if (errno == EINTR || poll_failed(m, errno))
+                continue;
+            break;
+        }
         if (p[1].revents)
             pump(m, &m->out, 1);
         if (p[2].revents)
@@ -215,21 +254,25 @@ ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
     cleanup_err struct err *e = NULL;
     cleanup_close int lock = ctr_lock(m->name, &e);
     int code = exit_code(m->status);
+    struct ctr_state st;
+    if (ctr_state_load(m->name, &st, NULL) < 0)
+        ctr_state_init(&st);
+    /* Without the lock (its file unusable), the record is still written, but only over a state
+     * that names this monitor: never over another container that took the name since. */
+    bool mine = st.monitor_pid == getpid() && st.monitor_start == ctr_proc_starttime(getpid());
     /* A container removed at its exit needs no record of it (nobody can read it under the lock
-     * before the files go); without the lock, record it: a later `rm` removes it. */
-    bool remove = m->autoremove && lock >= 0;
+     * before the files go); without the lock, record it: a later `rm` removes it. `rm -f` asks
+     * for the removal in the state (autoremove), so that it completes even if `rm` is killed. */
+    bool remove = (m->autoremove || (mine && st.autoremove)) && lock >= 0;
     if (!remove) {
-        struct ctr_state st;
-        if (ctr_state_load(m->name, &st, NULL) < 0)
-            ctr_state_init(&st);
         st.status = CTR_STATUS_STOPPED;
         st.exit_code = code;
         st.finished_ns = real_now_ns();
         st.oom_killed = m->cg->oom_kills(m->cgpath) > 0;
         st.monitor_pid = 0;
         st.pid = 0;
-        if (lock >= 0)
-            ctr_state_save(m->name, &st, NULL);
+        if (lock >= 0 || mine)
+            ctr_state_save_exit(m->name, &st, NULL);
     }
     trace_mark("mon: state saved");
     m->cg->destroy(m->cgpath, NULL);

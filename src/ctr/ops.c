@@ -23,6 +23,19 @@
 #include "common/trace.h"
 #include "common/xalloc.h"
 
+/* "creator" of a `run --rm` container: "PID STARTTIME BOOT_ID" of the process that will start it.
+ * A listing removes such a container still "created" once that process is gone (killed between
+ * create and start). The ".new-NAME-PID" directory itself goes the same way (ctr_list). */
+static int
+write_creator(const char *dir, struct err **err)
+{
+    char p[PATH_MAX], txt[128];
+    ctr_fmt(p, sizeof(p), "%s/creator", dir);
+    int n = ctr_fmt(txt, sizeof(txt), "%d %llu %s\n", (int)getpid(),
+                    (unsigned long long)ctr_proc_starttime(getpid()), ctr_boot_id());
+    return ctr_write_runtime(p, txt, (size_t)n, 0600, err);
+}
+
 int
 ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
 {
@@ -43,7 +56,8 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
     /* Build in a private directory, then rename: a definition appears whole or not at all. */
     ctr_fmt(tmp, sizeof(tmp), "%s/containers/.new-%s-%d", ctr_lib_dir(), name, (int)getpid());
     ctr_path_def(dst, name, NULL);
-    if (mkdir(tmp, 0700) < 0)
+    /* One of our pid can only be a stale one (a killed create whose pid we now have). */
+    if (mkdir(tmp, 0700) < 0 && (errno != EEXIST || ctr_rm_rf(tmp) < 0 || mkdir(tmp, 0700) < 0))
         return err_set(err, errno, "mkdir '%s'", tmp);
     ctr_fmt(p, sizeof(p), "%s/config.json", tmp);
     /* 0600: the environment in it (--env) may hold secrets. */
@@ -58,14 +72,22 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
         if (fileio_write_atomic(p, txt, strlen(txt), 0600, err) < 0)
             goto fail;
     }
-    if (rename(tmp, dst) < 0) {
-        int e = errno;
+    if (o->ephemeral && write_creator(tmp, err) < 0)
+        goto fail;
+    int rc = rename(tmp, dst), e = errno;
+    if (rc < 0 && e == ENOTEMPTY && ctr_sweep_leftover(name) == 0) {
+        rc = rename(tmp, dst); /* it was the remains of an interrupted removal */
+        e = errno;
+    }
+    if (rc < 0) {
         err_set(err, e == EEXIST || e == ENOTEMPTY ? 0 : e, "container '%s' %s", name,
                 e == EEXIST || e == ENOTEMPTY ? "already exists" : "could not be stored");
         goto fail;
     }
     return 0;
 fail:
+    unlink(p);
+    ctr_fmt(p, sizeof(p), "%s/creator", tmp);
     unlink(p);
     rmdir(tmp);
     return -1;

@@ -493,7 +493,8 @@ mount_option(struct ctr_mount *m, const char *o, struct strbuf_lite *data)
 }
 
 /* The types docs/CONTAINERS.md lists; anything else (ext4 on a host disk...) is refused. A
- * mount without a type (or "none") must be a bind. cgroup mounts get the read-only cgroup view (rootfs_cgroup.c). */
+ * mount without a type (or "none") must be a bind. cgroup mounts get the read-only cgroup view
+ * (rootfs_cgroup.c). */
 static const char *const mount_types[] = {"bind",   "proc",  "tmpfs",  "devpts",
                                           "mqueue", "sysfs", "cgroup", "cgroup2"};
 

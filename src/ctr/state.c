@@ -22,7 +22,7 @@
 static const char *const status_names[CTR_STATUS_COUNT] = {
     [CTR_STATUS_CREATED] = "created", [CTR_STATUS_RUNNING] = "running",
     [CTR_STATUS_PAUSED] = "paused",   [CTR_STATUS_STOPPED] = "stopped",
-    [CTR_STATUS_STALE] = "stale",
+    [CTR_STATUS_STALE] = "stale",     [CTR_STATUS_ORPHANED] = "orphaned",
 };
 
 const char *
@@ -163,12 +163,59 @@ ctr_state_changes(struct ctr_changes *c)
     return changed;
 }
 
+/* "<run>/<name>/state.exit": written with its final size while the container runs, so that the
+ * exit record needs no new blocks on a full disk: it is overwritten in place, cut to length and
+ * renamed over state.json (ctr_state_save_exit). */
+#define EXIT_RESERVE 4096
+
+/* dfd: the container's run directory (ctr_run_open). */
+static int
+reserve_exit(int dfd, const char *name, struct err **err)
+{
+    static const char zeros[EXIT_RESERVE];
+    struct stat sb;
+    if (fstatat(dfd, "state.exit", &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size == EXIT_RESERVE)
+        return 0;
+    cleanup_close int fd =
+        openat(dfd, "state.exit", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 || fileio_write_full(fd, zeros, sizeof(zeros)) < 0) {
+        int e = errno;
+        unlinkat(dfd, "state.exit", 0);
+        return err_set(err, e, "keep room for the exit record of container '%s'", name);
+    }
+    return 0;
+}
+
+int
+ctr_state_save_exit(const char *name, const struct ctr_state *st, struct err **err)
+{
+    cleanup_json json_object *o = ctr_state_to_json(st);
+    const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+    size_t len = strlen(txt);
+    struct stat sb;
+    cleanup_close int dfd = ctr_run_open(name, false, err);
+    if (dfd < 0)
+        return -1;
+    cleanup_close int fd = openat(dfd, "state.exit", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (size_t)sb.st_size >= len &&
+        pwrite(fd, txt, len, 0) == (ssize_t)len && ftruncate(fd, (off_t)len) == 0 &&
+        renameat(dfd, "state.exit", dfd, "state.json") == 0) {
+        ctr_state_bump();
+        return 0;
+    }
+    return ctr_state_save(name, st, err); /* no reserve (started by an older berth): as usual */
+}
+
 int
 ctr_state_save(const char *name, const struct ctr_state *st, struct err **err)
 {
     cleanup_json json_object *o = ctr_state_to_json(st);
     cleanup_close int dfd = ctr_run_open(name, false, err);
     if (dfd < 0)
+        return -1;
+    bool up = st->status == CTR_STATUS_RUNNING || st->status == CTR_STATUS_PAUSED;
+    if (up && reserve_exit(dfd, name, err) < 0)
         return -1;
     const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
     if (ctr_write_runtime_at(dfd, "state.json", txt, strlen(txt), 0600, err) < 0)
