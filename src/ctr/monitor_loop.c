@@ -130,6 +130,49 @@ client_read(struct mon *m, int c)
     return true;
 }
 
+static void
+stdin_close(struct mon *m)
+{
+    if (m->in >= 0)
+        close(m->in);
+    m->in = -1;
+    m->in_len = 0;
+}
+
+/* Foreground: the caller's stdin (our fd 0) to the init's stdin pipe, which does not block: a
+ * container that does not read its input never stalls its output. EOF on the caller's side
+ * closes the pipe (the container reads EOF); a container that closed its stdin stops the relay. */
+static void
+stdin_relay(struct mon *m, bool readable)
+{
+    if (readable && m->in_len == 0) {
+        ssize_t n = read(STDIN_FILENO, m->inbuf, sizeof(m->inbuf));
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return;
+        if (n <= 0) {
+            stdin_close(m);
+            return;
+        }
+        m->in_len = (size_t)n;
+        m->in_off = 0;
+    }
+    while (m->in_len > 0) {
+        ssize_t n = write(m->in, m->inbuf + m->in_off, m->in_len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        if (n < 0) {
+            stdin_close(m);
+            return;
+        }
+        m->in_off += (size_t)n;
+        m->in_len -= (size_t)n;
+    }
+}
+
+#define POLL_FIXED 7 /* pidfd, out, err, pty, listen, caller's stdin, stdin pipe; then clients */
+
 static size_t
 fill_poll(struct mon *m, struct pollfd *p)
 {
@@ -139,6 +182,8 @@ fill_poll(struct mon *m, struct pollfd *p)
     p[n++] = (struct pollfd){m->err, POLLIN, 0};
     p[n++] = (struct pollfd){m->pty, POLLIN, 0};
     p[n++] = (struct pollfd){m->listen, POLLIN, 0};
+    p[n++] = (struct pollfd){m->in >= 0 && m->in_len == 0 ? STDIN_FILENO : -1, POLLIN, 0};
+    p[n++] = (struct pollfd){m->in_len > 0 ? m->in : -1, POLLOUT, 0};
     for (size_t i = 0; i < m->n_clients; i++)
         p[n++] = (struct pollfd){m->clients[i], POLLIN, 0};
     return n;
@@ -147,7 +192,7 @@ fill_poll(struct mon *m, struct pollfd *p)
 void
 ctr_monitor_loop(struct mon *m)
 {
-    struct pollfd p[5 + MON_MAX_CLIENTS];
+    struct pollfd p[POLL_FIXED + MON_MAX_CLIENTS];
     for (;;) {
         size_t n = fill_poll(m, p);
         if (poll(p, n, -1) < 0)
@@ -160,13 +205,16 @@ ctr_monitor_loop(struct mon *m)
             pump(m, &m->pty, 1);
         if (p[4].revents)
             client_accept(m);
-        for (size_t i = n; i-- > 5;) {
+        if (p[5].revents || p[6].revents)
+            stdin_relay(m, p[5].revents != 0);
+        for (size_t i = n; i-- > POLL_FIXED;) {
             if (p[i].revents && !client_read(m, p[i].fd))
-                client_drop(m, i - 5);
+                client_drop(m, i - POLL_FIXED);
         }
         if (p[0].revents)
             break;
     }
+    stdin_close(m);
     trace_mark("mon: exit seen");
     while (waitpid(m->pid, &m->status, 0) < 0 && errno == EINTR)
         ;
