@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "common/trace.h"
 #include "common/model.h"
 
@@ -60,14 +61,19 @@ client_drop(struct mon *m, size_t i)
     m->clients[i] = m->clients[--m->n_clients];
 }
 
-static void
+/* Returns false when the caller's reader of this stream went away (EPIPE): the stream is then
+ * closed, and the container sees EPIPE / SIGPIPE, as it would writing to that pipe itself. */
+static bool
 output(struct mon *m, int which, const char *buf, size_t n)
 {
     ctr_logfile_write(&m->log, buf, n);
-    if (m->foreground && which > 0 && write(which, buf, n) < 0)
+    if (m->foreground && which > 0 && fileio_write_full(which, buf, n) < 0) {
+        if (errno == EPIPE)
+            return false;
         m->foreground = false; /* the terminal is gone */
+    }
     if (m->pty < 0)
-        return;
+        return true;
     replay_keep(m, buf, n);
     for (size_t i = 0; i < m->n_clients;) {
         if (send(m->clients[i], buf, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) {
@@ -76,6 +82,7 @@ output(struct mon *m, int which, const char *buf, size_t n)
         }
         i++;
     }
+    return true;
 }
 
 /* Read what one output fd holds; returns false at EOF (the fd is closed and set to -1). */
@@ -86,12 +93,11 @@ pump(struct mon *m, int *fd, int which)
     ssize_t n = read(*fd, buf, sizeof(buf));
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return true;
-    if (n <= 0) {
+    if (n <= 0 || !output(m, which, buf, (size_t)n)) {
         close(*fd);
         *fd = -1;
         return false;
     }
-    output(m, which, buf, (size_t)n);
     return true;
 }
 
