@@ -390,6 +390,18 @@ relay_signals(bool on, struct sigaction saved[2])
     }
 }
 
+/* fd moved to 3 or above: with a caller whose stdio was closed, a new fd may be 0-2, which the
+ * child's dup2 onto 0-2 (and our reads of fd 0) would mistake for stdio. */
+static int
+above_stdio(int fd)
+{
+    if (fd < 0 || fd > 2)
+        return fd;
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    close(fd);
+    return moved;
+}
+
 /* The fds of one exec: [0..2] the process's stdio, [3] the lifeline's read end (the child's);
  * [4..7] the caller's ends of the same. Without a pty: three pipes; with one: /dev/null (the
  * process replaces it with the pty's slave). */
@@ -400,7 +412,7 @@ exec_fds(bool tty, int child[4], int mine[4], struct err **err)
     for (int i = 0; i < 4; i++) {
         bool is_pipe = !tty || i == 3;
         if (!is_pipe) {
-            child[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
+            child[i] = above_stdio(open("/dev/null", O_RDWR | O_CLOEXEC));
             if (child[i] < 0)
                 return err_set(err, errno, "open /dev/null");
             continue;
@@ -408,8 +420,10 @@ exec_fds(bool tty, int child[4], int mine[4], struct err **err)
         if (pipe2(p, O_CLOEXEC) < 0)
             return err_set(err, errno, "pipe");
         bool child_reads = i == 0 || i == 3;
-        child[i] = child_reads ? p[0] : p[1];
-        mine[i] = child_reads ? p[1] : p[0];
+        child[i] = above_stdio(child_reads ? p[0] : p[1]);
+        mine[i] = above_stdio(child_reads ? p[1] : p[0]);
+        if (child[i] < 0 || mine[i] < 0)
+            return err_set(err, errno, "pipe");
     }
     return 0;
 }
