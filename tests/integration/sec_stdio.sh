@@ -55,6 +55,14 @@ out=$("$BERTH_BIN" ctr run --rm "$(sec_name err)" --rootfs "$ROOTFS" -- sh -c 'e
 rc=$?
 expect "run: stdout only, exit code" "$out $rc" "o 5"
 
+# A reader of run's output that goes away ends the container's writer (EPIPE / SIGPIPE).
+n=$(sec_name yes)
+timeout -k 5 30 "$BERTH_BIN" ctr run --rm "$n" --rootfs "$ROOTFS" -- yes 2>/dev/null | head -2 >"$SEC_WORK/yes.out"
+rc=${PIPESTATUS[0]}
+out=$(tr '\n' ' ' <"$SEC_WORK/yes.out")
+[ "$out" = "y y " ] && [ "$rc" -lt 124 ] || fail "run -- yes | head: got '$out', berth status $rc"
+echo "ok: run -- yes | head ended (berth status $rc)"
+
 # 2. exec with a host file as stdin, and with a host log as stdout (>>).
 c=$(sec_name exec)
 "$BERTH_BIN" ctr run -d "$c" --rootfs "$ROOTFS" -- sleep 600 >/dev/null || fail "run -d"
