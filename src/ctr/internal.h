@@ -284,9 +284,10 @@ int ctr_rm_rf(const char *path);
 int ctr_kill_and_wait(const char *name, struct ctr_state *st, struct err **err);
 
 /* ---- term.c: terminal relaying ---- */
-/* Relay between the caller's stdin/stdout and fd until fd closes; raw mode on a tty.
- * detach_keys: treat Ctrl-P Ctrl-Q as detach (returns 1). framed: send input as attach frames. */
-int ctr_term_relay(int fd, bool detach_keys, bool framed, struct err **err);
+/* Relay between the caller's stdin/stdout and fd until fd closes, or stop_fd (-1: none) is
+ * readable; raw mode on a tty. detach_keys: treat Ctrl-P Ctrl-Q as detach (returns 1). framed:
+ * send input as attach frames. */
+int ctr_term_relay(int fd, bool detach_keys, bool framed, int stop_fd, struct err **err);
 /* Attach frames (client -> monitor): 'd' len16 data | 'w' rows16 cols16. */
 #define CTR_FRAME_DATA 'd'
 #define CTR_FRAME_WINSZ 'w'

@@ -110,7 +110,9 @@ make_cgroup(struct mon *m, struct err **err)
     return err_wrap(err, "cgroup");
 }
 
-/* stdio of the init: a pty, or pipes whose read ends the monitor keeps. */
+/* stdio of the init: a pty, or pipes whose read ends the monitor keeps. In the foreground, stdin
+ * is a pipe too, fed from the caller's (the monitor's fd 0): no fd of the caller is ever open in
+ * the container, where /proc/self/fd/0 would reopen it with another mode. */
 static int
 make_stdio(struct mon *m, int child[3], struct err **err)
 {
@@ -122,12 +124,21 @@ make_stdio(struct mon *m, int child[3], struct err **err)
         child[0] = child[1] = child[2] = null;
         return 0;
     }
-    int o[2], e[2];
+    int o[2], e[2], i[2];
     if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
         return err_set(err, errno, "pipe");
     m->out = o[0];
     m->err = e[0];
-    child[0] = m->foreground ? 0 : open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (m->foreground) {
+        if (pipe2(i, O_CLOEXEC | O_NONBLOCK) < 0)
+            return err_set(err, errno, "pipe");
+        /* The init's end blocks, as a stdin does. */
+        fcntl(i[0], F_SETFL, 0);
+        m->in = i[1];
+        child[0] = i[0];
+    } else {
+        child[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
     child[1] = o[1];
     child[2] = e[1];
     return 0;
@@ -431,7 +442,7 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.spec = a->spec;
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
-    m.pty = m.out = m.err = m.listen = m.pidfd = -1;
+    m.pty = m.out = m.err = m.in = m.listen = m.pidfd = -1;
     trace_mark("mon: start");
     if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
         (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||

@@ -29,6 +29,11 @@ struct mon {
     size_t replay_len;
     struct ctr_logfile log;
     int status; /* wait status of the init */
+    /* Foreground: the write end of the init's stdin pipe, fed from our fd 0 (the caller's), or
+     * -1; what was read from the caller and not yet written. */
+    int in;
+    char inbuf[16384];
+    size_t in_len, in_off;
 };
 
 void ctr_monitor_listen(struct mon *m);

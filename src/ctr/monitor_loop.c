@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
 #include "common/trace.h"
 #include "common/model.h"
 
@@ -64,14 +65,19 @@ client_drop(struct mon *m, size_t i)
     m->clients[i] = m->clients[--m->n_clients];
 }
 
-static void
+/* Returns false when the caller's reader of this stream went away (EPIPE): the stream is then
+ * closed, and the container sees EPIPE / SIGPIPE, as it would writing to that pipe itself. */
+static bool
 output(struct mon *m, int which, const char *buf, size_t n)
 {
     ctr_logfile_write(&m->log, buf, n);
-    if (m->foreground && which > 0 && write(which, buf, n) < 0)
+    if (m->foreground && which > 0 && fileio_write_full(which, buf, n) < 0) {
+        if (errno == EPIPE)
+            return false;
         m->foreground = false; /* the terminal is gone */
+    }
     if (m->pty < 0)
-        return;
+        return true;
     replay_keep(m, buf, n);
     for (size_t i = 0; i < m->n_clients;) {
         if (send(m->clients[i], buf, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) {
@@ -80,6 +86,7 @@ output(struct mon *m, int which, const char *buf, size_t n)
         }
         i++;
     }
+    return true;
 }
 
 /* Read what one output fd holds; returns false at EOF (the fd is closed and set to -1). */
@@ -90,12 +97,11 @@ pump(struct mon *m, int *fd, int which)
     ssize_t n = read(*fd, buf, sizeof(buf));
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return true;
-    if (n <= 0) {
+    if (n <= 0 || !output(m, which, buf, (size_t)n)) {
         close(*fd);
         *fd = -1;
         return false;
     }
-    output(m, which, buf, (size_t)n);
     return true;
 }
 
@@ -134,6 +140,49 @@ client_read(struct mon *m, int c)
     return true;
 }
 
+static void
+stdin_close(struct mon *m)
+{
+    if (m->in >= 0)
+        close(m->in);
+    m->in = -1;
+    m->in_len = 0;
+}
+
+/* Foreground: the caller's stdin (our fd 0) to the init's stdin pipe, which does not block: a
+ * container that does not read its input never stalls its output. EOF on the caller's side
+ * closes the pipe (the container reads EOF); a container that closed its stdin stops the relay. */
+static void
+stdin_relay(struct mon *m, bool readable)
+{
+    if (readable && m->in_len == 0) {
+        ssize_t n = read(STDIN_FILENO, m->inbuf, sizeof(m->inbuf));
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            return;
+        if (n <= 0) {
+            stdin_close(m);
+            return;
+        }
+        m->in_len = (size_t)n;
+        m->in_off = 0;
+    }
+    while (m->in_len > 0) {
+        ssize_t n = write(m->in, m->inbuf + m->in_off, m->in_len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        if (n < 0) {
+            stdin_close(m);
+            return;
+        }
+        m->in_off += (size_t)n;
+        m->in_len -= (size_t)n;
+    }
+}
+
+#define POLL_FIXED 7 /* pidfd, out, err, pty, listen, caller's stdin, stdin pipe; then clients */
+
 static size_t
 fill_poll(struct mon *m, struct pollfd *p)
 {
@@ -143,6 +192,8 @@ fill_poll(struct mon *m, struct pollfd *p)
     p[n++] = (struct pollfd){m->err, POLLIN, 0};
     p[n++] = (struct pollfd){m->pty, POLLIN, 0};
     p[n++] = (struct pollfd){m->listen, POLLIN, 0};
+    p[n++] = (struct pollfd){m->in >= 0 && m->in_len == 0 ? STDIN_FILENO : -1, POLLIN, 0};
+    p[n++] = (struct pollfd){m->in_len > 0 ? m->in : -1, POLLOUT, 0};
     for (size_t i = 0; i < m->n_clients; i++)
         p[n++] = (struct pollfd){m->clients[i], POLLIN, 0};
     return n;
@@ -185,7 +236,7 @@ poll_failed(struct mon *m, int e)
 void
 ctr_monitor_loop(struct mon *m)
 {
-    struct pollfd p[5 + MON_MAX_CLIENTS];
+    struct pollfd p[POLL_FIXED + MON_MAX_CLIENTS];
     for (;;) {
         size_t n = fill_poll(m, p);
         if (poll(p, n, -1) < 0) {
@@ -201,13 +252,16 @@ ctr_monitor_loop(struct mon *m)
             pump(m, &m->pty, 1);
         if (p[4].revents)
             client_accept(m);
-        for (size_t i = n; i-- > 5;) {
+        if (p[5].revents || p[6].revents)
+            stdin_relay(m, p[5].revents != 0);
+        for (size_t i = n; i-- > POLL_FIXED;) {
             if (p[i].revents && !client_read(m, p[i].fd))
-                client_drop(m, i - 5);
+                client_drop(m, i - POLL_FIXED);
         }
         if (p[0].revents)
             break;
     }
+    stdin_close(m);
     trace_mark("mon: exit seen");
     while (waitpid(m->pid, &m->status, 0) < 0 && errno == EINTR)
         ;

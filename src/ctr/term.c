@@ -17,6 +17,7 @@
 
 struct relay {
     int fd;
+    int stop_fd; /* readable: stop (the process exited), -1 for none */
     bool framed, detach_keys;
     bool saw_ctrl_p;
     struct winsize ws;
@@ -82,14 +83,31 @@ from_user(struct relay *r, const char *buf, size_t n)
     return send_bytes(r, out, k) < 0 ? -1 : 0;
 }
 
+/* The process exited: copy what its terminal still holds, without waiting for anyone else who
+ * keeps the pty open. */
+static void
+drain(struct relay *r)
+{
+    char buf[4096];
+    for (int i = 0; i < 256; i++) {
+        struct pollfd p = {r->fd, POLLIN, 0};
+        if (poll(&p, 1, 0) != 1)
+            return;
+        ssize_t got = read(r->fd, buf, sizeof(buf));
+        if (got <= 0 || write(STDOUT_FILENO, buf, (size_t)got) < 0)
+            return;
+    }
+}
+
 static int
 relay_loop(struct relay *r)
 {
     char buf[4096];
     bool in_open = true;
     for (;;) {
-        struct pollfd p[2] = {{in_open ? STDIN_FILENO : -1, POLLIN, 0}, {r->fd, POLLIN, 0}};
-        int n = poll(p, 2, 500);
+        struct pollfd p[3] = {
+            {in_open ? STDIN_FILENO : -1, POLLIN, 0}, {r->fd, POLLIN, 0}, {r->stop_fd, POLLIN, 0}};
+        int n = poll(p, 3, 500);
         if (n < 0 && errno != EINTR)
             return -1;
         send_winsize(r);
@@ -113,13 +131,17 @@ relay_loop(struct relay *r)
             if (rc != 0)
                 return rc > 0 ? 1 : 0;
         }
+        if (p[2].revents) {
+            drain(r);
+            return 0;
+        }
     }
 }
 
 int
-ctr_term_relay(int fd, bool detach_keys, bool framed, struct err **err)
+ctr_term_relay(int fd, bool detach_keys, bool framed, int stop_fd, struct err **err)
 {
-    struct relay r = {fd, framed, detach_keys, false, {0}};
+    struct relay r = {fd, stop_fd, framed, detach_keys, false, {0}};
     struct termios saved, raw;
     bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
     if (tty) {
