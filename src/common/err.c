@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 /* The header leaves it unannotated; say so here so fmt is checked as a printf format. */
 int err_setv(struct err **err, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
@@ -16,9 +18,7 @@ err_setv(struct err **err, int code, const char *fmt, va_list ap)
     if (!err)
         return -1;
     if (!*err) {
-        *err = calloc(1, sizeof(**err));
-        if (!*err)
-            abort();
+        *err = xcalloc(1, sizeof(**err));
     }
     struct err *e = *err;
     e->code = code;

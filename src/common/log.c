@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
+
 #define LOG_MSG_MAX 1024
 
 static const char *const level_names[LOG_LEVEL_COUNT] = {
@@ -89,20 +91,6 @@ log_set_quiet_tty(bool quiet)
     pthread_mutex_unlock(&g_log.lock);
 }
 
-static void
-write_all(int fd, const char *s, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, s, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        s += n;
-        len -= (size_t)n;
-    }
-}
-
 /* Caller holds the lock. One line with a UTC timestamp into the log file. */
 static void
 write_file_locked(enum log_level lvl, const char *msg)
@@ -116,7 +104,7 @@ write_file_locked(enum log_level lvl, const char *msg)
     int n = snprintf(line, sizeof(line), "%s.%03ldZ [%d] %s: %s\n", stamp, ts.tv_nsec / 1000000,
                      (int)getpid(), level_names[lvl], msg);
     if (n > 0)
-        write_all(g_log.fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+        fileio_write_full(g_log.fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 void
@@ -141,7 +129,8 @@ log_msg(enum log_level lvl, const char *fmt, ...)
         char line[LOG_MSG_MAX + 32];
         int n = snprintf(line, sizeof(line), "berth: %s: %s\n", level_names[lvl], msg);
         if (n > 0)
-            write_all(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+            fileio_write_full(STDERR_FILENO, line,
+                              (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
     }
     memcpy(g_log.latest, msg, sizeof(msg));
     g_log.latest_lvl = lvl;

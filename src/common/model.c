@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/xalloc.h"
+
 static const char *const kind_names[INST_KIND_COUNT] = {
     [INST_KIND_VM] = "vm",
     [INST_KIND_CONTAINER] = "container",
@@ -29,15 +31,6 @@ const char *
 inst_state_name(enum inst_state s)
 {
     return (unsigned)s < INST_STATE_COUNT ? state_names[s] : "unknown";
-}
-
-static char *
-xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
 }
 
 void
@@ -79,18 +72,15 @@ inst_list_add(struct inst_list *l, enum inst_kind kind, const char *source, cons
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
-        struct inst *v = realloc(l->v, cap * sizeof(*v));
-        if (!v)
-            abort();
-        l->v = v;
+        l->v = xreallocarray(l->v, cap, sizeof(*l->v));
         l->cap = cap;
     }
     struct inst *in = &l->v[l->n++];
     memset(in, 0, sizeof(*in));
     in->kind = kind;
-    in->source = xstrdup(source);
-    in->id = xstrdup(id);
-    in->name = xstrdup(name);
+    in->source = xstrdup(source ? source : "");
+    in->id = xstrdup(id ? id : "");
+    in->name = xstrdup(name ? name : "");
     in->state = INST_STATE_UNKNOWN;
     in->cpu_ns = in->mem_bytes = in->mem_limit_bytes = INST_UNKNOWN;
     in->vcpus = in->pids = INST_UNKNOWN;

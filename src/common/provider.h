@@ -57,8 +57,9 @@ struct provider_ops {
     /* Carry out an action on the instance with this id (as given by sample). May block for
      * as long as the action takes; front ends call it off their UI thread. */
     int (*act)(void *self, const char *id, enum inst_action a, struct err **err);
-    /* Hand the terminal to the instance (VM serial console, shell in a container) until the
-     * user detaches; the caller has released the terminal (endwin) beforehand. */
+    /* Connect fds 0 and 1 to the instance (VM serial console, shell in a container) until the
+     * user detaches; the caller has released the terminal (endwin) and set raw mode beforehand
+     * (ui/rawterm.h): providers do not change terminal modes. */
     int (*attach)(void *self, const char *id, struct err **err);
     /* Fill up to max entries describing this provider's connections; returns the count. May
      * be NULL (no connections to speak of). Must not block. */

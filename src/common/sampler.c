@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 double
 rate_per_sec(uint64_t prev, int64_t prev_mono_ns, uint64_t cur, int64_t cur_mono_ns)
 {
@@ -27,9 +29,7 @@ rate_cpu_pct(uint64_t prev_cpu_ns, int64_t prev_mono_ns, uint64_t cur_cpu_ns, in
 void
 ring_init(struct ring *r, size_t cap)
 {
-    r->v = cap ? calloc(cap, sizeof(*r->v)) : NULL;
-    if (cap && !r->v)
-        abort();
+    r->v = cap ? xcalloc(cap, sizeof(*r->v)) : NULL;
     r->cap = cap;
     r->n = 0;
     r->head = 0;
@@ -122,9 +122,7 @@ entry_done(struct entry *e)
 struct sampler *
 sampler_new(size_t history_len)
 {
-    struct sampler *s = calloc(1, sizeof(*s));
-    if (!s)
-        abort();
+    struct sampler *s = xcalloc(1, sizeof(*s));
     s->history_len = history_len;
     return s;
 }
@@ -140,15 +138,6 @@ sampler_free(struct sampler *s)
     free(s->tab);
     free(s->spare);
     free(s);
-}
-
-static char *
-xstrdup(const char *str)
-{
-    char *d = strdup(str ? str : "");
-    if (!d)
-        abort();
-    return d;
 }
 
 /* Bring one instance's entry into the new table (moved from the old one, or fresh). */
@@ -193,9 +182,7 @@ sampler_update(struct sampler *s, struct inst_list *cur)
     struct entry *ntab = s->spare;
     if (s->spare_cap != ncap) {
         free(s->spare);
-        ntab = calloc(ncap, sizeof(*ntab));
-        if (!ntab)
-            abort();
+        ntab = xcalloc(ncap, sizeof(*ntab));
     }
     s->spare = NULL;
     for (size_t i = 0; i < cur->n; i++)

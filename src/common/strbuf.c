@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/xalloc.h"
+
 /* The header leaves it unannotated; say so here so fmt is checked as a printf format. */
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
@@ -42,10 +44,7 @@ strbuf_grow(struct strbuf *sb, size_t extra)
     size_t cap = sb->cap ? sb->cap : 64;
     while (cap < sb->len + extra + 1)
         cap *= 2;
-    char *p = realloc(sb->buf, cap);
-    if (!p)
-        abort();
-    sb->buf = p;
+    sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
 }
 
@@ -193,9 +192,7 @@ strbuf_str(const struct strbuf *sb)
 char *
 strbuf_steal(struct strbuf *sb)
 {
-    char *s = sb->buf ? sb->buf : strdup("");
-    if (!s)
-        abort();
+    char *s = sb->buf ? sb->buf : xstrdup("");
     strbuf_init(sb);
     return s;
 }

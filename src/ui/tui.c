@@ -25,6 +25,7 @@
 #include "common/log.h"
 #include "ctr/ctr.h"
 #include "ui/cli.h"
+#include "ui/rawterm.h"
 
 #define STATUS_INFO_NS (8LL * 1000000000)
 #define STATUS_ERROR_NS (30LL * 1000000000)
@@ -343,6 +344,8 @@ tui_console(struct tui *t)
     endwin();
     printf("berth: console of %s '%s'\n", in->kind == INST_KIND_VM ? "vm" : "container", name);
     fflush(stdout);
+    /* before the handlers below: its first use installs its own restoring ones */
+    bool raw = ui_rawterm_enter();
     struct sigaction sa = {.sa_handler = attach_handler}, old[3];
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old[0]);
@@ -357,6 +360,8 @@ tui_console(struct tui *t)
     sigaction(SIGINT, &old[0], NULL);
     sigaction(SIGTERM, &old[1], NULL);
     sigaction(SIGHUP, &old[2], NULL);
+    if (raw)
+        ui_rawterm_leave();
     reset_prog_mode();
     refresh();
     if (rc < 0)

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/fileio.h"
+#include "common/xalloc.h"
 
 #define SEND_RETRY_MS 2000
 #define SYNC_WAIT_MS 2000
@@ -50,26 +51,6 @@ console_wake(struct console *cs)
     }
 }
 
-static int
-write_all(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, buf, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && errno == EAGAIN) {
-            struct pollfd p = {fd, POLLOUT, 0};
-            poll(&p, 1, 100);
-            continue;
-        }
-        if (w <= 0)
-            return -1;
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void
 console_end(virStreamPtr st, struct console *cs)
 {
@@ -91,7 +72,7 @@ on_stream(virStreamPtr st, int events, void *opaque)
             int n = virStreamRecv(st, buf, sizeof(buf));
             if (n == -2)
                 break;
-            if (n <= 0 || write_all(cs->out_fd, buf, (size_t)n) < 0) {
+            if (n <= 0 || fileio_write_full(cs->out_fd, buf, (size_t)n) < 0) {
                 console_end(st, cs);
                 return;
             }
@@ -223,16 +204,14 @@ struct vm_console {
 int
 vm_console_open(struct vm_provider *vp, const char *dom, struct vm_console **out, struct err **err)
 {
-    struct vmconn *c = vm_provider_conn(vp);
+    struct vmconn *c = vp->conn;
     struct open_job *j = vmconn_job_new(sizeof(*j), open_job_fini);
-    j->dom = strdup(dom);
+    j->dom = xstrdup(dom);
     if (vmconn_run(c, open_run, j, vm_timeout_ms(), err) < 0) {
         vmconn_job_put(j);
         return -1;
     }
-    struct vm_console *con = calloc(1, sizeof(*con));
-    if (!con)
-        abort();
+    struct vm_console *con = xcalloc(1, sizeof(*con));
     con->c = c;
     con->j = j;
     *out = con;
@@ -287,9 +266,7 @@ vm_console_pump(struct vm_console *con, int in_fd, int out_fd, int linger_ms,
 {
     enum vm_console_end dummy;
     how = how ? how : &dummy;
-    struct console *cs = calloc(1, sizeof(*cs));
-    if (!cs)
-        abort();
+    struct console *cs = xcalloc(1, sizeof(*cs));
     cs->refs = 1; /* the pump */
     cs->out_fd = out_fd;
     cs->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -320,30 +297,14 @@ vm_console_close(struct vm_console *con)
     free(con);
 }
 
-static int
-console_run(struct vm_provider *vp, const char *dom, int in_fd, int out_fd, struct err **err)
+/* The provider's attach(): the calling process's fds 0 and 1. Terminal modes are the caller's. */
+int
+vm_console_attach(void *self, const char *id, struct err **err)
 {
     struct vm_console *con = NULL;
-    if (vm_console_open(vp, dom, &con, err) < 0)
+    if (vm_console_open(self, id, &con, err) < 0)
         return -1;
-    int rc = vm_console_pump(con, in_fd, out_fd, 0, NULL, err);
+    int rc = vm_console_pump(con, STDIN_FILENO, STDOUT_FILENO, 0, NULL, err);
     vm_console_close(con);
-    return rc;
-}
-
-/* The provider's attach(): the calling process's terminal (fds 0 and 1), raw while attached. */
-int
-vm_ops_attach(void *self, const char *id, struct err **err)
-{
-    struct termios saved, raw;
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (tty) {
-        raw = saved;
-        cfmakeraw(&raw);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
-    }
-    int rc = console_run(self, id, STDIN_FILENO, STDOUT_FILENO, err);
-    if (tty)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     return rc;
 }

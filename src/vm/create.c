@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "common/host.h"
 #include "common/units.h"
 
@@ -36,7 +37,7 @@ create_job_copy(struct create_job *j, const struct vm_create_opts *o)
                         &j->o.initrd, &j->o.cmdline, &j->o.network, NULL};
     for (size_t i = 0; f[i]; i++) {
         if (*f[i]) {
-            j->strs[i] = strdup(*f[i]);
+            j->strs[i] = xstrdup(*f[i]);
             *f[i] = j->strs[i];
         }
     }
@@ -190,7 +191,7 @@ vm_create(struct vm_provider *vp, const struct vm_create_opts *o, struct err **e
     struct create_job *j = vmconn_job_new(sizeof(*j), create_job_fini);
     create_job_copy(j, o);
     j->local = lim.check_files;
-    int rc = vmconn_run(vm_provider_conn(vp), create_run, j, vm_action_timeout_ms(), err);
+    int rc = vmconn_run(vp->conn, create_run, j, vm_action_timeout_ms(), err);
     vmconn_job_put(j);
     if (rc == 0)
         vm_events_bump();

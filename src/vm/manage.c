@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "common/strbuf.h"
 
 /* A job on one domain: looked up by name or UUID, then op runs on it. */
@@ -56,8 +57,8 @@ dom_job_new(const char *dom, const char *arg,
             int (*op)(virConnectPtr, virDomainPtr, struct dom_job *, struct err **))
 {
     struct dom_job *j = vmconn_job_new(sizeof(*j), dom_job_fini);
-    j->dom = strdup(dom);
-    j->arg = arg ? strdup(arg) : NULL;
+    j->dom = xstrdup(dom);
+    j->arg = arg ? xstrdup(arg) : NULL;
     j->op = op;
     return j;
 }
@@ -65,7 +66,7 @@ dom_job_new(const char *dom, const char *arg,
 static int
 dom_job_call(struct vm_provider *vp, struct dom_job *j, int timeout_ms, struct err **err)
 {
-    return vmconn_run(vm_provider_conn(vp), dom_job_run, j, timeout_ms, err);
+    return vmconn_run(vp->conn, dom_job_run, j, timeout_ms, err);
 }
 
 static void
@@ -163,9 +164,7 @@ dom_own_images(const char *xml, char ***out)
                     !vm_xml_find(p, e, "shareable") && src;
         char *file = mine ? vm_xml_attr(src, "file") : NULL;
         if (file) {
-            v = realloc(v, (n + 1) * sizeof(*v));
-            if (!v)
-                abort();
+            v = xreallocarray(v, n + 1, sizeof(*v));
             v[n++] = file;
         }
         p = e;
@@ -256,7 +255,7 @@ define_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
     virDomainPtr d = virDomainDefineXML(conn, j->xml);
     if (!d)
         return vm_err_libvirt(err, "define");
-    j->name = strdup(virDomainGetName(d));
+    j->name = xstrdup(virDomainGetName(d));
     virDomainFree(d);
     return 0;
 }
@@ -265,8 +264,8 @@ int
 vm_define_xml(struct vm_provider *vp, const char *xml, char **name, struct err **err)
 {
     struct define_job *j = vmconn_job_new(sizeof(*j), define_job_fini);
-    j->xml = strdup(xml);
-    int rc = vmconn_run(vm_provider_conn(vp), define_run, j, vm_action_timeout_ms(), err);
+    j->xml = xstrdup(xml);
+    int rc = vmconn_run(vp->conn, define_run, j, vm_action_timeout_ms(), err);
     if (rc == 0 && name)
         *name = steal_pointer(&j->name);
     vmconn_job_put(j);
@@ -280,7 +279,7 @@ vm_define_xml(struct vm_provider *vp, const char *xml, char **name, struct err *
 static int
 snap_fill(virDomainSnapshotPtr s, struct vm_snapshot *out)
 {
-    out->name = strdup(virDomainSnapshotGetName(s));
+    out->name = xstrdup(virDomainSnapshotGetName(s));
     out->created = -1;
     out->current = virDomainSnapshotIsCurrent(s, 0) == 1;
     cleanup_free char *xml = virDomainSnapshotGetXMLDesc(s, 0);
@@ -302,9 +301,7 @@ op_snap_list(virConnectPtr conn, virDomainPtr d, struct dom_job *j, struct err *
     int n = virDomainListAllSnapshots(d, &snaps, 0);
     if (n < 0)
         return vm_err_libvirt(err, "list snapshots");
-    j->snaps = calloc((size_t)n + 1, sizeof(*j->snaps));
-    if (!j->snaps)
-        abort();
+    j->snaps = xcalloc((size_t)n + 1, sizeof(*j->snaps));
     for (int i = 0; i < n; i++) {
         snap_fill(snaps[i], &j->snaps[j->n_snaps++]);
         virDomainSnapshotFree(snaps[i]);
@@ -421,9 +418,7 @@ info_devices(struct vm_info *in, const char *xml)
 {
     const char *end = xml + strlen(xml), *p = xml, *e;
     while ((p = vm_xml_find(p, end, "disk")) && (e = vm_xml_elem_end(p, end, "disk"))) {
-        in->disks = realloc(in->disks, (in->n_disks + 1) * sizeof(*in->disks));
-        if (!in->disks)
-            abort();
+        in->disks = xreallocarray(in->disks, in->n_disks + 1, sizeof(*in->disks));
         struct vm_disk *d = &in->disks[in->n_disks++];
         d->device = vm_xml_attr(p, "device");
         const char *t = vm_xml_find(p, e, "target"), *s = vm_xml_find(p, e, "source");
@@ -439,10 +434,8 @@ info_devices(struct vm_info *in, const char *xml)
         char *net = s ? vm_xml_attr(s, "network") : NULL;
         if (s && !net)
             net = vm_xml_attr(s, "bridge");
-        in->networks = realloc(in->networks, (in->n_networks + 1) * sizeof(char *));
-        if (!in->networks)
-            abort();
-        in->networks[in->n_networks++] = net ? net : strdup("?");
+        in->networks = xreallocarray(in->networks, in->n_networks + 1, sizeof(char *));
+        in->networks[in->n_networks++] = net ? net : xstrdup("?");
         p = e;
     }
     const char *con = vm_xml_find(xml, end, "console");
@@ -471,11 +464,11 @@ op_info(virConnectPtr conn, virDomainPtr d, struct dom_job *j, struct err **err)
     if (virDomainGetInfo(d, &di) < 0 || virDomainGetUUIDString(d, uuid) < 0 ||
         virDomainGetState(d, &j->state, &j->reason, 0) < 0)
         return vm_err_libvirt(err, "domain info");
-    in->name = strdup(virDomainGetName(d));
-    in->uuid = strdup(uuid);
+    in->name = xstrdup(virDomainGetName(d));
+    in->uuid = xstrdup(uuid);
     in->state = vm_state_map(j->state);
     const char *r = vm_state_reason(j->state, j->reason);
-    in->state_reason = r ? strdup(r) : NULL;
+    in->state_reason = r ? xstrdup(r) : NULL;
     in->vcpus = di.nrVirtCpu;
     in->mem_bytes = (uint64_t)di.memory * 1024;
     in->max_mem_bytes = (uint64_t)di.maxMem * 1024;

@@ -1,256 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* The libvirt provider: the ops table over one connection, the event loop, shared helpers. */
+/* The libvirt provider: the ops table over one connection (sample, act, attach, conns), the
+ * provider object, and the connection probe. */
 #include "vm/vm.h"
 #include "vm/vm_impl.h"
 
-#include <ctype.h>
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
-#define DEFAULT_TIMEOUT_MS 3000
-#define MIN_ACTION_TIMEOUT_MS 30000
 #define STATS_WANTED                                                                               \
     (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |              \
      VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK)
-
-struct sample_job;
-
-struct vm_provider {
-    struct vmconn *conn;
-    /* A sample begun by sample_start and not collected yet (the sampling thread's own) */
-    bool started;
-    int64_t deadline_ns;       /* CLOCK_MONOTONIC: the collecting sample() waits until then */
-    struct sample_job *queued; /* the job out on the worker, or NULL (not connected, or busy) */
-};
-
-/* ---- process-wide: libvirt, its event loop, time-outs, the events fd ---- */
-
-static int timeout_ms = -1; /* -1: not set yet */
-static int events_fd = -1;
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static char global_error[256];
-
-static void
-error_ignore(void *data, virErrorPtr e)
-{
-    (void)data;
-    (void)e;
-}
-
-typedef void (*xml_error_fn)(void *ctx, const char *msg, ...);
-
-static void
-xml_error_ignore(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-void
-vm_quiet_thread(void)
-{
-    /* libxml2 is loaded with libvirt; looked up at run time so that berth does not link it */
-    void (*set)(void *, xml_error_fn) =
-        (void (*)(void *, xml_error_fn))dlsym(RTLD_DEFAULT, "xmlSetGenericErrorFunc");
-    if (set)
-        set(NULL, xml_error_ignore);
-}
-
-static void *
-event_loop(void *arg)
-{
-    (void)arg;
-    vm_quiet_thread();
-    for (;;) {
-        if (virEventRunDefaultImpl() < 0)
-            usleep(100000);
-    }
-    return NULL;
-}
-
-static void
-global_init_once(void)
-{
-    /* libvirt's own log messages go to stderr unless told otherwise: keep them off the screen
-     * (LIBVIRT_LOG_OUTPUTS set by the user wins). */
-    setenv("LIBVIRT_LOG_OUTPUTS", "1:file:/dev/null", 0);
-    events_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    /* libvirt (and with it libxml2) is loaded here, before libxml2 is looked up below */
-    struct err *e = NULL;
-    if (virt_load(&e) < 0) {
-        snprintf(global_error, sizeof(global_error), "%s", err_msg(e));
-        err_free(e);
-        return;
-    }
-    /* libxml2's lazy set-up is not safe when threads race into it: do it here, first */
-    void (*xml_init)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "xmlInitParser");
-    if (xml_init)
-        xml_init();
-    if (virInitialize() < 0) {
-        snprintf(global_error, sizeof(global_error), "cannot initialise libvirt");
-        return;
-    }
-    virSetErrorFunc(NULL, error_ignore);
-    void (*thr_def)(void *, xml_error_fn) =
-        (void (*)(void *, xml_error_fn))dlsym(RTLD_DEFAULT, "xmlThrDefSetGenericErrorFunc");
-    if (thr_def)
-        thr_def(NULL, xml_error_ignore); /* the default for threads made from now on */
-    vm_quiet_thread();
-    if (virEventRegisterDefaultImpl() < 0) {
-        snprintf(global_error, sizeof(global_error), "cannot set up libvirt's event loop");
-        return;
-    }
-    pthread_t t;
-    pthread_attr_t ta;
-    pthread_attr_init(&ta);
-    pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &ta, event_loop, NULL) != 0)
-        snprintf(global_error, sizeof(global_error), "cannot start libvirt's event thread");
-    pthread_attr_destroy(&ta);
-}
-
-int
-vm_global_init(struct err **err)
-{
-    pthread_once(&global_once, global_init_once);
-    if (global_error[0])
-        return err_set(err, 0, "%s", global_error);
-    return 0;
-}
-
-int
-vm_events_fd(void)
-{
-    pthread_once(&global_once, global_init_once);
-    return events_fd;
-}
-
-void
-vm_events_bump(void)
-{
-    uint64_t one = 1;
-    if (events_fd >= 0 && write(events_fd, &one, sizeof(one)) < 0) {
-        /* counter full: readers are already due to wake */
-    }
-}
-
-void
-vm_set_timeout(int ms)
-{
-    __atomic_store_n(&timeout_ms, ms > 0 ? ms : DEFAULT_TIMEOUT_MS, __ATOMIC_RELAXED);
-}
-
-int
-vm_timeout_ms(void)
-{
-    int t = __atomic_load_n(&timeout_ms, __ATOMIC_RELAXED);
-    if (t > 0)
-        return t;
-    const char *env = getenv("BERTH_VM_TIMEOUT_MS");
-    long v = env ? strtol(env, NULL, 10) : 0;
-    return v > 0 && v <= 3600000 ? (int)v : DEFAULT_TIMEOUT_MS;
-}
-
-int
-vm_action_timeout_ms(void)
-{
-    int t = vm_timeout_ms() * 10;
-    return t < MIN_ACTION_TIMEOUT_MS ? MIN_ACTION_TIMEOUT_MS : t;
-}
-
-void
-vm_timeout_text(int ms, char *buf, size_t len)
-{
-    snprintf(buf, len, "no answer from libvirt within %g s", ms / 1000.0);
-}
-
-/* ---- helpers shared by the module ---- */
-
-void
-vm_libvirt_message(char *buf, size_t len)
-{
-    virErrorPtr e = virGetLastError();
-    snprintf(buf, len, "%s", e && e->message ? e->message : "unknown libvirt error");
-    for (char *p = buf; *p; p++) {
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    }
-    virResetLastError();
-}
-
-int
-vm_err_libvirt(struct err **err, const char *fmt, ...)
-{
-    char what[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
-    char msg[512];
-    vm_libvirt_message(msg, sizeof(msg));
-    return err_set(err, 0, "%s: %s", what, msg);
-}
-
-static bool
-looks_like_uuid(const char *s)
-{
-    if (strlen(s) != 36)
-        return false;
-    for (int i = 0; i < 36; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-            return false;
-    }
-    return true;
-}
-
-virDomainPtr
-vm_dom_lookup(virConnectPtr conn, const char *dom, struct err **err)
-{
-    virDomainPtr d = NULL;
-    if (looks_like_uuid(dom))
-        d = virDomainLookupByUUIDString(conn, dom);
-    if (!d)
-        d = virDomainLookupByName(conn, dom);
-    if (d)
-        return d;
-    virErrorPtr e = virGetLastError();
-    if (!e || e->code == VIR_ERR_NO_DOMAIN) {
-        virResetLastError();
-        err_set(err, 0, "domain not found");
-    } else {
-        vm_err_libvirt(err, "looking up the domain");
-    }
-    return NULL;
-}
-
-int
-vm_dom_undefine(virDomainPtr d)
-{
-    unsigned flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
-    if (virDomainUndefineFlags(d, flags | VIR_DOMAIN_UNDEFINE_NVRAM) == 0)
-        return 0;
-    virErrorPtr e = virGetLastError();
-    if (!e || e->code != VIR_ERR_INVALID_ARG)
-        return -1;
-    virResetLastError(); /* a driver without NVRAM (the test driver) refuses the flag */
-    return virDomainUndefineFlags(d, flags);
-}
-
-bool
-vm_uri_is_local(const char *uri)
-{
-    const char *p = strstr(uri, "://");
-    return p && p[3] == '/';
-}
 
 /* ---- sample ---- */
 
@@ -329,7 +92,7 @@ sample_queue(struct vm_provider *vp)
         return NULL;
     }
     struct sample_job *j = vmconn_job_new(sizeof(*j), sample_job_fini);
-    j->uri = strdup(vmconn_uri(vp->conn));
+    j->uri = xstrdup(vmconn_uri(vp->conn));
     inst_list_init(&j->rows);
     cleanup_err struct err *e = NULL;
     if (vmconn_submit(vp->conn, sample_run, j, &e) < 0) {
@@ -456,7 +219,7 @@ vm_act(struct vm_provider *vp, const char *dom, enum inst_action a, struct err *
     if ((unsigned)a >= INST_ACTION_COUNT)
         return err_set(err, 0, "unknown action %d", (int)a);
     struct act_job *j = vmconn_job_new(sizeof(*j), act_job_fini);
-    j->dom = strdup(dom);
+    j->dom = xstrdup(dom);
     j->action = a;
     int rc = vmconn_run(vp->conn, act_run, j, vm_action_timeout_ms(), err);
     vmconn_job_put(j);
@@ -497,7 +260,7 @@ static const struct provider_ops vm_ops = {
     .sample_start = vm_sample_start,
     .sample = vm_sample,
     .act = vm_ops_act,
-    .attach = vm_ops_attach,
+    .attach = vm_console_attach,
     .conns = vm_conns,
     .close = vm_close,
 };
@@ -509,9 +272,7 @@ vm_provider_new(const char *uri, struct provider *out, struct err **err)
         return err_set(err, 0, "empty libvirt URI");
     if (vm_global_init(err) < 0)
         return -1;
-    struct vm_provider *vp = calloc(1, sizeof(*vp));
-    if (!vp)
-        abort();
+    struct vm_provider *vp = xcalloc(1, sizeof(*vp));
     vp->conn = vmconn_new(uri);
     if (!vp->conn) {
         free(vp);
@@ -538,12 +299,6 @@ int
 vm_wait_connected(struct vm_provider *vp, int ms, struct err **err)
 {
     return vmconn_wait_connected(vp->conn, ms, err);
-}
-
-struct vmconn *
-vm_provider_conn(struct vm_provider *vp)
-{
-    return vp->conn;
 }
 
 int

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Inside the libvirt provider: the connection worker, jobs, and shared helpers. Not for ui/. */
+/* Inside the libvirt provider: the connection worker, jobs, the provider object, and shared
+ * helpers. Not for ui/. */
 #pragma once
 
 #include <stdbool.h>
@@ -8,6 +9,7 @@
 #include "common/err.h"
 #include "common/model.h"
 #include "common/provider.h"
+#include "vm/global.h"
 #include "vm/virt.h"
 
 /*
@@ -58,29 +60,22 @@ int vmconn_wait(struct vmconn *c, void *arg, int wait_ms, int timeout_ms, struct
 /* True while a previous job of fn is still out (timed out and not finished). */
 bool vmconn_busy_with(struct vmconn *c, vmconn_fn fn);
 
-/* The provider object (provider.c) and its connection. */
-struct vm_provider;
-struct vmconn *vm_provider_conn(struct vm_provider *vp);
-int vm_ops_attach(void *self, const char *id, struct err **err); /* console.c */
+/* The provider object (made in provider.c). The operations (console.c, create.c, manage.c) run
+ * their jobs on vp->conn; the sampling state is provider.c's own. */
+struct sample_job;
+struct vm_provider {
+    struct vmconn *conn;
+    /* A sample begun by sample_start and not collected yet (the sampling thread's own) */
+    bool started;
+    int64_t deadline_ns;       /* CLOCK_MONOTONIC: the collecting sample() waits until then */
+    struct sample_job *queued; /* the job out on the worker, or NULL (not connected, or busy) */
+};
 
-/* Time-outs in ms: one sample or look-up; one action. */
-int vm_action_timeout_ms(void);
-/* "no answer from libvirt within 3 s" */
-void vm_timeout_text(int timeout_ms, char *buf, size_t len);
+/* The provider's attach() (console.c): the console on fds 0 and 1 until Ctrl-] or its end.
+ * Does not touch terminal modes: the caller in ui/ sets raw mode. */
+int vm_console_attach(void *self, const char *id, struct err **err);
 
-/* The process-wide part: libvirt initialised, error printer replaced, event loop thread
- * running. Idempotent; -1 when the event loop cannot be set up. */
-int vm_global_init(struct err **err);
-/* Silence libxml2's error printer on the calling thread (its handler is per thread): drivers
- * that parse XML in this process (the test driver) would print parse errors to stderr. */
-void vm_quiet_thread(void);
-/* Signal the lifecycle eventfd. */
-void vm_events_bump(void);
-
-/* libvirt's last error message on one line (then reset). */
-void vm_libvirt_message(char *buf, size_t len);
-/* libvirt's last error as an err ("what: libvirt's message"). Returns -1. */
-int vm_err_libvirt(struct err **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Domain helpers (domain.c). */
 /* Look a domain up by UUID string or name; NULL with "domain not found" style errors. */
 virDomainPtr vm_dom_lookup(virConnectPtr conn, const char *dom, struct err **err);
 /* Undefine with managed save, snapshot metadata and NVRAM (NVRAM left out where unsupported). */

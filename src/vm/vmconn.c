@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 #define BACKOFF_MAX_S 30
 #define KEEPALIVE_INTERVAL_S 5
@@ -61,9 +62,7 @@ job_of(void *arg)
 void *
 vmconn_job_new(size_t size, void (*fini)(void *arg))
 {
-    struct job *j = calloc(1, sizeof(*j) + size);
-    if (!j)
-        abort();
+    struct job *j = xcalloc(1, sizeof(*j) + size);
     j->refs = 1;
     j->fini = fini;
     return j->arg;
@@ -467,12 +466,8 @@ vmconn_worker(void *arg)
 struct vmconn *
 vmconn_new(const char *uri)
 {
-    struct vmconn *c = calloc(1, sizeof(*c));
-    if (!c)
-        abort();
-    c->uri = strdup(uri);
-    if (!c->uri)
-        abort();
+    struct vmconn *c = xcalloc(1, sizeof(*c));
+    c->uri = xstrdup(uri);
     c->refs = 2; /* owner + worker */
     c->lifecycle_id = -1;
     c->state = CONN_STATE_CONNECTING;

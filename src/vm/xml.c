@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "common/units.h"
 
 void
@@ -265,9 +266,7 @@ xml_unescape(const char *s, size_t n)
         const char *ent;
         char ch;
     } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&apos;", '\''}, {"&quot;", '"'}};
-    char *out = malloc(n + 1), *o = out;
-    if (!out)
-        abort();
+    char *out = xmalloc(n + 1), *o = out;
     for (size_t i = 0; i < n;) {
         bool matched = false;
         for (size_t k = 0; s[i] == '&' && !matched && k < ARRAY_SIZE(ents); k++) {

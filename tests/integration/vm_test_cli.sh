@@ -5,8 +5,7 @@
 # (Each berth process gets a fresh copy of the test driver's state, so each step starts from
 # the node file: run1 running, off1 shut off, paused1 paused.)
 set -u
-. "$BERTH_SRC/tests/integration/lib.sh"
-. "$BERTH_SRC/tests/integration/libvm.sh"
+. "$BERTH_SRC/tests/integration/lib_vm.sh"
 tmp=$(mktemp -d /tmp/berth-vmcli-$$.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 U=$(vm_node_file "$tmp")

@@ -4,8 +4,7 @@
 # that accepts and never answers, as a SIGSTOPped libvirtd does) blocks neither `vm ls` nor
 # `--batch` beyond the time-out, and nothing from libvirt is printed.
 set -u
-. "$BERTH_SRC/tests/integration/lib.sh"
-. "$BERTH_SRC/tests/integration/libvm.sh"
+. "$BERTH_SRC/tests/integration/lib_vm.sh"
 tmp=$(mktemp -d /tmp/berth-vmconn-$$.XXXXXX)
 trap 'silent_stop; rm -rf "$tmp"' EXIT
 U=$(vm_node_file "$tmp")

@@ -8,8 +8,7 @@
 # libvirt is printed.
 # (How long a refresh takes is measured in bench/vm-hung, not asserted here.)
 set -u
-. "$BERTH_SRC/tests/integration/lib.sh"
-. "$BERTH_SRC/tests/integration/libvm.sh"
+. "$BERTH_SRC/tests/integration/lib_vm.sh"
 tmp=$(mktemp -d /tmp/berth-vmhung-$$.XXXXXX)
 trap 'silent_stop; rm -rf "$tmp"' EXIT
 U=$(vm_node_file "$tmp")

@@ -3,7 +3,7 @@
 # berth vm create with bad input against a real libvirtd: a missing kernel file, 0 vCPUs, more
 # memory than the host has, a name with '/'. Each: non-zero exit, one line on stderr naming the
 # problem, and nothing (half-)defined left in libvirt.
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 host_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)

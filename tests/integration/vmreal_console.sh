@@ -3,7 +3,7 @@
 # berth vm console on a real guest, driven through a pty: the guest's shell answers a command,
 # a reboot while attached shows the guest's boot banner (BERTH-GUEST-READY), Ctrl-] detaches
 # with exit status 0 and the terminal's modes restored.
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 vm_name dom con

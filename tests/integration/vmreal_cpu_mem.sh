@@ -4,7 +4,7 @@
 # them; berth's CPU % is checked against libvirt's own cpu.time read by the test. A defined but
 # stopped domain shows no CPU % (libvirt 9.0 reports libvirtd's own CPU time as an inactive
 # domain's cpu.time: it must not be shown as the domain's).
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 vm_name spin spin

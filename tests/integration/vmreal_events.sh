@@ -4,7 +4,7 @@
 # started, paused, resumed and destroyed behind berth's back (with virsh), and a small program
 # linked with libberth.a, which never samples on a timer but only when vm_events_fd() wakes it,
 # sees each change within a few seconds. (vmreal_events_batch.sh checks berth --batch.)
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 lib=$BERTH_SRC/${B:-build}/libberth.a

@@ -3,7 +3,7 @@
 # A hung libvirtd (SIGSTOP) does not block `berth --batch -n 1` beyond its time-out
 # (BERTH_VM_TIMEOUT_MS=2000): berth prints its sample, reports the connection's state and
 # exits 0 within ~10 s. libvirtd is always resumed (SIGCONT in the EXIT trap).
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 vm_name dom hung

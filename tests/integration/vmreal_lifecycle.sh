@@ -3,7 +3,7 @@
 # Every state transition of a real guest on a real libvirtd, as berth vm info --format json,
 # berth --batch -f json and virsh all see it: create, start, suspend, resume, reboot, shutdown
 # (ACPI), start, destroy, rm.
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 vm_name dom life

@@ -3,7 +3,7 @@
 # libvirtd is killed and started again while `berth --batch -n 0 -d 1` runs: berth keeps
 # running, reports the connection as reconnecting (and leaves the domain out rather than show
 # stale figures), then connected again with the still-running domain back in its samples.
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 vm_name dom rs

@@ -3,7 +3,7 @@
 # Internal snapshots on a qcow2 disk (made with qemu-img) of a real guest: create one while shut
 # off and one while running, list them, revert to each (the domain takes the saved state), and
 # remove them; virsh and qemu-img agree at every step.
-. "$BERTH_SRC"/tests/integration/lib-vm.sh
+. "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 
 disk=$VM_TMP/disk.qcow2

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -86,6 +87,14 @@ cpu_pct_between_samples_counts_guest_once(void **state)
     assert_true(isnan(back.cpu_pct));
 }
 
+static int64_t
+process_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static void
 live_proc_is_sane(void **state)
 {
@@ -99,18 +108,25 @@ live_proc_is_sane(void **state)
     assert_true(a.swap_used_bytes <= a.swap_total_bytes);
     assert_true(a.cpu_busy_ticks <= a.cpu_total_ticks);
     assert_true(a.load1 >= 0);
-    /* burn some CPU so the kernel's tick counters move */
+    /* burn some CPU (at least 0.2 s of it) so the kernel's tick counters move */
     volatile uint64_t x = 0;
     int64_t until = a.mono_ns + 300 * 1000000LL;
+    int64_t cpu0 = process_cpu_ns();
     do {
         for (int i = 0; i < 100000; i++)
             x += (uint64_t)i;
         read_ok("/proc", &a, &b);
-    } while (b.cpu_total_ticks == a.cpu_total_ticks || b.mono_ns < until);
-    assert_true(x > 0);
+    } while (b.cpu_total_ticks == a.cpu_total_ticks || b.mono_ns < until ||
+             process_cpu_ns() - cpu0 < 200 * 1000000LL);
+    (void)x;
     assert_true(b.mono_ns > a.mono_ns);
     assert_false(isnan(b.cpu_pct));
     assert_true(b.cpu_pct > 0.0 && b.cpu_pct <= 100.0);
+    /* the CPU this process burnt shows in the host's busy ticks (at least half of it: the
+     * kernel counts in ticks, this process's clock in ns) */
+    uint64_t burnt_ticks =
+        (uint64_t)(process_cpu_ns() - cpu0) * (uint64_t)sysconf(_SC_CLK_TCK) / 1000000000u;
+    assert_true(b.cpu_busy_ticks - a.cpu_busy_ticks >= burnt_ticks / 2);
 }
 
 static int

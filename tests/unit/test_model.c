@@ -101,10 +101,13 @@ names_for_every_enum_value(void **state)
     assert_string_equal(inst_kind_name(INST_KIND_COUNT), "unknown");
     const char *states[] = {"unknown", "running",  "paused",  "stopped",
                             "crashed", "starting", "stopping"};
+    /* a new state (or action) without its name here fails to compile, not reads past the end */
+    _Static_assert(sizeof(states) / sizeof(states[0]) == INST_STATE_COUNT, "a name per state");
     for (int s = 0; s < INST_STATE_COUNT; s++)
         assert_string_equal(inst_state_name((enum inst_state)s), states[s]);
     assert_string_equal(inst_state_name((enum inst_state)99), "unknown");
     const char *acts[] = {"start", "shutdown", "kill", "pause", "resume", "reboot", "remove"};
+    _Static_assert(sizeof(acts) / sizeof(acts[0]) == INST_ACTION_COUNT, "a name per action");
     for (int a = 0; a < INST_ACTION_COUNT; a++)
         assert_string_equal(inst_action_name((enum inst_action)a), acts[a]);
     assert_string_equal(conn_state_name(CONN_STATE_CONNECTED), "connected");

@@ -1,28 +1,99 @@
 # SPDX-License-Identifier: MIT
-# Helpers for the real-VM tests (tests/integration/vmreal_*.sh); sourced, not run as a test.
-# A real libvirtd (scripts/libvirtd-setup.sh) and the tiny guest (scripts/build-guest.sh).
-# Every domain a test makes is named berth-test-$$-<suffix>, registered with vm_name, and
-# destroyed + undefined by the EXIT trap, which also resumes a SIGSTOPped libvirtd and ends the
-# test's background processes.
-set -u
+# Helpers for the VM shell tests (sourced; not a test itself), on top of lib.sh (fail, skip,
+# need_root, pyjson):
+#   - vm_test_*.sh against libvirt's test driver (no daemon): vm_node_file, run, expect, and
+#     silent_daemon / silent_stop (a stand-in for a hung libvirtd). These tests keep their own
+#     $tmp directory and EXIT trap.
+#   - vmreal_*.sh against a real libvirtd (scripts/libvirtd-setup.sh) and the tiny guest
+#     (scripts/build-guest.sh): call vm_setup first. Every domain a test makes is named
+#     berth-test-$$-<suffix>, registered with vm_name, and destroyed + undefined by the EXIT trap
+#     (vm_cleanup), which also resumes a SIGSTOPped libvirtd and ends the test's background
+#     processes (bg).
+. "$BERTH_SRC/tests/integration/lib.sh"
 
-: "${BERTH_BIN:?BERTH_BIN must be set (scripts/run-tests.sh sets it)}"
-: "${BERTH_SRC:?BERTH_SRC must be set (scripts/run-tests.sh sets it)}"
 URI=qemu:///system
-VM_NAMES=()
-BG_PIDS=()
-VM_TMP=$(mktemp -d /tmp/berth-vmreal.XXXXXX)
-chmod 755 "$VM_TMP" # QEMU runs as libvirt-qemu and must reach disk images kept here
 
 note() { echo "# $*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
+
+# ======== libvirt's test driver (vm_test_*) ========
+
+# Write a test-driver node file with three domains (run1 running, off1 shut off, paused1 paused)
+# and a storage pool under dir $1; print its test:/// URI.
+vm_node_file() {
+    local dir=$1
+    mkdir -p "$dir/pool"
+    cat >"$dir/node.xml" <<XML
+<node>
+  <cpu><mhz>2000</mhz><model>x86_64</model><active>4</active><nodes>1</nodes>
+    <sockets>1</sockets><cores>4</cores><threads>1</threads></cpu>
+  <memory>8388608</memory>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>run1</name><memory>131072</memory><vcpu>1</vcpu><os><type>hvm</type></os>
+  </domain>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>off1</name><memory>131072</memory><vcpu>2</vcpu><os><type>hvm</type></os>
+    <test:runstate>5</test:runstate>
+  </domain>
+  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+    <name>paused1</name><memory>262144</memory><vcpu>1</vcpu><os><type>hvm</type></os>
+    <test:runstate>3</test:runstate>
+  </domain>
+  <pool type='dir'><name>default</name><target><path>$dir/pool</path></target></pool>
+</node>
+XML
+    echo "test://$dir/node.xml"
 }
-skip() {
-    echo "SKIP: $*"
-    exit 77
+
+# Run berth, keeping stdout, stderr and the exit status in $out, $err, $rc.
+run() {
+    out=$("$BERTH_BIN" "$@" 2>"$tmp/stderr" </dev/null)
+    rc=$?
+    err=$(cat "$tmp/stderr")
 }
+
+# expect RC STDERR-SUBSTRING berth-args...: exit status and a one-line message.
+expect() {
+    local want_rc=$1 want_err=$2
+    shift 2
+    run "$@"
+    [ "$rc" -eq "$want_rc" ] || fail "berth $*: exit $rc, expected $want_rc (stderr: $err)"
+    case "$err" in *"$want_err"*) ;; *) fail "berth $*: stderr '$err' lacks '$want_err'" ;; esac
+}
+
+# silent_daemon SOCKET: a stand-in for a hung libvirtd (as one that is SIGSTOPped, or a remote
+# host gone quiet behind a live socket): listens on the unix socket SOCKET, accepts every
+# connection and never answers. Runs in the background; its pid is added to SILENT_PIDS (the
+# caller kills them in its EXIT trap: silent_stop). Returns once the socket exists.
+SILENT_PIDS=()
+silent_daemon() {
+    python3 - "$1" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(16)
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)  # never answer
+PY
+    SILENT_PIDS+=($!)
+    local i
+    for i in $(seq 50); do
+        [ -S "$1" ] && return 0
+        sleep 0.1
+    done
+    fail "the silent daemon on $1 did not start"
+}
+
+silent_stop() {
+    local p
+    for p in "${SILENT_PIDS[@]+"${SILENT_PIDS[@]}"}"; do
+        kill "$p" 2>/dev/null
+    done
+    return 0
+}
+
+# ======== a real libvirtd (vmreal_*) ========
 
 virsh_() { timeout 60 virsh -q -c "$URI" "$@"; }
 berth() { "$BERTH_BIN" -c "$URI" "$@"; }
@@ -61,13 +132,19 @@ vm_cleanup() {
     rm -rf "$VM_TMP"
     exit $rc
 }
-trap vm_cleanup EXIT
-trap 'exit 130' INT TERM HUP
 
-# Start libvirtd and build the guest; skip only when libvirtd cannot run on this machine.
-# Sets KERNEL and INITRD.
+# The first call of every vmreal_* test: set -u, the test's VM_TMP directory and the EXIT trap
+# (vm_cleanup), then start libvirtd and build the guest; skip only when libvirtd cannot run on
+# this machine. Sets KERNEL and INITRD.
 vm_setup() {
     local out rc
+    set -u
+    VM_NAMES=()
+    BG_PIDS=()
+    VM_TMP=$(mktemp -d /tmp/berth-vmreal.XXXXXX)
+    chmod 755 "$VM_TMP" # QEMU runs as libvirt-qemu and must reach disk images kept here
+    trap vm_cleanup EXIT
+    trap 'exit 130' INT TERM HUP
     out=$("$BERTH_SRC"/scripts/libvirtd-setup.sh 2>&1)
     rc=$?
     [ $rc -eq 77 ] && skip "libvirtd cannot run here: ${out##*SKIP: }"
