@@ -41,7 +41,7 @@ BIN_LIBS = $(LIBS)
 endif
 
 B ?= build
-SRCS := $(sort $(wildcard src/common/*.c src/vm/*.c src/ctr/*.c src/ui/*.c))
+SRCS := $(sort $(shell find src -name '*.c' ! -path src/main.c))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 MAIN_OBJ := $(B)/src/main.o
 LIB := $(B)/libberth.a

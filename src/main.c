@@ -13,7 +13,7 @@
 #include "common/err.h"
 #include "common/units.h"
 #include "ui/app.h"
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 static void
 usage(FILE *f)

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "ui/layout.h"
+#include "ui/tui/layout.h"
 
 static void
 tiny_terminals_are_too_small(void **state)

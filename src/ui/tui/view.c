@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The dashboard's view over the newest sample: filter by name, sort by a column, selection kept
  * on the same instance across samples. Rebuilt only when data, filter or sort change. */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <math.h>
 #include <stdlib.h>

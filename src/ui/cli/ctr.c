@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `berth ctr ...`: argument handling and output for the native containers (ctr/ctr.h). */
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 #include <errno.h>
 #include <getopt.h>

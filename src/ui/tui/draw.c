@@ -4,7 +4,7 @@
  * formatted (into stack buffers: no allocation per frame), so 1000s of instances cost what one
  * screenful does. Curses sends only the cells that changed.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <curses.h>
 #include <math.h>

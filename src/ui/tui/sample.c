@@ -4,7 +4,7 @@
  * action) and on libvirt lifecycle events, so that a slow or hung backend never blocks the UI.
  * It publishes one snapshot at a time under a mutex and wakes the UI through an eventfd.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <errno.h>
 #include <math.h>

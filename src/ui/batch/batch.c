@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Headless batch mode: the model printed as a table, JSON Lines or CSV, COUNT samples apart. */
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,7 +19,7 @@
 #include "common/strbuf.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
-#include "ui/batch_fmt.h"
+#include "ui/batch/format.h"
 #include "vm/vm.h"
 
 /* The priming sample before the first printed one: short, but at most the interval. */

@@ -13,11 +13,11 @@
 #include "common/provider.h"
 #include "common/sampler.h"
 #include "ui/app.h"
-#include "ui/config.h"
-#include "ui/graph.h"
-#include "ui/keys.h"
-#include "ui/layout.h"
-#include "ui/theme.h"
+#include "ui/tui/config.h"
+#include "ui/tui/graph.h"
+#include "ui/tui/keys.h"
+#include "ui/tui/layout.h"
+#include "ui/tui/theme.h"
 
 /* What a handler asks to redraw. The frame is rebuilt when any bit is set. */
 enum {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Key and mouse handlers: the key table maps a key to an action, the action's handler changes
  * state and returns what to redraw (it never draws). */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <curses.h>
 #include <stdio.h>

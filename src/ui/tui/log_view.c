@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The log view's text: a container's log (ctr_logs into a memfd, read once when the view
  * opens), or, for a VM or when the containers API is absent, berth's own messages. */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The dashboard's key table. */
-#include "ui/keys.h"
+#include "ui/tui/keys.h"
 
 #include <ctype.h>
 #include <curses.h>

@@ -5,7 +5,7 @@
  * sampling thread's and the action worker's wake-up eventfds and the CLI children's pipes. A
  * frame is drawn only when something changed; when idle the process sleeps in poll.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -24,7 +24,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "ctr/ctr.h"
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 #define STATUS_INFO_NS (8LL * 1000000000)
 #define STATUS_ERROR_NS (30LL * 1000000000)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Dashboard layout arithmetic. */
-#include "ui/layout.h"
+#include "ui/tui/layout.h"
 
 #include <string.h>
 #include <strings.h>

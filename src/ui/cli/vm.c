@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `berth vm ...`: libvirt VMs from the command line (argument handling and output). */
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -4,7 +4,7 @@
  * and the new container / new VM forms. A form builds an argv and runs berth's own CLI as a
  * child (`/proc/self/exe ctr create ...`), so the dashboard does exactly what the CLI does.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <ctype.h>
 #include <curses.h>
