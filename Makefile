@@ -52,7 +52,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: all deps deps-test run check unit integration tui san format format-check fuzz bench \
-	install clean
+	install clean cycles
 
 all: $(BIN)
 
@@ -70,6 +70,10 @@ $(BIN): $(MAIN_OBJ) $(LIB)
 $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(BERTH_CPPFLAGS) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(BERTH_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(VIRT_LIBS) -lcmocka $(LDLIBS)
+
+# No two files under src/ call each other (scripts/check-cycles.sh reads the objects' symbols).
+cycles: all
+	@B=$(B) scripts/check-cycles.sh
 
 deps:
 	@scripts/install-deps.sh build run
