@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The overlays over the body: the help screen (every binding, from the key table), the log view
- * and the new container / new VM forms. A form builds an argv and runs berth's own CLI as a
- * child (`/proc/self/exe ctr create ...`), so the dashboard does exactly what the CLI does.
+ * The new container / new VM forms: their fields, keys and drawing. A form builds an argv and
+ * runs berth's own CLI as a child (`/proc/self/exe ctr create ...`), so the dashboard does
+ * exactly what the CLI does.
  */
 #include "ui/tui/tui.h"
 
@@ -155,13 +155,11 @@ form_submit(struct tui *t)
     return REDRAW_ALL;
 }
 
-static unsigned
-form_key(struct tui *t, int key)
+unsigned
+tui_form_key(struct tui *t, int key)
 {
     struct tui_form *f = &t->form;
-    char *v = f->values[f->cur];
-    size_t len = strlen(v);
-    if (key == 27) {
+    if (key == KEYS_ESC) {
         t->mode = TUI_MODE_NORMAL;
         tui_status(t, false, "cancelled");
     } else if (key == '\n') {
@@ -170,168 +168,30 @@ form_key(struct tui *t, int key)
         f->cur = (f->cur + 1) % f->nfields;
     } else if (key == KEY_BTAB || key == KEY_UP) {
         f->cur = (f->cur + f->nfields - 1) % f->nfields;
-    } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-        if (len)
-            v[len - 1] = '\0';
-    } else if (key == 21) { /* C-u */
-        v[0] = '\0';
-    } else if (key >= ' ' && key < 256 && key != 127 && len + 1 < TUI_FIELD_MAX) {
-        v[len] = (char)key;
-        v[len + 1] = '\0';
+    } else {
+        lineedit_key(f->values[f->cur], TUI_FIELD_MAX, key);
     }
     return REDRAW_ALL;
 }
 
-static int
-help_lines(void)
-{
-    return UI_ACT_COUNT - 1 + 4;
-}
-
-unsigned
-tui_form_key(struct tui *t, int key)
-{
-    if (t->mode == TUI_MODE_FORM)
-        return form_key(t, key);
-    int *top = t->mode == TUI_MODE_HELP ? &t->help_top : &t->log_top;
-    int page = t->lay.list.h + t->lay.detail.h - 3;
-    page = page > 1 ? page : 1;
-    if (key == KEY_UP || key == 'k')
-        *top = *top > 0 ? *top - 1 : 0;
-    else if (key == KEY_DOWN || key == 'j')
-        *top += 1; /* the drawing clamps it */
-    else if (key == KEY_PPAGE)
-        *top = *top > page ? *top - page : 0;
-    else if (key == KEY_NPAGE)
-        *top += page;
-    else if (key == KEY_HOME || key == 'g')
-        *top = 0;
-    else if (key == KEY_END || key == 'G')
-        *top = -1; /* the end */
-    else if (key == 'q' || key == 27 || key == '?' || key == '\n' || key == KEY_F(10) ||
-             key == KEY_F(1) || key == 'l' || key == KEY_F(8)) {
-        if (t->mode == TUI_MODE_LOG)
-            tui_log_close(t);
-        t->mode = TUI_MODE_NORMAL;
-    }
-    return REDRAW_ALL;
-}
-
-/* The body area the overlays use. */
-static struct rect
-overlay_rect(const struct tui *t)
-{
-    const struct layout *l = &t->lay;
-    int y0 = l->header.y + l->header.h, y1 = l->status.y;
-    return (struct rect){y0, 0, y1 - y0, t->cols};
-}
-
-static void
-line_at(struct tui *t, const struct rect *r, int row, int role, const char *s)
-{
-    if (row < 0 || row >= r->h)
-        return;
-    attrset(t->attr[role]);
-    mvhline(r->y + row, r->x, ' ', r->w);
-    char clean[600];
-    size_t j = 0;
-    for (size_t i = 0; s[i] && j + 1 < sizeof(clean); i++)
-        clean[j++] =
-            ((unsigned char)s[i] < 0x20 || (!t->utf8 && (unsigned char)s[i] >= 0x80)) ? '?' : s[i];
-    clean[j] = '\0';
-    mvaddnstr(r->y + row, r->x + 1, clean, r->w - 2 > 0 ? r->w - 2 : 0);
-}
-
-static void
-draw_help(struct tui *t, const struct rect *r)
-{
-    int total = help_lines(), vis = r->h - 1;
-    if (t->help_top > total - vis)
-        t->help_top = total - vis > 0 ? total - vis : 0;
-    if (t->help_top < 0)
-        t->help_top = 0;
-    line_at(t, r, 0, THEME_ROLE_TITLE,
-            "berth help: keys (rebind with `bind KEY ACTION` in "
-            "~/.config/berth/config)   q/Esc closes");
-    for (int i = 0; i < vis; i++) {
-        int k = t->help_top + i + 1;
-        char line[512] = "";
-        if (k < UI_ACT_COUNT) {
-            int keys[8];
-            size_t nk = keys_for_action(&t->cfg.keys, (enum ui_action)k, keys, 8);
-            char names[128] = "";
-            for (size_t j = 0; j < nk && j < 8; j++) {
-                char kn[16];
-                size_t l = strlen(names);
-                snprintf(names + l, sizeof(names) - l, "%s%s", j ? " " : "",
-                         keys_name(keys[j], kn, sizeof(kn)));
-            }
-            snprintf(line, sizeof(line), "%-22s %-14s %s", names, keys_actions[k].name,
-                     keys_actions[k].help);
-        } else if (k == UI_ACT_COUNT + 1) {
-            snprintf(line, sizeof(line),
-                     "mouse: click a row to select it, a column title to "
-                     "sort by it (again to invert), the wheel scrolls");
-        } else if (k == UI_ACT_COUNT + 2) {
-            snprintf(line, sizeof(line),
-                     "CPU%% is of one host CPU: 100%% = one full core. "
-                     "States: running, paused, stopped, crashed.");
-        }
-        line_at(t, r, i + 1, THEME_ROLE_NORMAL, line);
-    }
-}
-
-static void
-draw_log(struct tui *t, const struct rect *r)
-{
-    bool ctr = t->logv_text != NULL;
-    int total = ctr ? (int)t->logv_n : (int)t->log_n, vis = r->h - 1;
-    if (t->log_top < 0 || t->log_top > total - vis)
-        t->log_top = total - vis > 0 ? total - vis : 0;
-    line_at(t, r, 0, THEME_ROLE_TITLE,
-            ctr ? t->logv_title : "berth messages (newest last)   q/Esc closes");
-    for (int i = 0; i < vis; i++) {
-        int k = t->log_top + i;
-        if (k >= total)
-            break;
-        size_t idx = (t->log_head + TUI_LOG_LINES - t->log_n + (size_t)k) % TUI_LOG_LINES;
-        line_at(t, r, i + 1, THEME_ROLE_NORMAL, ctr ? t->logv_line[k] : t->log_lines[idx]);
-    }
-    if (total == 0)
-        line_at(t, r, 1, THEME_ROLE_DIM, ctr ? "the log is empty" : "no messages yet");
-}
-
-static void
-draw_form(struct tui *t, const struct rect *body)
+void
+tui_form_draw(struct tui *t, const struct rect *body)
 {
     struct tui_form *f = &t->form;
     int w = body->w > 70 ? 64 : body->w - 4, h = f->nfields + 4;
     struct rect r = {body->y + (body->h - h) / 2, (body->w - w) / 2, h, w};
     if (r.h > body->h)
         r.h = body->h;
-    line_at(t, &r, 0, THEME_ROLE_TITLE,
-            f->vm ? "new VM (berth vm create)" : "new container (berth ctr create, then start)");
+    tui_overlay_line(t, &r, 0, THEME_ROLE_TITLE,
+                     f->vm ? "new VM (berth vm create)"
+                           : "new container (berth ctr create, then start)");
     for (int i = 0; i < f->nfields; i++) {
         char line[512];
         bool cur = i == f->cur;
         snprintf(line, sizeof(line), "%-18s %s%s", f->labels[i], f->values[i], cur ? "_" : "");
-        line_at(t, &r, i + 1, cur ? THEME_ROLE_SELECTED : THEME_ROLE_NORMAL, line);
+        tui_overlay_line(t, &r, i + 1, cur ? THEME_ROLE_SELECTED : THEME_ROLE_NORMAL, line);
     }
-    line_at(t, &r, f->nfields + 1, THEME_ROLE_NORMAL, "");
-    line_at(t, &r, f->nfields + 2, THEME_ROLE_DIM,
-            "Tab/arrows move, Enter creates, Esc cancels, C-u clears");
-}
-
-void
-tui_draw_overlay(struct tui *t)
-{
-    struct rect r = overlay_rect(t);
-    if (r.h <= 0)
-        return;
-    if (t->mode == TUI_MODE_HELP)
-        draw_help(t, &r);
-    else if (t->mode == TUI_MODE_LOG)
-        draw_log(t, &r);
-    else if (t->mode == TUI_MODE_FORM)
-        draw_form(t, &r);
+    tui_overlay_line(t, &r, f->nfields + 1, THEME_ROLE_NORMAL, "");
+    tui_overlay_line(t, &r, f->nfields + 2, THEME_ROLE_DIM,
+                     "Tab/arrows move, Enter creates, Esc cancels, C-u clears");
 }

@@ -55,7 +55,7 @@ color_mode_detect(void)
 }
 
 void
-tui_draw_theme_apply(struct tui *t)
+tui_theme_apply(struct tui *t)
 {
     t->color_mode = color_mode_detect();
     if (t->color_mode) {
