@@ -17,7 +17,6 @@
 #include "common/log.h"
 #include "common/sampler.h"
 #include "common/strbuf.h"
-#include "common/units.h"
 #include "ctr/ctr.h"
 #include "ui/batch/format.h"
 #include "vm/vm.h"

@@ -7,8 +7,6 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "common/cleanup.h"
-
 static volatile sig_atomic_t attach_quit;
 
 static void

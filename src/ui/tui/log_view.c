@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "ctr/ctr.h"
 
 #define LOGV_LINES 2000
@@ -33,9 +34,7 @@ log_split(struct tui *t, char *text, size_t len)
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
         n += text[i] == '\n';
-    t->logv_line = calloc(n + 1, sizeof(*t->logv_line));
-    if (!t->logv_line)
-        return;
+    t->logv_line = xcalloc(n + 1, sizeof(*t->logv_line));
     char *p = text;
     for (size_t i = 0; i < n + 1 && p < text + len; i++) {
         char *nl = memchr(p, '\n', (size_t)(text + len - p));
