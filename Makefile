@@ -41,7 +41,7 @@ BIN_LIBS = $(LIBS)
 endif
 
 B ?= build
-SRCS := $(sort $(wildcard src/common/*.c src/vm/*.c src/ctr/*.c src/ui/*.c))
+SRCS := $(sort $(shell find src -name '*.c' ! -path src/main.c))
 OBJS := $(SRCS:%.c=$(B)/%.o)
 MAIN_OBJ := $(B)/src/main.o
 LIB := $(B)/libberth.a
@@ -52,7 +52,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: all deps deps-test run check unit integration tui san format format-check fuzz bench \
-	install clean
+	install clean cycles
 
 all: $(BIN)
 
@@ -70,6 +70,10 @@ $(BIN): $(MAIN_OBJ) $(LIB)
 $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(BERTH_CPPFLAGS) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(BERTH_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(VIRT_LIBS) -lcmocka $(LDLIBS)
+
+# No two files under src/ call each other (scripts/check-cycles.sh reads the objects' symbols).
+cycles: all
+	@B=$(B) scripts/check-cycles.sh
 
 deps:
 	@scripts/install-deps.sh build run

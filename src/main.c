@@ -2,7 +2,6 @@
 /* berth: argument parsing; picks a front end (dashboard, batch, ctr/vm subcommands). */
 #include <getopt.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,8 @@
 #include "common/err.h"
 #include "common/units.h"
 #include "ui/app.h"
-#include "ui/cli.h"
+#include "ui/cli/cli.h"
+#include "ui/frontends.h"
 
 static void
 usage(FILE *f)
@@ -42,20 +42,8 @@ usage(FILE *f)
         "docs: README.md, docs/BATCH.md (output contract), docs/ARCHITECTURE.md\n");
 }
 
-static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* One line naming the problem, a hint, exit status 2. */
-static int
-bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "berth: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'berth --help'.\n");
-    va_end(ap);
-    return 2;
-}
+#define bad_usage(...) cli_usage_error(&cli_front_global, __VA_ARGS__)
 
 enum { OPT_THEME = 256, OPT_NO_VMS, OPT_NO_CONTAINERS };
 
@@ -118,14 +106,18 @@ parse_global(int argc, char **argv, struct app_opts *o)
         case 'V':
             printf("berth %s\n", BERTH_VERSION);
             return 0;
-        case ':':
-            return bad_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            return bad_usage("unknown option '%s'", argv[optind - 1]);
+            return cli_opt_error(&cli_front_global, NULL, c, argv);
         }
     }
     return -1;
 }
+
+/* The front ends that take a command: `berth ctr ...`, `berth vm ...`. */
+static const struct cli_cmd commands[] = {
+    {"ctr", cli_ctr_main},
+    {"vm", cli_vm_main},
+};
 
 int
 main(int argc, char **argv)
@@ -137,12 +129,12 @@ main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (optind < argc) {
-        const char *cmd = argv[optind];
-        if (strcmp(cmd, "ctr") == 0)
-            return cli_ctr_main(&o, argc - optind, argv + optind);
-        if (strcmp(cmd, "vm") == 0)
-            return cli_vm_main(&o, argc - optind, argv + optind);
-        return bad_usage("unknown command '%s' (ctr, vm)", cmd);
+        const struct cli_cmd *c = cli_cmd_find(commands, ARRAY_SIZE(commands), argv[optind]);
+        char names[64];
+        if (!c)
+            return bad_usage("unknown command '%s' (%s)", argv[optind],
+                             cli_cmd_names(commands, ARRAY_SIZE(commands), names, sizeof(names)));
+        return c->run(&o, argc - optind, argv + optind);
     }
     /* Only the dashboard and batch output measure text (ncursesw's wide characters): the user's
      * character set for them, and for nobody their number format (batch output is for scripts).

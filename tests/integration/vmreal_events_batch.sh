@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # berth --batch sampling every 600 s prints a sample at once when a guest is started, paused or
-# destroyed behind its back (with virsh). Skipped while src/ui/batch.c does not watch the
+# destroyed behind its back (with virsh). Skipped while src/ui/batch/batch.c does not watch the
 # provider's vm_events_fd() (vmreal_events.sh checks the provider's events themselves).
 . "$BERTH_SRC"/tests/integration/lib_vm.sh
-grep -q vm_events_fd "$BERTH_SRC"/src/ui/batch.c ||
-    skip "berth --batch does not print a sample on lifecycle events yet (src/ui/batch.c does not watch vm_events_fd)"
+grep -q vm_events_fd "$BERTH_SRC"/src/ui/batch/batch.c ||
+    skip "berth --batch does not print a sample on lifecycle events yet (src/ui/batch/batch.c does not watch vm_events_fd)"
 vm_setup
 
 vm_name dom evb

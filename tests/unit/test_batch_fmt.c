@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "ui/batch_fmt.h"
+#include "ui/batch/format.h"
 
 static const char *const odd_names[] = {
     "plain",

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "ui/graph.h"
+#include "ui/tui/graph.h"
 
 static void
 level_scaling(void **state)

@@ -11,7 +11,7 @@
 #include <curses.h>
 
 #include "common/err.h"
-#include "ui/keys.h"
+#include "ui/tui/keys.h"
 
 static void
 defaults_bind_the_usual_keys(void **state)

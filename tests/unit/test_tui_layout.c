@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "ui/layout.h"
+#include "ui/tui/layout.h"
 
 static void
 tiny_terminals_are_too_small(void **state)
@@ -177,6 +177,27 @@ scroll_keeps_selection_visible(void **state)
     }
 }
 
+/* Drawing and clicks share the F-key bar's geometry: "F1" + 7 + 1 = 10 columns per key, F10
+ * 11; a click on a key's number or label picks it, past the last key picks none. */
+static void
+fkey_bar_slots(void **state)
+{
+    (void)state;
+    assert_int_equal(layout_fkey_x(1), 0);
+    assert_int_equal(layout_fkey_x(2), 10);
+    assert_int_equal(layout_fkey_x(10), 90);
+    assert_int_equal(layout_fkey_at(0), 1);
+    assert_int_equal(layout_fkey_at(9), 1);
+    assert_int_equal(layout_fkey_at(10), 2);
+    assert_int_equal(layout_fkey_at(89), 9);
+    assert_int_equal(layout_fkey_at(90), 10);
+    assert_int_equal(layout_fkey_at(100), 10);
+    assert_int_equal(layout_fkey_at(101), 0);
+    assert_int_equal(layout_fkey_at(-1), 0);
+    for (int f = 1; f <= LAYOUT_FKEYS; f++)
+        assert_int_equal(layout_fkey_at(layout_fkey_x(f)), f);
+}
+
 int
 main(void)
 {
@@ -189,6 +210,7 @@ main(void)
         cmocka_unit_test(column_at_screen_position),
         cmocka_unit_test(columns_parse),
         cmocka_unit_test(scroll_keeps_selection_visible),
+        cmocka_unit_test(fkey_bar_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "common/err.h"
-#include "ui/config.h"
-#include "ui/theme.h"
+#include "ui/tui/config.h"
+#include "ui/tui/theme.h"
 
 static void
 theme_parses_colours_fallbacks_and_attrs(void **state)

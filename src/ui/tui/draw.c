@@ -4,7 +4,7 @@
  * formatted (into stack buffers: no allocation per frame), so 1000s of instances cost what one
  * screenful does. Curses sends only the cells that changed.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <curses.h>
 #include <math.h>
@@ -419,6 +419,21 @@ draw_detail(struct tui *t)
     draw_graph(t, in, true, y + gh, x, w, left - gh, "memory");
 }
 
+/* The overlay of the current mode over the body: help, log view or a form. */
+static void
+draw_overlay(struct tui *t)
+{
+    struct rect r = tui_overlay_rect(t);
+    if (r.h <= 0)
+        return;
+    if (t->mode == TUI_MODE_HELP)
+        tui_help_draw(t, &r);
+    else if (t->mode == TUI_MODE_LOG)
+        tui_log_draw(t, &r);
+    else if (t->mode == TUI_MODE_FORM)
+        tui_form_draw(t, &r);
+}
+
 /* The F-key bar: each F-key's current action, htop style. */
 static void
 draw_fkeys(struct tui *t)
@@ -432,17 +447,17 @@ draw_fkeys(struct tui *t)
     };
     const struct rect *r = &t->lay.fkeys;
     fill(r->y, r->x, r->w, t->attr[THEME_ROLE_FKEY_LABEL]);
-    int x = r->x;
-    for (int f = 1; f <= 10 && x < r->x + r->w; f++) {
+    for (int f = 1; f <= LAYOUT_FKEYS && r->x + layout_fkey_x(f) < r->x + r->w; f++) {
+        int x = r->x + layout_fkey_x(f);
         enum ui_action a = keys_lookup(&t->cfg.keys, KEY_F(f));
         const char *l = labels[a] ? labels[a] : keys_actions[a].name;
         char num[8];
         snprintf(num, sizeof(num), "F%d", f);
         put(t, r->y, x, r->x + r->w - x, t->attr[THEME_ROLE_FKEY], num, false);
         x += (int)strlen(num);
-        int lw = r->x + r->w - x < 7 ? r->x + r->w - x : 7;
-        put(t, r->y, x, lw, t->attr[THEME_ROLE_FKEY_LABEL], a ? l : "", false);
-        x += 8;
+        int rest = r->x + r->w - x;
+        put(t, r->y, x, rest < LAYOUT_FKEY_LABEL ? rest : LAYOUT_FKEY_LABEL,
+            t->attr[THEME_ROLE_FKEY_LABEL], a ? l : "", false);
     }
 }
 
@@ -502,7 +517,7 @@ tui_draw_frame(struct tui *t)
         draw_header_conns(t, &t->lay.header);
         draw_list(t);
         draw_detail(t);
-        tui_draw_overlay(t);
+        draw_overlay(t);
         draw_status(t);
         draw_fkeys(t);
     }

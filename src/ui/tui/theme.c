@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Theme files: parsing, search path, listing. */
-#include "ui/theme.h"
+#include "ui/tui/theme.h"
 
 #include <ctype.h>
 #include <dirent.h>

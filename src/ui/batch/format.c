@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Formatting one batch sample as a table, a JSON Lines record or CSV rows (docs/BATCH.md). */
-#include "ui/batch_fmt.h"
+#include "ui/batch/format.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The dashboard's internal state, shared by the tui_*.c files (not used outside the TUI). */
+/* The dashboard's internal state and the functions of the files in src/ui/tui/, each listed under
+ * the file that defines it (not used outside the TUI). */
 #pragma once
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,11 +15,12 @@
 #include "common/provider.h"
 #include "common/sampler.h"
 #include "ui/app.h"
-#include "ui/config.h"
-#include "ui/graph.h"
-#include "ui/keys.h"
-#include "ui/layout.h"
-#include "ui/theme.h"
+#include "ui/tui/config.h"
+#include "ui/tui/graph.h"
+#include "ui/tui/keys.h"
+#include "ui/tui/layout.h"
+#include "ui/tui/lineedit.h"
+#include "ui/tui/theme.h"
 
 /* What a handler asks to redraw. The frame is rebuilt when any bit is set. */
 enum {
@@ -147,6 +150,7 @@ struct tui {
     struct tui_working wrk;
     struct tui_child children[TUI_MAX_CHILDREN];
     int sig_fd, timer_fd;
+    sigset_t loop_sigset; /* the signals the loop reads from sig_fd (blocked elsewhere) */
 
     /* The data shown: the newest snapshot and the sorted, filtered view over it. */
     struct tui_snapshot cur;
@@ -205,7 +209,7 @@ struct tui {
     uint32_t frame_ns[TUI_FRAME_SAMPLES]; /* build times of the first frames, for percentiles */
 };
 
-/* tui_sample.c: the sampling thread. */
+/* sample.c: the sampling thread. */
 int tui_sampling_start(struct tui *t, struct err **err);
 void tui_sampling_request(struct tui *t);
 /* Take the newest sample if one was published (sets t->sample_fresh); true when there is
@@ -219,12 +223,12 @@ void tui_sampling_stop(struct tui *t);
 void tui_sampling_want(struct tui *t, const struct inst *in);
 /* Copy the newest facts when they are in's; false otherwise. */
 bool tui_sampling_facts(struct tui *t, const struct inst *in, struct tui_facts *out);
-
-/* tui_facts.c: fetch facts off the UI thread (sampling thread). */
-void tui_facts_fetch(struct app *app, struct tui_facts *f);
 void tui_snapshot_done(struct tui_snapshot *s);
 
-/* tui_work.c: the action worker and CLI children. */
+/* facts.c: fetch facts off the UI thread (sampling thread). */
+void tui_facts_fetch(struct app *app, struct tui_facts *f);
+
+/* work.c: the action worker and CLI children. */
 int tui_working_start(struct tui *t, struct err **err);
 /* Queue an action on the selected instance; false when the queue is full. */
 bool tui_working_queue(struct tui *t, const struct tui_job *job);
@@ -237,31 +241,47 @@ unsigned tui_child_read(struct tui *t, int fd);
 unsigned tui_child_reap(struct tui *t);
 void tui_children_kill(struct tui *t);
 
-/* tui_view.c: filter, sort, selection. */
+/* view.c: filter, sort, selection. */
 void tui_view_rebuild(struct tui *t);
 struct inst *tui_view_selected(struct tui *t, struct tui_rates **rates);
 void tui_view_select(struct tui *t, size_t idx);
 void tui_view_move(struct tui *t, long delta);
 int tui_view_visible_rows(const struct tui *t);
 
-/* tui_draw.c */
-void tui_draw_frame(struct tui *t);
-void tui_draw_theme_apply(struct tui *t);
+/* status.c: the status line; every message also goes to berth's own log (the log view). */
+void tui_status(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* tui_keys.c: key and mouse handlers. */
+/* draw.c: one frame (header, list, detail, the mode's overlay, status, F-key bar). */
+void tui_draw_frame(struct tui *t);
+
+/* theme_apply.c: the theme's roles as curses attributes for the terminal's colours. */
+void tui_theme_apply(struct tui *t);
+
+/* overlay.c: what the help, log and form overlays share. */
+struct rect tui_overlay_rect(const struct tui *t); /* the body area they cover */
+void tui_overlay_line(struct tui *t, const struct rect *r, int row, int role, const char *s);
+bool tui_overlay_page_key(const struct tui *t, int *top, int key);
+
+/* help.c: the help overlay. */
+void tui_help_draw(struct tui *t, const struct rect *r);
+unsigned tui_help_key(struct tui *t, int key);
+
+/* log_view.c: the log view: the selected container's log, else berth's own messages. */
+void tui_log_open(struct tui *t);
+void tui_log_close(struct tui *t);
+void tui_log_draw(struct tui *t, const struct rect *r);
+unsigned tui_log_key(struct tui *t, int key);
+
+/* form.c: the new container / new VM forms. */
+void tui_form_open(struct tui *t, bool vm);
+unsigned tui_form_key(struct tui *t, int key);
+void tui_form_draw(struct tui *t, const struct rect *body);
+
+/* console.c: hand the terminal to the selection's console and take it back. */
+unsigned tui_console(struct tui *t);
+
+/* input.c: key and mouse handlers (the key table's actions run here). */
 unsigned tui_keys_handle(struct tui *t, int key);
 unsigned tui_keys_mouse(struct tui *t);
 unsigned tui_keys_run(struct tui *t, enum ui_action a);
-
-/* tui_form.c: the new container / new VM forms and the overlay modes' keys. */
-void tui_form_open(struct tui *t, bool vm);
-unsigned tui_form_key(struct tui *t, int key);
-void tui_draw_overlay(struct tui *t);
-/* Open the log view: the selected container's log, else berth's own messages. */
-void tui_log_open(struct tui *t);
-void tui_log_close(struct tui *t);
-
-/* tui.c */
-void tui_status(struct tui *t, bool error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-unsigned tui_console(struct tui *t);

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* `berth ctr ...`: argument handling and output for the native containers (ctr/ctr.h). */
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +19,9 @@
 #include "common/fileio.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
+#include "ui/cli/cli.h"
 
 #define EXIT_FAIL 1
-#define EXIT_USAGE 2
 #define EXIT_RUN_FAIL 125 /* run/exec could not start the process */
 
 static const char usage_text[] =
@@ -49,19 +48,8 @@ fail(const struct err *e)
     return EXIT_FAIL;
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "berth: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see berth ctr --help)\n");
-    va_end(ap);
-    return EXIT_USAGE;
-}
+/* Every usage error of `berth ctr` (exit status 2). */
+#define usage_error(...) cli_usage_error(&cli_front_ctr, __VA_ARGS__)
 
 /* Split argv at "--": options and NAME before, the command after. */
 struct split {
@@ -241,7 +229,7 @@ env_file(struct create_cli *c, const char *file)
         if (next)
             *next++ = 0;
         if (env_file_line(c, file, ++lineno, line) != 0)
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
     }
     return 0;
 }
@@ -279,11 +267,11 @@ create_opt(struct create_cli *c, int opt, const char *arg)
         break;
     case O_ENV:
         if (env_add(c, arg) != 0)
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         break;
     case O_ENV_FILE:
         if (env_file(c, arg) != 0)
-            return EXIT_USAGE;
+            return CLI_EXIT_USAGE;
         break;
     case O_WORKDIR:
         c->o.workdir = arg;
@@ -329,10 +317,10 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
             fputs(usage_text, stdout);
             return 0;
         }
-        if (opt == ':')
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        if (opt == '?' || (!is_run && (opt == O_RM || opt == 'd')))
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+        if (opt == ':' || opt == '?')
+            return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
+        if (!is_run && (opt == O_RM || opt == 'd'))
+            return usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
         if (opt == O_RM) {
             c->rm = true;
             continue;
@@ -356,8 +344,9 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
 }
 
 static int
-cmd_create(int argc, char **argv)
+cmd_create(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct create_cli c;
     const char *name;
     cleanup_err struct err *e = NULL;
@@ -436,8 +425,9 @@ run_foreground(const char *name, bool tty, bool rm)
 }
 
 static int
-cmd_run(int argc, char **argv)
+cmd_run(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct create_cli c;
     const char *name;
     cleanup_err struct err *e = NULL;
@@ -479,10 +469,8 @@ parse_simple(int argc, char **argv, const char *shortopts, const struct option *
             fputs(usage_text, stdout);
             return 0;
         }
-        if (opt == ':')
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
-        if (opt == '?')
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+        if (opt == ':' || opt == '?')
+            return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
         if (optarg)
             s->optval = optarg;
         else
@@ -514,8 +502,9 @@ parse_timeout(const char *v, double *t)
 }
 
 static int
-cmd_lifecycle(int argc, char **argv)
+cmd_lifecycle(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct simple s;
     cleanup_err struct err *e = NULL;
     const char *cmd = argv[0];
@@ -540,8 +529,9 @@ cmd_lifecycle(int argc, char **argv)
 }
 
 static int
-cmd_kill(int argc, char **argv)
+cmd_kill(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct simple s;
     cleanup_err struct err *e = NULL;
     int rc = parse_simple(argc, argv, ":s:h", no_long, &s, false);
@@ -554,8 +544,9 @@ cmd_kill(int argc, char **argv)
 }
 
 static int
-cmd_rm(int argc, char **argv)
+cmd_rm(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct simple s;
     int rc = parse_simple(argc, argv, ":fh", no_long, &s, true);
     if (rc >= 0)
@@ -570,8 +561,9 @@ cmd_rm(int argc, char **argv)
 }
 
 static int
-cmd_exec(int argc, char **argv)
+cmd_exec(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct split sp;
     struct simple s;
     cleanup_err struct err *e = NULL;
@@ -588,8 +580,9 @@ cmd_exec(int argc, char **argv)
 }
 
 static int
-cmd_attach(int argc, char **argv)
+cmd_attach(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct simple s;
     cleanup_err struct err *e = NULL;
     int rc = parse_simple(argc, argv, ":h", no_long, &s, false);
@@ -604,8 +597,9 @@ cmd_attach(int argc, char **argv)
 }
 
 static int
-cmd_logs(int argc, char **argv)
+cmd_logs(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     static const struct option lo[] = {{"follow", no_argument, NULL, 'f'},
                                        {"tail", required_argument, NULL, O_TAIL},
                                        {"help", no_argument, NULL, 'h'},
@@ -627,10 +621,8 @@ cmd_logs(int argc, char **argv)
             if (units_parse_u64(optarg, 0, 100000000, "--tail", &v, &e) < 0)
                 return usage_error("%s", err_msg(e));
             tail = (long)v;
-        } else if (opt == ':') {
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
         } else {
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
         }
     }
     const char *name;
@@ -691,13 +683,13 @@ print_table(const struct ctr_info *v, size_t n)
 }
 
 static int
-cmd_ls(const struct app_opts *ao, int argc, char **argv)
+cmd_ls(const struct app_opts *o, int argc, char **argv)
 {
     static const struct option lo[] = {{"format", required_argument, NULL, O_FORMAT},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     cleanup_err struct err *e = NULL;
-    bool json = ao->format == OUT_FORMAT_JSON;
+    bool json = o->format == OUT_FORMAT_JSON;
     optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
     opterr = 0;
     int opt;
@@ -710,10 +702,8 @@ cmd_ls(const struct app_opts *ao, int argc, char **argv)
             json = strcmp(optarg, "json") == 0;
         } else if (opt == O_FORMAT) {
             return usage_error("unknown format '%s' (table or json)", optarg);
-        } else if (opt == ':') {
-            return usage_error("option '%s' needs a value", argv[optind - 1]);
         } else {
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
         }
     }
     if (optind < argc)
@@ -736,8 +726,9 @@ cmd_ls(const struct app_opts *ao, int argc, char **argv)
 }
 
 static int
-cmd_inspect(int argc, char **argv)
+cmd_inspect(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     struct simple s;
     cleanup_err struct err *e = NULL;
     int rc = parse_simple(argc, argv, ":h", no_long, &s, false);
@@ -751,8 +742,9 @@ cmd_inspect(int argc, char **argv)
 }
 
 static int
-cmd_demo(int argc, char **argv)
+cmd_demo(const struct app_opts *o, int argc, char **argv)
 {
+    (void)o;
     cleanup_err struct err *e = NULL;
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage_text, stdout);
@@ -768,42 +760,36 @@ cmd_demo(int argc, char **argv)
     return 0;
 }
 
+static const struct cli_cmd commands[] = {
+    {"create", cmd_create},
+    {"run", cmd_run},
+    {"start", cmd_lifecycle},
+    {"stop", cmd_lifecycle},
+    {"restart", cmd_lifecycle},
+    {"pause", cmd_lifecycle},
+    {"resume", cmd_lifecycle},
+    {"kill", cmd_kill},
+    {"rm", cmd_rm},
+    {"exec", cmd_exec},
+    {"attach", cmd_attach},
+    {"logs", cmd_logs},
+    {"ls", cmd_ls},
+    {"inspect", cmd_inspect},
+    {"demo", cmd_demo},
+};
+
 int
 cli_ctr_main(const struct app_opts *o, int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("%s", "missing command");
     const char *cmd = argv[1];
-    argc--;
-    argv++;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
         return 0;
     }
-    static const char *const lifecycle[] = {"start", "stop", "restart", "pause", "resume"};
-    for (size_t i = 0; i < sizeof(lifecycle) / sizeof(lifecycle[0]); i++) {
-        if (strcmp(cmd, lifecycle[i]) == 0)
-            return cmd_lifecycle(argc, argv);
-    }
-    if (strcmp(cmd, "create") == 0)
-        return cmd_create(argc, argv);
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc, argv);
-    if (strcmp(cmd, "kill") == 0)
-        return cmd_kill(argc, argv);
-    if (strcmp(cmd, "rm") == 0)
-        return cmd_rm(argc, argv);
-    if (strcmp(cmd, "exec") == 0)
-        return cmd_exec(argc, argv);
-    if (strcmp(cmd, "attach") == 0)
-        return cmd_attach(argc, argv);
-    if (strcmp(cmd, "logs") == 0)
-        return cmd_logs(argc, argv);
-    if (strcmp(cmd, "ls") == 0)
-        return cmd_ls(o, argc, argv);
-    if (strcmp(cmd, "inspect") == 0)
-        return cmd_inspect(argc, argv);
-    if (strcmp(cmd, "demo") == 0)
-        return cmd_demo(argc, argv);
-    return usage_error("unknown command '%s'", cmd);
+    const struct cli_cmd *c = cli_cmd_find(commands, ARRAY_SIZE(commands), cmd);
+    if (!c)
+        return usage_error("unknown command '%s'", cmd);
+    return c->run(o, argc - 1, argv + 1);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Headless batch mode: the model printed as a table, JSON Lines or CSV, COUNT samples apart. */
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,9 +17,8 @@
 #include "common/log.h"
 #include "common/sampler.h"
 #include "common/strbuf.h"
-#include "common/units.h"
 #include "ctr/ctr.h"
-#include "ui/batch_fmt.h"
+#include "ui/batch/format.h"
 #include "vm/vm.h"
 
 /* The priming sample before the first printed one: short, but at most the interval. */

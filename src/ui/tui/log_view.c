@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The log view's text: a container's log (ctr_logs into a memfd, read once when the view
  * opens), or, for a VM or when the containers API is absent, berth's own messages. */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "ctr/ctr.h"
 
 #define LOGV_LINES 2000
@@ -33,9 +34,7 @@ log_split(struct tui *t, char *text, size_t len)
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
         n += text[i] == '\n';
-    t->logv_line = calloc(n + 1, sizeof(*t->logv_line));
-    if (!t->logv_line)
-        return;
+    t->logv_line = xcalloc(n + 1, sizeof(*t->logv_line));
     char *p = text;
     for (size_t i = 0; i < n + 1 && p < text + len; i++) {
         char *nl = memchr(p, '\n', (size_t)(text + len - p));
@@ -89,4 +88,34 @@ tui_log_open(struct tui *t)
     }
     snprintf(t->logv_title, sizeof(t->logv_title),
              "log of container %.200s (last %d lines)   q/Esc closes", in->name, LOGV_LINES);
+}
+
+void
+tui_log_draw(struct tui *t, const struct rect *r)
+{
+    bool ctr = t->logv_text != NULL;
+    int total = ctr ? (int)t->logv_n : (int)t->log_n, vis = r->h - 1;
+    if (t->log_top < 0 || t->log_top > total - vis)
+        t->log_top = total - vis > 0 ? total - vis : 0;
+    tui_overlay_line(t, r, 0, THEME_ROLE_TITLE,
+                     ctr ? t->logv_title : "berth messages (newest last)   q/Esc closes");
+    for (int i = 0; i < vis; i++) {
+        int k = t->log_top + i;
+        if (k >= total)
+            break;
+        size_t idx = (t->log_head + TUI_LOG_LINES - t->log_n + (size_t)k) % TUI_LOG_LINES;
+        tui_overlay_line(t, r, i + 1, THEME_ROLE_NORMAL, ctr ? t->logv_line[k] : t->log_lines[idx]);
+    }
+    if (total == 0)
+        tui_overlay_line(t, r, 1, THEME_ROLE_DIM, ctr ? "the log is empty" : "no messages yet");
+}
+
+unsigned
+tui_log_key(struct tui *t, int key)
+{
+    if (tui_overlay_page_key(t, &t->log_top, key)) {
+        tui_log_close(t);
+        t->mode = TUI_MODE_NORMAL;
+    }
+    return REDRAW_ALL;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The dashboard's user configuration file. */
-#include "ui/config.h"
+#include "ui/tui/config.h"
 
 #include <ctype.h>
 #include <errno.h>

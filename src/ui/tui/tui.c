@@ -5,14 +5,13 @@
  * sampling thread's and the action worker's wake-up eventfds and the CLI children's pipes. A
  * frame is drawn only when something changed; when idle the process sleeps in poll.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,44 +22,12 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "ctr/ctr.h"
-#include "ui/cli.h"
-#include "ui/rawterm.h"
-
-#define STATUS_INFO_NS (8LL * 1000000000)
-#define STATUS_ERROR_NS (30LL * 1000000000)
+#include "ui/frontends.h"
 
 static volatile sig_atomic_t curses_up;
-static volatile sig_atomic_t attach_quit;
 
 static const int loop_signals[] = {SIGWINCH, SIGCHLD, SIGTERM, SIGINT, SIGHUP};
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-
-static void
-log_ring_add(struct tui *t, const char *msg)
-{
-    char ts[16];
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-    snprintf(t->log_lines[t->log_head], TUI_MSG_MAX, "%s %.490s", ts, msg);
-    t->log_head = (t->log_head + 1) % TUI_LOG_LINES;
-    if (t->log_n < TUI_LOG_LINES)
-        t->log_n++;
-}
-
-void
-tui_status(struct tui *t, bool error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(t->status, sizeof(t->status), fmt, ap);
-    va_end(ap);
-    t->status_err = error;
-    t->status_until_ns = mono_now_ns() + (error ? STATUS_ERROR_NS : STATUS_INFO_NS);
-    log_ring_add(t, t->status);
-}
 
 /* Restore the terminal on a crash, then die of the same signal. */
 static void
@@ -69,13 +36,6 @@ crash_handler(int sig)
     if (curses_up)
         endwin();
     raise(sig);
-}
-
-static void
-attach_handler(int sig)
-{
-    if (sig != SIGINT)
-        attach_quit = 1;
 }
 
 static void
@@ -91,6 +51,7 @@ signals_setup(struct tui *t, struct err **err)
 {
     sigset_t set;
     signals_sigset(&set);
+    t->loop_sigset = set;
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* before the threads start: they inherit it */
     t->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     if (t->sig_fd < 0)
@@ -150,7 +111,7 @@ curses_setup(struct tui *t, struct err **err)
               ,
               NULL);
     mouseinterval(0);
-    tui_draw_theme_apply(t);
+    tui_theme_apply(t);
     term_size(t);
     return 0;
 }
@@ -325,53 +286,6 @@ loop(struct tui *t)
                 t->dirty |= tui_child_read(t, pf[i].fd);
         }
     }
-}
-
-/* Hand the terminal to the selection's console, and take it back intact. */
-unsigned
-tui_console(struct tui *t)
-{
-    struct inst *in = tui_view_selected(t, NULL);
-    struct provider *p = in ? app_provider_for(&t->app, in) : NULL;
-    if (!in || !p || !p->ops->attach) {
-        tui_status(t, true, in ? "no console for '%s'" : "nothing selected", in ? in->name : "");
-        return REDRAW_STATUS;
-    }
-    char id[256], name[256];
-    snprintf(id, sizeof(id), "%s", in->id);
-    snprintf(name, sizeof(name), "%s", in->name);
-    def_prog_mode();
-    endwin();
-    printf("berth: console of %s '%s'\n", in->kind == INST_KIND_VM ? "vm" : "container", name);
-    fflush(stdout);
-    /* before the handlers below: its first use installs its own restoring ones */
-    bool raw = ui_rawterm_enter();
-    struct sigaction sa = {.sa_handler = attach_handler}, old[3];
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old[0]);
-    sigaction(SIGTERM, &sa, &old[1]);
-    sigaction(SIGHUP, &sa, &old[2]);
-    sigset_t set, prev;
-    signals_sigset(&set);
-    pthread_sigmask(SIG_UNBLOCK, &set, &prev);
-    cleanup_err struct err *e = NULL;
-    int rc = p->ops->attach(p->self, id, &e);
-    pthread_sigmask(SIG_SETMASK, &prev, NULL);
-    sigaction(SIGINT, &old[0], NULL);
-    sigaction(SIGTERM, &old[1], NULL);
-    sigaction(SIGHUP, &old[2], NULL);
-    if (raw)
-        ui_rawterm_leave();
-    reset_prog_mode();
-    refresh();
-    if (rc < 0)
-        tui_status(t, true, "console '%s': %s", name, err_msg(e));
-    else
-        tui_status(t, false, "console '%s' closed", name);
-    if (attach_quit)
-        t->quit = true;
-    tui_child_reap(t);
-    return REDRAW_LAYOUT | REDRAW_FULL | REDRAW_VIEW | REDRAW_ALL;
 }
 
 static int

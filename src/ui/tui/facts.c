@@ -4,7 +4,7 @@
  * networks and autostart (vm_info_get: one round trip, never on the UI thread); a container's
  * rootfs, limits, last exit and the tail of its log (ctr_inspect, ctr_logs).
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* `berth vm ...`: libvirt VMs from the command line (argument handling and output). */
-#include "ui/cli.h"
+#include "ui/frontends.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "common/units.h"
+#include "ui/cli/cli.h"
 #include "ui/rawterm.h"
 #include "vm/vm.h"
 
@@ -54,20 +54,8 @@ vm_usage(FILE *f)
             "See docs/VMS.md.\n");
 }
 
-static int vm_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One line naming the problem, a hint; exit status 2. */
-static int
-vm_bad_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "berth: vm: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'berth vm --help'.\n");
-    va_end(ap);
-    return 2;
-}
+/* Every usage error of `berth vm` (exit status 2). */
+#define vm_bad_usage(...) cli_usage_error(&cli_front_vm, __VA_ARGS__)
 
 /* "berth: vm start 'x': domain not found"; exit status 1. */
 static int
@@ -593,10 +581,8 @@ cmd_create(struct vmcli *v, int argc, char **argv)
             vm_usage(stdout);
             return 0;
         }
-        if (c == ':')
-            return vm_bad_usage("create: option '%s' needs a value", argv[optind - 1]);
-        if (c == '?')
-            return vm_bad_usage("create: unknown option '%s'", argv[optind - 1]);
+        if (c == ':' || c == '?')
+            return cli_opt_error(&cli_front_vm, "create", c, argv);
         if ((rc = create_opt(c, optarg, &o, &xml)) != 0)
             return rc;
     }
@@ -670,10 +656,8 @@ dom_opts_parse(struct vmcli *v, int argc, char **argv, struct dom_opts *d)
         case 'h':
             vm_usage(stdout);
             return 0;
-        case ':':
-            return vm_bad_usage("option '%s' needs a value", argv[optind - 1]);
         default:
-            return vm_bad_usage("unknown option '%s'", argv[optind - 1]);
+            return cli_opt_error(&cli_front_vm, v->cmd, c, argv);
         }
     }
     return -1;
@@ -711,58 +695,118 @@ cmd_snapshot(struct vmcli *v, char **pos, int npos)
 }
 
 static int
-cmd_dom(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+cmd_act(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(simple_cmds); i++) {
-        if (strcmp(v->cmd, simple_cmds[i].cmd) != 0)
-            continue;
-        int rc = need_args(v, pos, npos, 1, 1, "NAME");
-        enum inst_action a = simple_cmds[i].action;
-        return rc >= 0 ? rc : vmcli_on_dom(v, pos[0], do_act, &a);
-    }
-    int rc;
-    if (strcmp(v->cmd, "shutdown") == 0) {
-        if ((rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0)
-            return rc;
-        struct shutdown_args a = {d->timeout_s, false};
-        rc = vmcli_on_dom(v, pos[0], do_shutdown, &a);
-        if (rc == 0 && a.forced)
-            fprintf(stderr, "berth: '%s' did not shut down within %u s; forced off\n", pos[0],
-                    d->timeout_s);
+    (void)d;
+    int rc = need_args(v, pos, npos, 1, 1, "NAME");
+    if (rc >= 0)
         return rc;
-    }
-    if (strcmp(v->cmd, "rm") == 0) {
-        if ((rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0)
-            return rc;
-        struct rm_args a = {d->remove_storage, 0};
-        rc = vmcli_on_dom(v, pos[0], do_rm, &a);
-        if (rc == 0 && d->remove_storage)
-            printf("removed %s and %zu disk image%s\n", pos[0], a.removed,
-                   a.removed == 1 ? "" : "s");
-        return rc;
-    }
-    if (strcmp(v->cmd, "autostart") == 0) {
-        if ((rc = need_args(v, pos, npos, 2, 2, "NAME on|off")) >= 0)
-            return rc;
-        if (strcmp(pos[1], "on") != 0 && strcmp(pos[1], "off") != 0)
-            return vm_bad_usage("autostart '%s': use on or off", pos[1]);
-        bool on = strcmp(pos[1], "on") == 0;
-        return vmcli_on_dom(v, pos[0], do_autostart, &on);
-    }
-    if (strcmp(v->cmd, "info") == 0)
-        return (rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0
-                   ? rc
-                   : vmcli_on_dom(v, pos[0], do_info, v);
-    if (strcmp(v->cmd, "console") == 0)
-        return (rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0
-                   ? rc
-                   : vmcli_on_dom(v, pos[0], do_console, NULL);
-    if (strcmp(v->cmd, "snapshot") == 0)
-        return cmd_snapshot(v, pos, npos);
-    if (strcmp(v->cmd, "ls") == 0)
-        return (rc = need_args(v, pos, npos, 0, 0, "no arguments")) >= 0 ? rc : cmd_ls(v);
-    return vm_bad_usage("unknown command '%s' (see berth vm --help)", v->cmd);
+    size_t i = 0;
+    while (strcmp(v->cmd, simple_cmds[i].cmd) != 0) /* the table below names only these */
+        i++;
+    enum inst_action a = simple_cmds[i].action;
+    return vmcli_on_dom(v, pos[0], do_act, &a);
 }
+
+static int
+cmd_shutdown(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+{
+    int rc;
+    if ((rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0)
+        return rc;
+    struct shutdown_args a = {d->timeout_s, false};
+    rc = vmcli_on_dom(v, pos[0], do_shutdown, &a);
+    if (rc == 0 && a.forced)
+        fprintf(stderr, "berth: '%s' did not shut down within %u s; forced off\n", pos[0],
+                d->timeout_s);
+    return rc;
+}
+
+static int
+cmd_rm(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+{
+    int rc;
+    if ((rc = need_args(v, pos, npos, 1, 1, "NAME")) >= 0)
+        return rc;
+    struct rm_args a = {d->remove_storage, 0};
+    rc = vmcli_on_dom(v, pos[0], do_rm, &a);
+    if (rc == 0 && d->remove_storage)
+        printf("removed %s and %zu disk image%s\n", pos[0], a.removed, a.removed == 1 ? "" : "s");
+    return rc;
+}
+
+static int
+cmd_autostart(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+{
+    (void)d;
+    int rc;
+    if ((rc = need_args(v, pos, npos, 2, 2, "NAME on|off")) >= 0)
+        return rc;
+    if (strcmp(pos[1], "on") != 0 && strcmp(pos[1], "off") != 0)
+        return vm_bad_usage("autostart '%s': use on or off", pos[1]);
+    bool on = strcmp(pos[1], "on") == 0;
+    return vmcli_on_dom(v, pos[0], do_autostart, &on);
+}
+
+static int
+cmd_info(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+{
+    (void)d;
+    int rc = need_args(v, pos, npos, 1, 1, "NAME");
+    return rc >= 0 ? rc : vmcli_on_dom(v, pos[0], do_info, v);
+}
+
+static int
+cmd_console(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+{
+    (void)d;
+    int rc = need_args(v, pos, npos, 1, 1, "NAME");
+    return rc >= 0 ? rc : vmcli_on_dom(v, pos[0], do_console, NULL);
+}
+
+static int
+cmd_snapshot_dom(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+{
+    (void)d;
+    return cmd_snapshot(v, pos, npos);
+}
+
+static int
+cmd_ls_dom(struct vmcli *v, char **pos, int npos, const struct dom_opts *d)
+{
+    (void)d;
+    int rc = need_args(v, pos, npos, 0, 0, "no arguments");
+    return rc >= 0 ? rc : cmd_ls(v);
+}
+
+static int
+cmd_create_dom(struct vmcli *v, char **args, int nargs, const struct dom_opts *d)
+{
+    (void)d;
+    return cmd_create(v, nargs, args);
+}
+
+/* `berth vm NAME ...`. A command with own_options gets its whole argument list (argv[0] its
+ * name); the others get the positional arguments left after the common options (dom_opts). */
+static const struct vm_cmd {
+    const char *name;
+    int (*run)(struct vmcli *v, char **args, int nargs, const struct dom_opts *d);
+    bool own_options;
+} commands[] = {
+    {"ls", cmd_ls_dom},
+    {"info", cmd_info},
+    {"start", cmd_act},
+    {"reboot", cmd_act},
+    {"destroy", cmd_act},
+    {"suspend", cmd_act},
+    {"resume", cmd_act},
+    {"shutdown", cmd_shutdown},
+    {"rm", cmd_rm},
+    {"autostart", cmd_autostart},
+    {"create", cmd_create_dom, true},
+    {"snapshot", cmd_snapshot_dom},
+    {"console", cmd_console},
+};
 
 int
 cli_vm_main(const struct app_opts *o, int argc, char **argv)
@@ -776,22 +820,26 @@ cli_vm_main(const struct app_opts *o, int argc, char **argv)
     }
     if (o->no_vms)
         return vm_bad_usage("%s", "--no-vms leaves no connection for 'vm' commands");
+    const struct vm_cmd *c = NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(commands) && !c; i++)
+        c = strcmp(commands[i].name, argv[1]) == 0 ? &commands[i] : NULL;
+    if (!c)
+        return vm_bad_usage("unknown command '%s'", argv[1]);
     struct vmcli v = {.format = o->format == OUT_FORMAT_JSON ? OUT_FORMAT_JSON : OUT_FORMAT_TABLE,
-                      .cmd = argv[1]};
+                      .cmd = c->name};
     int rc;
     struct dom_opts d = {0};
-    bool is_create = strcmp(v.cmd, "create") == 0;
-    if (!is_create && (rc = dom_opts_parse(&v, argc - 1, argv + 1, &d)) >= 0)
+    if (!c->own_options && (rc = dom_opts_parse(&v, argc - 1, argv + 1, &d)) >= 0)
         return rc;
     cleanup_err struct err *e = NULL;
     if (vmcli_open(&v, o, &e) < 0) {
         vmcli_close(&v);
         return vm_fail(&v, NULL, e);
     }
-    if (is_create)
-        rc = cmd_create(&v, argc - 1, argv + 1);
+    if (c->own_options)
+        rc = c->run(&v, argv + 1, argc - 1, &d);
     else
-        rc = cmd_dom(&v, argv + 1 + optind, argc - 1 - optind, &d);
+        rc = c->run(&v, argv + 1 + optind, argc - 1 - optind, &d);
     vmcli_close(&v);
     return rc;
 }

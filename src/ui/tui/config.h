@@ -18,10 +18,10 @@
 #include <stddef.h>
 
 #include "common/err.h"
-#include "ui/graph.h"
-#include "ui/keys.h"
-#include "ui/layout.h"
-#include "ui/theme.h"
+#include "ui/tui/graph.h"
+#include "ui/tui/keys.h"
+#include "ui/tui/layout.h"
+#include "ui/tui/theme.h"
 
 #define CONFIG_MAX_URIS 32
 #define CONFIG_URI_MAX 256

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Text graphs of a history ring. */
-#include "ui/graph.h"
+#include "ui/tui/graph.h"
 
 #include <math.h>
 #include <string.h>

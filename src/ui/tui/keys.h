@@ -6,6 +6,8 @@
 
 #include "common/err.h"
 
+#define KEYS_ESC 27 /* the Esc key as curses reports it (a plain byte) */
+
 enum ui_action {
     UI_ACT_NONE,
     UI_ACT_QUIT,

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The dashboard's view over the newest sample: filter by name, sort by a column, selection kept
  * on the same instance across samples. Rebuilt only when data, filter or sort change. */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 
 static int
 cmp_u64(uint64_t a, uint64_t b)
@@ -125,9 +126,7 @@ tui_view_rebuild(struct tui *t)
     if (t->view_cap < t->cur.list.n) {
         free(t->view);
         t->view_cap = t->cur.list.n * 2;
-        t->view = malloc(t->view_cap * sizeof(*t->view));
-        if (!t->view)
-            abort();
+        t->view = xreallocarray(NULL, t->view_cap, sizeof(*t->view));
     }
     size_t n = 0;
     for (size_t i = 0; i < t->cur.list.n; i++) {

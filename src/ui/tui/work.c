@@ -4,7 +4,7 @@
  * status-line messages), and children running berth's own CLI for the forms (their stderr's
  * last line becomes the status message). Neither ever blocks the screen.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <errno.h>
 #include <fcntl.h>

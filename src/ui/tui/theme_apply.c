@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Themes on the terminal: colour pairs for 256 or 8 colours, attributes alone for monochrome
  * (no colours, TERM=vt100, or NO_COLOR set). */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <curses.h>
 #include <stdlib.h>
@@ -55,7 +55,7 @@ color_mode_detect(void)
 }
 
 void
-tui_draw_theme_apply(struct tui *t)
+tui_theme_apply(struct tui *t)
 {
     t->color_mode = color_mode_detect();
     if (t->color_mode) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Key and mouse handlers: the key table maps a key to an action, the action's handler changes
  * state and returns what to redraw (it never draws). */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -152,7 +152,7 @@ h_theme_next(struct tui *t)
     else
         tui_status(t, false, "theme %s", t->theme.name);
     snprintf(t->theme.name, sizeof(t->theme.name), "%s", next);
-    tui_draw_theme_apply(t);
+    tui_theme_apply(t);
     return REDRAW_ALL;
 }
 
@@ -330,19 +330,12 @@ tui_keys_run(struct tui *t, enum ui_action a)
 static unsigned
 filter_key(struct tui *t, int key)
 {
-    size_t len = strlen(t->filter);
-    if (key == 27) {
+    if (key == KEYS_ESC) {
         t->filter[0] = '\0';
         t->mode = TUI_MODE_NORMAL;
-    } else if (key == '\n' || key == KEY_ENTER) {
+    } else if (key == '\n') {
         t->mode = TUI_MODE_NORMAL;
-    } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-        if (len > 0)
-            t->filter[len - 1] = '\0';
-    } else if (key >= ' ' && key < 256 && key != 127 && len + 1 < sizeof(t->filter)) {
-        t->filter[len] = (char)key;
-        t->filter[len + 1] = '\0';
-    } else {
+    } else if (!lineedit_key(t->filter, sizeof(t->filter), key)) {
         return 0;
     }
     return REDRAW_VIEW | REDRAW_LIST | REDRAW_DETAIL | REDRAW_STATUS;
@@ -375,7 +368,9 @@ tui_keys_handle(struct tui *t, int key)
     case TUI_MODE_CONFIRM:
         return confirm_key(t, key);
     case TUI_MODE_HELP:
+        return tui_help_key(t, key);
     case TUI_MODE_LOG:
+        return tui_log_key(t, key);
     case TUI_MODE_FORM:
         return tui_form_key(t, key);
     default:
@@ -383,7 +378,7 @@ tui_keys_handle(struct tui *t, int key)
     }
     if (t->lay.too_small && keys_lookup(&t->cfg.keys, key) != UI_ACT_QUIT)
         return 0;
-    if (key == 27 && t->filter[0]) { /* Esc clears a kept filter */
+    if (key == KEYS_ESC && t->filter[0]) { /* Esc clears a kept filter */
         t->filter[0] = '\0';
         return REDRAW_VIEW | REDRAW_ALL;
     }
@@ -394,14 +389,8 @@ tui_keys_handle(struct tui *t, int key)
 static unsigned
 mouse_fkeys(struct tui *t, int x)
 {
-    int f = 1;
-    for (int pos = 0; f <= 10; f++) {
-        int w = (f >= 10 ? 3 : 2) + 8;
-        if (x >= pos && x < pos + w)
-            break;
-        pos += w;
-    }
-    return f <= 10 ? tui_keys_run(t, keys_lookup(&t->cfg.keys, KEY_F(f))) : 0;
+    int f = layout_fkey_at(x - t->lay.fkeys.x);
+    return f ? tui_keys_run(t, keys_lookup(&t->cfg.keys, KEY_F(f))) : 0;
 }
 
 static unsigned

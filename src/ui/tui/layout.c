@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Dashboard layout arithmetic. */
-#include "ui/layout.h"
+#include "ui/tui/layout.h"
 
 #include <string.h>
 #include <strings.h>
@@ -199,4 +199,29 @@ layout_scroll(size_t sel, size_t top, size_t n, int visible)
     if (n <= vis)
         top = 0;
     return top;
+}
+
+static int
+fkey_width(int f)
+{
+    return (f >= 10 ? 3 : 2) + LAYOUT_FKEY_LABEL + 1;
+}
+
+int
+layout_fkey_x(int f)
+{
+    int x = 0;
+    for (int i = 1; i < f; i++)
+        x += fkey_width(i);
+    return x;
+}
+
+int
+layout_fkey_at(int x)
+{
+    for (int f = 1; f <= LAYOUT_FKEYS; f++) {
+        if (x >= layout_fkey_x(f) && x < layout_fkey_x(f) + fkey_width(f))
+            return f;
+    }
+    return 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The dashboard's key table. */
-#include "ui/keys.h"
+#include "ui/tui/keys.h"
 
 #include <ctype.h>
 #include <curses.h>
@@ -104,7 +104,7 @@ static const struct {
     {"Home", KEY_HOME},    {"End", KEY_END},
     {"Ins", KEY_IC},       {"Del", KEY_DC},
     {"Tab", '\t'},         {"BTab", KEY_BTAB},
-    {"Enter", '\n'},       {"Esc", 27},
+    {"Enter", '\n'},       {"Esc", KEYS_ESC},
     {"Space", ' '},        {"Backspace", KEY_BACKSPACE},
     {"PageUp", KEY_PPAGE}, {"PageDown", KEY_NPAGE},
     {"Delete", KEY_DC},    {"Insert", KEY_IC},

@@ -4,7 +4,7 @@
  * action) and on libvirt lifecycle events, so that a slow or hung backend never blocks the UI.
  * It publishes one snapshot at a time under a mutex and wakes the UI through an eventfd.
  */
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,8 +15,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/log.h"
+#include "common/xalloc.h"
 #include "ctr/ctr.h"
 #include "vm/vm.h"
 
@@ -62,9 +61,7 @@ prev_remember(struct prev_index *p, const struct inst_list *cur)
     if (p->cap < cur->n) {
         free(p->idx);
         p->cap = cur->n * 2;
-        p->idx = malloc(p->cap * sizeof(*p->idx));
-        if (!p->idx)
-            abort();
+        p->idx = xreallocarray(NULL, p->cap, sizeof(*p->idx));
     }
     for (size_t i = 0; i < cur->n; i++)
         p->idx[i] = i;
@@ -115,9 +112,7 @@ snapshot_rates(struct tui_snapshot *s, struct prev_index *prev)
     if (s->rates_cap < s->list.n) {
         free(s->rates);
         s->rates_cap = s->list.n * 2;
-        s->rates = malloc(s->rates_cap * sizeof(*s->rates));
-        if (!s->rates)
-            abort();
+        s->rates = xreallocarray(NULL, s->rates_cap, sizeof(*s->rates));
     }
     for (size_t i = 0; i < s->list.n; i++) {
         struct tui_rates *r = &s->rates[i];

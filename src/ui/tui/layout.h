@@ -82,3 +82,12 @@ long layout_cols_parse(const char *s, const char **bad, size_t *bad_len);
 /* The first row to show so that sel stays visible in a window of visible rows over n rows,
  * moving as little as possible from top. */
 size_t layout_scroll(size_t sel, size_t top, size_t n, int visible);
+
+/* The F-key bar: F1..F10, each "F<n>" then a label of LAYOUT_FKEY_LABEL columns and a space. */
+#define LAYOUT_FKEYS 10
+#define LAYOUT_FKEY_LABEL 7
+/* Where key f (1..LAYOUT_FKEYS) starts, in columns from the bar's left edge; its label starts
+ * strlen("F<n>") further. */
+int layout_fkey_x(int f);
+/* The F-key under column x of the bar (from its left edge), or 0 for none. */
+int layout_fkey_at(int x);
