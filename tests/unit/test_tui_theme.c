@@ -115,6 +115,82 @@ shipped_themes_parse(void **state)
 }
 
 static void
+write_theme(const char *dir, const char *name, const char *text)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
+    assert_int_equal(system(path), 0);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static short
+loaded_running_fg(const char *name)
+{
+    struct theme t;
+    struct err *e = NULL;
+    if (theme_load(name, &t, &e) < 0)
+        fail_msg("theme %s: %s", name, err_msg(e));
+    return t.s[THEME_ROLE_RUNNING].fg.c256;
+}
+
+/* The search order: $BERTH_THEMES, $XDG_CONFIG_HOME/berth/themes (else ~/.config/berth/themes),
+ * BERTH_DATADIR/themes, ./themes; the first that has the name wins. */
+static void
+theme_search_order(void **state)
+{
+    (void)state;
+    char tmp[] = "/tmp/berth-theme-XXXXXX", old_cwd[4096], dir[256], home[64], xdg[64];
+    assert_non_null(mkdtemp(tmp));
+    assert_non_null(getcwd(old_cwd, sizeof(old_cwd)));
+    assert_int_equal(chdir(tmp), 0);
+    unsetenv("BERTH_THEMES");
+    snprintf(home, sizeof(home), "%s/home", tmp);
+    snprintf(xdg, sizeof(xdg), "%s/xdg", tmp);
+    snprintf(dir, sizeof(dir), "%s/berth/themes", xdg);
+    write_theme(dir, "ordertest", "running = 1\n");
+    write_theme(dir, "xdgonly", "running = 3\n");
+    snprintf(dir, sizeof(dir), "%s/.config/berth/themes", home);
+    write_theme(dir, "homeonly", "running = 4\n");
+    write_theme(dir, "ordertest", "running = 5\n");
+    write_theme("themes", "ordertest", "running = 2\n");
+    write_theme("themes", "cwdonly", "running = 6\n");
+    setenv("HOME", home, 1);
+    setenv("XDG_CONFIG_HOME", xdg, 1);
+    assert_int_equal(loaded_running_fg("ordertest"), 1); /* XDG before ./themes */
+    assert_int_equal(loaded_running_fg("xdgonly"), 3);
+    assert_int_equal(loaded_running_fg("cwdonly"), 6); /* ./themes still searched, last */
+    char list[32][THEME_NAME_MAX];
+    size_t n = theme_list(list, 32), found = 0;
+    for (size_t i = 0; i < n; i++)
+        found += strcmp(list[i], "xdgonly") == 0 || strcmp(list[i], "cwdonly") == 0;
+    assert_int_equal(found, 2);
+    struct theme t;
+    struct err *e = NULL;
+    assert_int_equal(theme_load("nosuch", &t, &e), -1); /* the message lists the path in order */
+    const char *m = err_msg(e), *a = strstr(m, "/xdg/berth/themes"), *b = strstr(m, BERTH_DATADIR);
+    const char *c = strstr(m, "./themes");
+    if (!a || !b || !c || !(a < b && b < c))
+        fail_msg("search path out of order in '%s'", m);
+    err_free(e);
+    unsetenv("XDG_CONFIG_HOME"); /* then ~/.config/berth/themes */
+    assert_int_equal(loaded_running_fg("homeonly"), 4);
+    assert_int_equal(loaded_running_fg("ordertest"), 5);
+    setenv("XDG_CONFIG_HOME", "relative", 1); /* a relative XDG path is ignored (XDG spec) */
+    assert_int_equal(loaded_running_fg("ordertest"), 5);
+    setenv("BERTH_THEMES", "themes", 1); /* $BERTH_THEMES first of all */
+    assert_int_equal(loaded_running_fg("ordertest"), 2);
+    unsetenv("BERTH_THEMES");
+    unsetenv("XDG_CONFIG_HOME");
+    assert_int_equal(chdir(old_cwd), 0);
+    snprintf(dir, sizeof(dir), "rm -rf '%s'", tmp);
+    assert_int_equal(system(dir), 0);
+}
+
+static void
 config_applies_good_lines(void **state)
 {
     (void)state;
@@ -196,6 +272,7 @@ main(void)
         cmocka_unit_test(bad_theme_files),
         cmocka_unit_test(theme_names_are_checked),
         cmocka_unit_test(shipped_themes_parse),
+        cmocka_unit_test(theme_search_order),
         cmocka_unit_test(config_applies_good_lines),
         cmocka_unit_test(config_bad_lines_keep_defaults),
         cmocka_unit_test(config_file_missing_or_unreadable),

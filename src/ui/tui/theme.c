@@ -252,17 +252,32 @@ theme_parse(const char *text, const char *what, struct theme *t, struct err **er
     return 0;
 }
 
-/* The directories searched, in order; returns how many. */
-static size_t
-theme_dirs(const char *dirs[3])
+/* The directories searched, in order: $BERTH_THEMES, the user's, the installed, ./themes. */
+struct theme_dirs {
+    const char *dir[4];
+    size_t n;
+    char user[4096]; /* $XDG_CONFIG_HOME/berth/themes or ~/.config/berth/themes */
+};
+
+static void
+theme_dirs(struct theme_dirs *d)
 {
-    size_t n = 0;
+    d->n = 0;
     const char *env = getenv("BERTH_THEMES");
     if (env && *env)
-        dirs[n++] = env;
-    dirs[n++] = "themes";
-    dirs[n++] = BERTH_DATADIR "/themes";
-    return n;
+        d->dir[d->n++] = env;
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    /* XDG: a relative $XDG_CONFIG_HOME is invalid and ignored. */
+    if (xdg && xdg[0] == '/')
+        snprintf(d->user, sizeof(d->user), "%s/berth/themes", xdg);
+    else if (home && *home)
+        snprintf(d->user, sizeof(d->user), "%s/.config/berth/themes", home);
+    else
+        d->user[0] = '\0';
+    if (d->user[0])
+        d->dir[d->n++] = d->user;
+    d->dir[d->n++] = BERTH_DATADIR "/themes";
+    d->dir[d->n++] = "./themes";
 }
 
 int
@@ -271,17 +286,17 @@ theme_load(const char *name, struct theme *t, struct err **err)
     theme_builtin(t);
     if (!theme_name_valid(name))
         return err_set(err, 0, "invalid theme name '%s'", name);
-    const char *dirs[3];
-    size_t nd = theme_dirs(dirs);
-    for (size_t i = 0; i < nd; i++) {
-        char path[4096];
-        snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+    struct theme_dirs d;
+    theme_dirs(&d);
+    for (size_t i = 0; i < d.n; i++) {
+        char path[4200];
+        snprintf(path, sizeof(path), "%s/%s", d.dir[i], name);
         if (access(path, F_OK) != 0)
             continue;
         cleanup_free char *text = NULL;
         if (fileio_read_all(path, THEME_FILE_MAX, &text, NULL, err) < 0)
             return err_wrap(err, "theme '%s'", name);
-        char what[4200];
+        char what[4300];
         snprintf(what, sizeof(what), "theme '%s'", path);
         if (theme_parse(text, what, t, err) < 0)
             return -1;
@@ -290,8 +305,11 @@ theme_load(const char *name, struct theme *t, struct err **err)
     }
     if (strcmp(name, "dark") == 0)
         return 0;
-    return err_set(err, 0, "theme '%s' not found (looked in $BERTH_THEMES, ./themes, %s/themes)",
-                   name, BERTH_DATADIR);
+    char where[4 * 4200] = "";
+    for (size_t i = 0, used = 0; i < d.n && used < sizeof(where); i++)
+        used +=
+            (size_t)snprintf(where + used, sizeof(where) - used, "%s%s", i ? ", " : "", d.dir[i]);
+    return err_set(err, 0, "theme '%s' not found (looked in %s)", name, where);
 }
 
 static int
@@ -317,10 +335,10 @@ size_t
 theme_list(char (*names)[THEME_NAME_MAX], size_t max)
 {
     size_t n = list_add(names, 0, max, "dark");
-    const char *dirs[3];
-    size_t nd = theme_dirs(dirs);
-    for (size_t i = 0; i < nd; i++) {
-        cleanup_dir DIR *d = opendir(dirs[i]);
+    struct theme_dirs td;
+    theme_dirs(&td);
+    for (size_t i = 0; i < td.n; i++) {
+        cleanup_dir DIR *d = opendir(td.dir[i]);
         if (!d)
             continue;
         for (struct dirent *de; (de = readdir(d));) {

@@ -79,8 +79,9 @@ int theme_parse(const char *text, const char *what, struct theme *t, struct err 
 /* Theme names: letters, digits, '-' and '_'. */
 bool theme_name_valid(const char *name);
 
-/* Load theme NAME from the first directory that has it: $BERTH_THEMES, ./themes,
- * BERTH_DATADIR/themes. "dark" is always available (built in). */
+/* Load theme NAME from the first directory that has it: $BERTH_THEMES,
+ * $XDG_CONFIG_HOME/berth/themes (else ~/.config/berth/themes), BERTH_DATADIR/themes (compiled in),
+ * ./themes. "dark" is always available (built in). */
 int theme_load(const char *name, struct theme *t, struct err **err);
 
 /* Names of the themes available (sorted, unique, "dark" included); returns how many. */
