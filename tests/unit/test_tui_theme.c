@@ -170,11 +170,10 @@ theme_search_order(void **state)
     assert_int_equal(found, 2);
     struct theme t;
     struct err *e = NULL;
-    assert_int_equal(theme_load("nosuch", &t, &e), -1); /* the message lists the path in order */
-    const char *m = err_msg(e), *a = strstr(m, "/xdg/berth/themes"), *b = strstr(m, BERTH_DATADIR);
-    const char *c = strstr(m, "./themes");
-    if (!a || !b || !c || !(a < b && b < c))
-        fail_msg("search path out of order in '%s'", m);
+    assert_int_equal(theme_load("nosuch", &t, &e), -1); /* the message lists what there is */
+    if (!strstr(err_msg(e), "not found (themes: ") || !strstr(err_msg(e), "cwdonly") ||
+        !strstr(err_msg(e), "xdgonly"))
+        fail_msg("message '%s' does not list the themes found", err_msg(e));
     err_free(e);
     unsetenv("XDG_CONFIG_HOME"); /* then ~/.config/berth/themes */
     assert_int_equal(loaded_running_fg("homeonly"), 4);

@@ -305,11 +305,13 @@ theme_load(const char *name, struct theme *t, struct err **err)
     }
     if (strcmp(name, "dark") == 0)
         return 0;
-    char where[4 * 4200] = "";
-    for (size_t i = 0, used = 0; i < d.n && used < sizeof(where); i++)
-        used +=
-            (size_t)snprintf(where + used, sizeof(where) - used, "%s%s", i ? ", " : "", d.dir[i]);
-    return err_set(err, 0, "theme '%s' not found (looked in %s)", name, where);
+    /* The names found, not the directories: the message fits the dashboard's status line, and
+     * berth(1) and docs/TUI.md give the search path. */
+    char names[32][THEME_NAME_MAX], have[32 * (THEME_NAME_MAX + 2)] = "";
+    size_t n = theme_list(names, 32);
+    for (size_t i = 0, used = 0; i < n && used < sizeof(have); i++)
+        used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%s", i ? ", " : "", names[i]);
+    return err_set(err, 0, "theme '%s' not found (themes: %s)", name, have);
 }
 
 static int
