@@ -128,6 +128,8 @@ main(int argc, char **argv)
     int rc = parse_global(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    if (optind < argc && strcmp(argv[optind], "__complete") == 0) /* hidden: shell completion */
+        return cli_complete_main(&o, argc - optind, argv + optind);
     if (optind < argc) {
         const struct cli_cmd *c = cli_cmd_find(commands, ARRAY_SIZE(commands), argv[optind]);
         char names[64];
