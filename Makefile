@@ -5,6 +5,9 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/berth
 DOCDIR ?= $(PREFIX)/share/doc/berth
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 CC ?= cc
@@ -50,15 +53,32 @@ BIN ?= berth
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+# Man pages: scdoc sources next to the code (docs/man/*.scd), rendered into $(B)/man/.
+MAN_SRCS := $(sort $(wildcard docs/man/*.scd))
+MANS := $(MAN_SRCS:docs/man/%.scd=$(B)/man/%)
+THEMES := $(sort $(wildcard themes/*))
 
 .PHONY: all deps deps-test run check unit integration tui san format format-check fuzz bench \
-	install clean cycles
+	install uninstall man clean cycles FORCE
 
 all: $(BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BERTH_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(BERTH_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The themes' directory is compiled in (BERTH_DATADIR): a build for another PREFIX or DATADIR
+# rebuilds the one object that uses it.
+$(B)/src/ui/tui/theme.o: $(B)/datadir.stamp
+$(B)/datadir.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+
+$(B)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+
+man: $(MANS)
 
 $(LIB): $(OBJS)
 	@rm -f $@
@@ -124,11 +144,23 @@ bench: all
 	@scripts/install-deps.sh bench
 	@for b in bench/*/run.sh; do echo "== $$b"; $$b || exit 1; done
 
-install: all
+# berth on PATH, its man pages, bash and zsh completion, the themes (looked up in DATADIR/themes)
+# and the docs. PREFIX and DESTDIR as usual; the binary must be built with the same PREFIX.
+install: all man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/berth
-	install -d $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DOCDIR)
-	for t in themes/*; do [ -f "$$t" ] && install -m 0644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done; true
+	install -d $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
+	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man1/
+	install -D -m 0644 completions/berth.bash $(DESTDIR)$(BASHCOMPDIR)/berth
+	install -D -m 0644 completions/_berth $(DESTDIR)$(ZSHCOMPDIR)/_berth
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+
+# Removes what install put there (and the directories of berth's own that are left empty).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/berth $(DESTDIR)$(BASHCOMPDIR)/berth $(DESTDIR)$(ZSHCOMPDIR)/_berth
+	rm -f $(MANS:$(B)/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(THEMES:%=$(DESTDIR)$(DATADIR)/%)
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(patsubst docs/%,$(DESTDIR)$(DOCDIR)/%,$(wildcard docs/*.md))
+	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san berth berth-san

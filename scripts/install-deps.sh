@@ -4,10 +4,11 @@
 # usage: scripts/install-deps.sh [build|run|test|bench|fuzz]...   (default: build run)
 set -eu
 
-pkgs_build="gcc make pkg-config libncurses-dev libvirt-dev libseccomp-dev libjson-c-dev"
+pkgs_build="gcc make pkg-config libncurses-dev libvirt-dev libseccomp-dev libjson-c-dev scdoc"
 pkgs_run="libvirt0 libvirt-clients busybox-static"
 pkgs_test="libcmocka-dev tmux python3 clang-format libvirt-daemon-system libvirt-daemon-driver-qemu
- qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 procps util-linux kmod psmisc"
+ qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 procps util-linux kmod psmisc
+ man-db strace zsh"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="crun runc htop btop podman hyperfine"
 
