@@ -77,19 +77,28 @@ zcomp=$BERTH_SRC/completions/_berth
 if command -v zsh >/dev/null; then
     zsh -n "$zcomp" || fail "zsh -n $zcomp"
     ok "zsh -n completions/_berth"
-    r=$(ZCOMP_DIR=$(dirname "$zcomp") WORDS="berth ctr start ${P}w" timeout 20 zsh -f -c '
-        zmodload zsh/zpty
-        zpty z zsh -f -i
-        zpty -w z "PS1=; fpath=($ZCOMP_DIR \$fpath); autoload -Uz compinit; compinit -u"
-        zpty -w z "zstyle \":completion:*\" list-prompt \"\"; echo READY"
-        zpty -r z line "*READY*"; zpty -r z line "*READY*"
-        zpty -w -n z "$WORDS"$'\''\t'\''
-        sleep 1; zpty -w z $'\''\x05'\'' "; echo END"
-        out=; while zpty -r z line; do out+=$line; [[ $out == *END* ]] && break; done
-        print -r -- "$out"; zpty -d z' 2>&1)
+    # zsh_complete LINE: what an interactive zsh shows after LINE<TAB> (zpty), one string.
+    zsh_complete() {
+        ZCOMP_DIR=$(dirname "$zcomp") WORDS="$1" timeout 20 zsh -f -c '
+            zmodload zsh/zpty
+            zpty z zsh -f -i
+            zpty -w z "PS1=; fpath=($ZCOMP_DIR \$fpath); autoload -Uz compinit; compinit -u"
+            zpty -w z "zstyle \":completion:*\" list-prompt \"\"; echo READY"
+            zpty -r z line "*READY*"; zpty -r z line "*READY*"
+            zpty -w -n z "$WORDS"$'\''\t'\''
+            sleep 2; zpty -w z $'\''\x05'\'' "; echo END"
+            out=; while zpty -r z line; do out+=$line; [[ $out == *END* ]] && break; done
+            print -r -- "$out"; zpty -d z' 2>&1 | tr -d '\r'
+    }
+    r=$(zsh_complete "berth ctr start ${P}w")
     case "$r" in
     *"${P}web"*) ok "zsh: berth ctr start ${P}w<TAB> -> ${P}web" ;;
-    *) fail "zsh did not complete ${P}web: $(printf '%s' "$r" | tr -d '\r' | tail -c 300)" ;;
+    *) fail "zsh did not complete ${P}web: $(printf '%s' "$r" | tail -c 300)" ;;
+    esac
+    r=$(zsh_complete "berth -c test:///default vm start ")
+    case "$r" in
+    *"vm start test"*) ok "zsh: berth -c test:///default vm start <TAB> -> test" ;;
+    *) fail "zsh did not complete the VM 'test': $(printf '%s' "$r" | tail -c 300)" ;;
     esac
 else
     echo "note: zsh not installed; only the bash completion was run"
