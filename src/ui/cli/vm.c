@@ -49,8 +49,7 @@ vm_usage(FILE *f)
             "  create --xml FILE                   define from domain XML\n"
             "  snapshot ls|create|revert|rm NAME [SNAP]\n"
             "  console NAME                        serial console; Ctrl-] detaches\n"
-            "Default connection: $LIBVIRT_DEFAULT_URI, else qemu:///system, else "
-            "test:///default.\n"
+            "Default connection: $LIBVIRT_DEFAULT_URI, else qemu:///system.\n"
             "See docs/VMS.md.\n");
 }
 
@@ -93,9 +92,11 @@ vmcli_open(struct vmcli *v, const struct app_opts *o, struct err **err)
     cleanup_err struct err *pe = NULL;
     if (vm_uri_probe(uri, vm_timeout_ms(), &pe) == 0)
         return vmcli_add(v, uri, err);
-    fprintf(stderr, "berth: cannot reach %s (%s); using libvirt's test hypervisor %s\n", uri,
-            err_msg(pe), FALLBACK_URI);
-    return vmcli_add(v, FALLBACK_URI, err);
+    /* No fallback to the test driver here: its VMs are not the host's (the dashboard only). */
+    return err_set(err, pe ? pe->code : 0,
+                   "cannot reach %s (%s); give -c URI (%s is libvirt's "
+                   "test hypervisor)",
+                   uri, err_msg(pe), FALLBACK_URI);
 }
 
 static void
