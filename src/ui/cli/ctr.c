@@ -755,40 +755,88 @@ fmt_time(int64_t t, char *buf, size_t len)
     return buf;
 }
 
+/* A container's status in the words batch, the dashboard and `vm ls` use: state (running,
+ * paused, stopped, crashed) and state_reason (created, exited N, oom-killed, stale, orphaned or
+ * NULL), as the containers provider reports them. */
+static const char *
+ls_state(const struct ctr_info *in, char *reason, size_t len)
+{
+    reason[0] = '\0';
+    switch (in->status) {
+    case CTR_STATUS_RUNNING:
+        return "running";
+    case CTR_STATUS_PAUSED:
+        return "paused";
+    case CTR_STATUS_CREATED:
+        snprintf(reason, len, "created");
+        return "stopped";
+    case CTR_STATUS_STOPPED:
+        if (in->oom_killed)
+            snprintf(reason, len, "oom-killed");
+        else
+            snprintf(reason, len, "exited %d", in->exit_code);
+        return "stopped";
+    default:
+        snprintf(reason, len, "%s", ctr_status_name(in->status));
+        return "crashed";
+    }
+}
+
+static json_object *
+json_time(int64_t t)
+{
+    char buf[32];
+    return t > 0 ? json_object_new_string(fmt_time(t, buf, sizeof(buf))) : NULL;
+}
+
 static json_object *
 info_json(const struct ctr_info *in)
 {
+    char reason[32];
+    const char *state = ls_state(in, reason, sizeof(reason));
     json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string("container"));
+    json_object_object_add(o, "source", json_object_new_string("local"));
+    json_object_object_add(o, "id", json_object_new_string(in->name));
     json_object_object_add(o, "name", json_object_new_string(in->name));
-    json_object_object_add(o, "status", json_object_new_string(ctr_status_name(in->status)));
+    json_object_object_add(o, "state", json_object_new_string(state));
+    json_object_object_add(o, "state_reason", reason[0] ? json_object_new_string(reason) : NULL);
     json_object_object_add(o, "pid", in->pid ? json_object_new_int(in->pid) : NULL);
     json_object_object_add(o, "exit_code",
                            in->exit_code >= 0 ? json_object_new_int(in->exit_code) : NULL);
     json_object_object_add(o, "oom_killed", json_object_new_boolean(in->oom_killed));
-    json_object_object_add(o, "created", json_object_new_int64(in->created));
-    json_object_object_add(o, "started",
-                           in->started >= 0 ? json_object_new_int64(in->started) : NULL);
-    json_object_object_add(o, "finished",
-                           in->finished >= 0 ? json_object_new_int64(in->finished) : NULL);
+    json_object_object_add(o, "created", json_time(in->created));
+    json_object_object_add(o, "started", json_time(in->started));
+    json_object_object_add(o, "finished", json_time(in->finished));
     json_object_object_add(o, "rootfs", json_object_new_string(in->rootfs));
     json_object_object_add(o, "command", json_object_new_string(in->command));
     return o;
 }
 
+/* NAME STATE PID EXIT REASON CREATED COMMAND; NAME and REASON as wide as their widest cell. */
 static void
 print_table(const struct ctr_info *v, size_t n)
 {
-    char tb[32];
-    printf("%-24s %-8s %-8s %-5s %-20s %s\n", "NAME", "STATUS", "PID", "EXIT", "CREATED",
-           "COMMAND");
+    char tb[32], reason[32];
+    int nw = 4, rw = 6;
+    for (size_t i = 0; i < n; i++) {
+        int w = (int)strlen(v[i].name);
+        nw = w > nw ? w : nw;
+        ls_state(&v[i], reason, sizeof(reason));
+        w = reason[0] ? (int)strlen(reason) : 1;
+        rw = w > rw ? w : rw;
+    }
+    printf("%-*s %-8s %-8s %-5s %-*s %-20s %s\n", nw, "NAME", "STATE", "PID", "EXIT", rw, "REASON",
+           "CREATED", "COMMAND");
     for (size_t i = 0; i < n; i++) {
         char pid[16] = "-", code[16] = "-";
         if (v[i].pid)
             snprintf(pid, sizeof(pid), "%d", (int)v[i].pid);
         if (v[i].exit_code >= 0)
             snprintf(code, sizeof(code), "%d", v[i].exit_code);
-        printf("%-24s %-8s %-8s %-5s %-20s %s\n", v[i].name, ctr_status_name(v[i].status), pid,
-               code, fmt_time(v[i].created, tb, sizeof(tb)), v[i].command);
+        const char *state = ls_state(&v[i], reason, sizeof(reason));
+        printf("%-*s %-8s %-8s %-5s %-*s %-20s %s\n", nw, v[i].name, state, pid, code, rw,
+               reason[0] ? reason : "-", fmt_time(v[i].created, tb, sizeof(tb)), v[i].command);
     }
 }
 
@@ -835,19 +883,52 @@ cmd_ls(const struct app_opts *o, int argc, char **argv)
     return 0;
 }
 
+/* The definition without the expanded seccomp rules (hundreds of lines): their number stands
+ * in for them; --full prints them. */
+static void
+inspect_brief(json_object *o)
+{
+    json_object *spec, *linux_, *sec, *rules;
+    if (!json_object_object_get_ex(o, "spec", &spec) ||
+        !json_object_object_get_ex(spec, "linux", &linux_) ||
+        !json_object_object_get_ex(linux_, "seccomp", &sec) ||
+        !json_object_object_get_ex(sec, "syscalls", &rules) ||
+        !json_object_is_type(rules, json_type_array))
+        return;
+    char note[96];
+    snprintf(note, sizeof(note), "%zu rules, not shown (berth ctr inspect --full shows them)",
+             json_object_array_length(rules));
+    json_object_object_del(sec, "syscalls");
+    json_object_object_add(sec, "syscalls", json_object_new_string(note));
+}
+
 static int
 cmd_inspect(const struct app_opts *o, int argc, char **argv)
 {
     (void)o;
+    static const struct option lo[] = {
+        {"full", no_argument, NULL, O_FULL}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct simple s;
     cleanup_err struct err *e = NULL;
-    int rc = parse_simple(argc, argv, ":h", no_long, &s, false);
+    int rc = parse_simple(argc, argv, ":h", lo, &s, false);
     if (rc >= 0)
         return rc;
     cleanup_free char *json = NULL;
     if (ctr_inspect(s.name, &json, &e) < 0)
         return fail(e);
-    printf("%s\n", json);
+    if (s.flag) {
+        printf("%s\n", json);
+        return 0;
+    }
+    json_object *obj = json_tokener_parse(json);
+    if (!obj) {
+        printf("%s\n", json);
+        return 0;
+    }
+    inspect_brief(obj);
+    printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(obj);
     return 0;
 }
 
