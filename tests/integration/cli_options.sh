@@ -48,6 +48,8 @@ want 2 "create: unknown option '--bogus'" vm create x --bogus
 # Values: the option and the value (a group's last letter takes the next word).
 want 2 "--user 'x'" ctr run --rm -tu x NAME --rootfs /nonexistent -- /bin/true
 want 2 "--memory: invalid size '1X'" ctr run -m 1X NAME --rootfs /nonexistent -- /bin/true
+want 2 "--hostname 'a_b'" ctr run --hostname a_b NAME --rootfs /nonexistent -- /bin/true
+want 2 "-t 'soon': invalid timeout" ctr stop -t soon NAME
 
 # Missing values: the option that needs one.
 want 2 "option '-e' needs a value" ctr run NAME -e

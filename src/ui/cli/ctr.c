@@ -266,6 +266,8 @@ env_file(struct create_cli *c, const char *file)
     return 0;
 }
 
+#define HOST_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-."
+
 /* The smallest --memory a container starts with (ctr refuses less as well). */
 #define MEMORY_MIN (4ull << 20)
 
@@ -318,6 +320,11 @@ create_value(struct create_cli *c, int opt, const char *arg)
             return usage_error("--user '%s': use UID[:GID] (numbers)", arg);
         c->o.user = arg;
         return -1;
+    case O_HOSTNAME:
+        if (!*arg || strlen(arg) > 64 || strspn(arg, HOST_CHARS) != strlen(arg))
+            return usage_error("--hostname '%s': 1 to 64 letters, digits, '-' and '.'", arg);
+        c->o.hostname = arg;
+        return -1;
     case O_NET:
         if (strcmp(arg, "none") != 0 && strcmp(arg, "host") != 0)
             return usage_error("--net '%s': use none or host", arg);
@@ -337,9 +344,6 @@ create_opt(struct create_cli *c, int opt, const char *arg)
         break;
     case O_BUNDLE:
         c->o.bundle = arg;
-        break;
-    case O_HOSTNAME:
-        c->o.hostname = arg;
         break;
     case O_ENV_FILE:
         if (env_file(c, arg) != 0)
@@ -597,7 +601,7 @@ parse_timeout(const char *v, double *t)
     char *end;
     double d = strtod(v, &end);
     if (end == v || *end || d < 0 || d > 86400)
-        return usage_error("invalid timeout '%s' (seconds, 0 to 86400)", v);
+        return usage_error("-t '%s': invalid timeout (seconds, 0 to 86400)", v);
     *t = d;
     return -1;
 }
