@@ -8,9 +8,9 @@
 # id or state_reason, a stopped container's limit was null, and inspect printed ~800 lines.
 . "$(dirname "$0")/lib-ctr.sh"
 
-b ctr create -m 32M "$P-new" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
-b ctr run -m 40M "$P-ex" --rootfs "$ROOTFS" -- /bin/sh -c 'exit 3' >/dev/null 2>&1
-b ctr run -d -m 48M "$P-p" --rootfs "$ROOTFS" -- /bin/sleep 1000 >/dev/null || fail "run -d"
+b ctr create --memory 32M "$P-new" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
+b ctr run --memory 40M "$P-ex" --rootfs "$ROOTFS" -- /bin/sh -c 'exit 3' >/dev/null 2>&1
+b ctr run -d --memory 48M "$P-p" --rootfs "$ROOTFS" -- /bin/sleep 1000 >/dev/null || fail "run -d"
 b ctr pause "$P-p" || fail "pause"
 sleep 2.2
 
