@@ -27,7 +27,7 @@ usage(FILE *f)
         "\n"
         "options:\n"
         "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
-        "                        else qemu:///system, else test:///default)\n"
+        "                        else qemu:///system; the dashboard alone then test:///default)\n"
         "  -b, --batch           no dashboard: print COUNT samples and exit\n"
         "  -n, --count COUNT     batch samples to print (default 1; 0 = until interrupted)\n"
         "  -d, --delay SECONDS   refresh interval (default 1; fractions allowed)\n"

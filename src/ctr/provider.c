@@ -267,6 +267,19 @@ entry_open_live(struct prov *p, struct entry *e)
     e->fds_open = true;
 }
 
+/* A stopped container's memory limit as defined, shown as a stopped VM shows its maximum. */
+static uint64_t
+entry_def_mem_limit(const char *name)
+{
+    char path[PATH_MAX];
+    int64_t v;
+    ctr_path_def(path, name, "config.json");
+    cleanup_json json_object *cfg = jsonx_load_file(path, 4 << 20, NULL);
+    json_object *mem =
+        jsonx_get_obj(jsonx_get_obj(jsonx_get_obj(cfg, "linux"), "resources"), "memory");
+    return jsonx_get_int64(mem, "limit", &v) && v > 0 ? (uint64_t)v : INST_UNKNOWN;
+}
+
 /* Reload the state when its file changed (inode or mtime); open/close the live fds. */
 static void
 entry_refresh(struct prov *p, struct entry *e)
@@ -292,6 +305,8 @@ entry_refresh(struct prov *p, struct entry *e)
     ctr_state_check_live(&e->st);
     if (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED)
         entry_open_live(p, e);
+    else
+        e->mem_limit = entry_def_mem_limit(e->name);
 }
 
 /*
@@ -452,8 +467,10 @@ entry_row(struct entry *e, struct inst_list *out, int64_t now)
         inst_set_reason(in, reason);
     }
     in->mono_ns = now;
-    if (!e->fds_open)
+    if (!e->fds_open) {
+        in->mem_limit_bytes = e->mem_limit;
         return;
+    }
     if (e->cg)
         entry_cgroup(e, in);
     entry_net(e, in);

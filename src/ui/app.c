@@ -44,15 +44,20 @@ app_add_vm(struct app *app, const char *uri, struct err **err)
     return 0;
 }
 
-/* No -c given: $LIBVIRT_DEFAULT_URI, else qemu:///system, else the test driver. */
+/* No -c given: $LIBVIRT_DEFAULT_URI, else qemu:///system, else (the dashboard only) the test
+ * driver. Batch keeps the unreachable connection: its output reports it as failed. */
 static int
-app_add_default_vm(struct app *app, struct err **err)
+app_add_default_vm(struct app *app, const struct app_opts *o, struct err **err)
 {
     const char *env = getenv("LIBVIRT_DEFAULT_URI");
     const char *uri = env && *env ? env : "qemu:///system";
     cleanup_err struct err *probe = NULL;
     if (vm_uri_probe(uri, PROBE_TIMEOUT_MS, &probe) == 0)
         return app_add_vm(app, uri, err);
+    if (o->batch) {
+        app->unreachable_default = uri;
+        return app_add_vm(app, uri, err);
+    }
     log_warn("cannot reach %s (%s); showing libvirt's test hypervisor %s", uri, err_msg(probe),
              FALLBACK_URI);
     return app_add_vm(app, FALLBACK_URI, err);
@@ -67,7 +72,7 @@ app_open(struct app *app, const struct app_opts *o, struct err **err)
             if (app_add_vm(app, o->uris[i], err) < 0)
                 goto fail;
         }
-        if (o->n_uris == 0 && app_add_default_vm(app, err) < 0)
+        if (o->n_uris == 0 && app_add_default_vm(app, o, err) < 0)
             goto fail;
     }
     if (!o->no_containers) {

@@ -40,12 +40,14 @@ int app_parse_format(const char *s, enum out_format *out, struct err **err);
 struct app {
     struct provider providers[APP_MAX_PROVIDERS];
     size_t n;
+    const char *unreachable_default; /* batch, no -c: the default URI when its probe failed */
 };
 
 /*
  * Open the providers the options ask for: one libvirt provider per -c URI (none given:
- * $LIBVIRT_DEFAULT_URI, else qemu:///system, falling back with a one-line notice to libvirt's
- * test:///default when that cannot be reached) and the local containers provider. Never blocks
+ * $LIBVIRT_DEFAULT_URI, else qemu:///system; when that cannot be reached, the dashboard falls
+ * back with a one-line notice to libvirt's test:///default, batch (o->batch) keeps it and sets
+ * unreachable_default) and the local containers provider. Never blocks
  * on a remote host. Notices go through log_warn.
  */
 int app_open(struct app *app, const struct app_opts *o, struct err **err);

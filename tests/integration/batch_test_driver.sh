@@ -54,8 +54,8 @@ PY
 
 # Table: aligned columns with a header like top -b.
 "$BERTH_BIN" --batch -c test:///default --no-containers >"$tmp/out.txt" || fail "table exited $?"
-grep -Eq '^KIND +NAME +STATE +CPU%' "$tmp/out.txt" || fail "no table header: $(cat "$tmp/out.txt")"
-grep -Eq '^vm +test +running +[0-9.]+ ' "$tmp/out.txt" || fail "no test row: $(cat "$tmp/out.txt")"
+grep -Eq '^KIND +NAME +STATE +REASON +CPU%' "$tmp/out.txt" || fail "no table header: $(cat "$tmp/out.txt")"
+grep -Eq '^vm +test +running +- +[0-9.]+ ' "$tmp/out.txt" || fail "no test row: $(cat "$tmp/out.txt")"
 grep -q 'Host: CPU' "$tmp/out.txt" || fail "no host line"
 
 # A closed pipe ends it quietly with status 0, as top -b | head does.

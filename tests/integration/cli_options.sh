@@ -25,8 +25,9 @@ want() {
 }
 
 # Grouped short options: the unknown letter, not the token before or after it.
-want 2 "unknown option '-i'" ctr run -it NAME --rootfs /nonexistent -- /bin/true
-want 2 "unknown option '-u'" ctr run --rm -ux NAME --rootfs /nonexistent -- /bin/true
+want 2 "unknown option '-q'" ctr run -itq NAME --rootfs /nonexistent -- /bin/true
+want 2 "unknown option '-x'" ctr run --rm -tx NAME --rootfs /nonexistent -- /bin/true
+want 2 "unknown option '-q'" ctr exec -iq NAME -- /bin/true
 want 2 "unknown option '-x'" ctr rm -fx NAME
 want 2 "unknown option '-z'" ctr stop -zt 3 NAME
 want 2 "unknown option '-q'" -bq
@@ -44,7 +45,14 @@ want 2 "unknown option '--detach'" ctr create NAME --detach
 want 2 "unknown option '--bogus'" --bogus
 want 2 "create: unknown option '--bogus'" vm create x --bogus
 
+# Values: the option and the value (a group's last letter takes the next word).
+want 2 "--user 'x'" ctr run --rm -tu x NAME --rootfs /nonexistent -- /bin/true
+want 2 "--memory: invalid size '1X'" ctr run -m 1X NAME --rootfs /nonexistent -- /bin/true
+want 2 "--hostname 'a_b'" ctr run --hostname a_b NAME --rootfs /nonexistent -- /bin/true
+want 2 "-t 'soon': invalid timeout" ctr stop -t soon NAME
+
 # Missing values: the option that needs one.
+want 2 "option '-e' needs a value" ctr run NAME -e
 want 2 "option '--rootfs' needs a value" ctr create NAME --rootfs
 want 2 "option '-t' needs a value" ctr stop NAME -t
 want 2 "option '--tail' needs a value" ctr logs NAME --tail

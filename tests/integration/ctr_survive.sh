@@ -37,7 +37,7 @@ ipid=$(json_field "$P-fg" pid)
 kill -9 "$mon"
 sleep 0.3
 [ "$(status_of "$P-fg")" = stale ] || fail "monitor killed: status $(status_of "$P-fg"), expected stale"
-b ctr ls | grep -q "^$P-fg  *stale" || fail "ls does not show stale"
+b ctr ls | grep -q "^$P-fg  *crashed  *[-0-9]*  *[-0-9]*  *stale " || fail "ls does not show crashed/stale: $(b ctr ls)"
 b --batch -f json --no-vms 2>/dev/null | grep -q "\"id\":\"$P-fg\",\"name\":\"$P-fg\",\"state\":\"crashed\",\"state_reason\":\"stale\"" ||
     fail "batch does not show crashed/stale"
 ok "monitor SIGKILLed: shown as stale (crashed in batch), not running"

@@ -43,6 +43,7 @@ faults_cleanup() {
 # Names listed by `ctr ls` (first column, header dropped).
 names() { "$B" ctr ls 2>/dev/null | awk 'NR > 1 { print $1 }' | tr '\n' ' '; }
 status_of() { "$B" ctr ls 2>/dev/null | awk -v n="$1" '$1 == n { print $2 }'; }
+reason_of() { "$B" ctr ls 2>/dev/null | awk -v n="$1" '$1 == n { print $5 }'; }
 exit_of() { "$B" ctr ls 2>/dev/null | awk -v n="$1" '$1 == n { print $4 }'; }
 state_field() { sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" "$BERTH_ROOT/run/$1/state.json"; }
 alive() { [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
@@ -155,8 +156,8 @@ for p in $pids; do alive "$p" || fail "pid $p not running before the wipe"; done
 [ -n "$(cgroups_of "$a")" ] || skip "no container cgroup found under /sys/fs/cgroup (rootless?)"
 rm -rf "$BERTH_ROOT/run"
 rm -rf "$BERTH_ROOT/lib/containers/$b"
-expect "status of $a with its state lost" "$(status_of "$a")" "orphaned"
-expect "status of $b with state and definition lost" "$(status_of "$b")" "orphaned"
+expect "status of $a with its state lost" "$(status_of "$a") $(reason_of "$a")" "crashed orphaned"
+expect "status of $b with state and definition lost" "$(status_of "$b") $(reason_of "$b")" "crashed orphaned"
 out=$("$B" ctr rm "$a" 2>&1) && fail "rm (no -f) of an orphaned container succeeded"
 echo "ok: rm without -f refused: $out"
 "$B" ctr rm -f "$a" "$b" || fail "rm -f of the orphans"

@@ -102,6 +102,19 @@ batch_take(struct app *app, struct sampler *smp, struct host_sample *host, struc
     sampler_update(smp, list);
 }
 
+/* The default connection (no -c) that was unreachable at start is still not connected. */
+static bool
+batch_default_down(const struct app *app, const struct conn_info *conns, size_t n)
+{
+    if (!app->unreachable_default)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(conns[i].uri, app->unreachable_default) == 0)
+            return conns[i].state != CONN_STATE_CONNECTED;
+    }
+    return true;
+}
+
 int
 batch_main(const struct app_opts *o)
 {
@@ -126,6 +139,7 @@ batch_main(const struct app_opts *o)
     int64_t next = mono_now_ns() + (int64_t)(prime_s * 1e9);
     int events[2] = {o->no_vms ? -1 : vm_events_fd(), o->no_containers ? -1 : ctr_changes_fd()};
     int rc = 0;
+    bool default_down = false;
     for (uint64_t i = 0; !batch_stop && (o->count == 0 || i < o->count); i++) {
         batch_sleep_until(next, events);
         if (batch_stop)
@@ -136,12 +150,18 @@ batch_main(const struct app_opts *o)
         size_t nconns = app_conns(&app, conns, ARRAY_SIZE(conns));
         strbuf_reset(&sb);
         batch_fmt_sample(&fmt, &sb, real_now_ns(), &host, conns, nconns, &list);
+        default_down = batch_default_down(&app, conns, nconns);
         if (!batch_write(&sb)) {
             rc = errno == EPIPE ? 0 : 1;
             if (rc)
                 fprintf(stderr, "berth: writing output: %s\n", strerror(errno));
             break;
         }
+    }
+    if (default_down && rc == 0) {
+        fprintf(stderr, "berth: cannot reach the default connection %s (give -c URI)\n",
+                app.unreachable_default);
+        rc = 1;
     }
     strbuf_done(&sb);
     inst_list_done(&list);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/units.h"
+#include "common/xalloc.h"
 
 static int
 inst_cmp(const void *a, const void *b)
@@ -112,7 +113,7 @@ json_sample(struct strbuf *sb, int64_t now_real_ns, const struct host_sample *h,
 {
     char t[40];
     iso_time(now_real_ns, t, sizeof(t));
-    strbuf_printf(sb, "{\"time\":\"%s\",\"host\":{", t);
+    strbuf_printf(sb, "{\"schema\":%d,\"time\":\"%s\",\"host\":{", BATCH_SCHEMA, t);
     json_pct(sb, "cpu_pct", h->cpu_pct);
     strbuf_printf(sb, ",\"ncpu\":%u,", h->ncpu);
     json_u64(sb, "mem_used_bytes", h->mem_used_bytes);
@@ -171,9 +172,11 @@ csv_sample(struct batch_fmt *f, struct strbuf *sb, int64_t now_real_ns,
            const struct inst_list *list)
 {
     if (!f->header_done) {
-        strbuf_puts(sb, "time,kind,source,id,name,state,cpu_pct,mem_bytes,mem_limit_bytes,vcpus,"
-                        "pids,block_read_bytes,block_write_bytes,net_rx_bytes,net_tx_bytes,"
-                        "uptime_s\n");
+        strbuf_puts(
+            sb,
+            "time,kind,source,id,name,state,state_reason,cpu_pct,mem_bytes,mem_limit_bytes,vcpus,"
+            "pids,block_read_bytes,block_write_bytes,net_rx_bytes,net_tx_bytes,"
+            "uptime_s\n");
         f->header_done = true;
     }
     char t[40];
@@ -187,6 +190,9 @@ csv_sample(struct batch_fmt *f, struct strbuf *sb, int64_t now_real_ns,
         strbuf_putc(sb, ',');
         csv_str(sb, in->name);
         strbuf_printf(sb, ",%s,", inst_state_name(in->state));
+        if (in->state_reason)
+            csv_str(sb, in->state_reason);
+        strbuf_putc(sb, ',');
         if (!isnan(in->cpu_pct))
             strbuf_printf(sb, "%.2f", in->cpu_pct);
         csv_u64(sb, in->mem_bytes);
@@ -225,47 +231,105 @@ table_header(struct strbuf *sb, int64_t now_real_ns, const struct host_sample *h
     }
 }
 
-static void
-table_row(struct strbuf *sb, const struct inst *in, int64_t now_real_ns, int name_w)
+enum { TCOL_COUNT = 11 };
+
+static const char *const tcol_head[TCOL_COUNT] = {
+    "KIND",     "NAME",      "STATE",     "REASON", "CPU%",   "MEM/LIMIT",
+    "VCPU|PID", "NET RX/TX", "BLK RD/WR", "UPTIME", "SOURCE",
+};
+/* Figures are right-aligned, words left-aligned. */
+static const bool tcol_right[TCOL_COUNT] = {
+    false, false, false, false, true, true, true, true, true, true, false,
+};
+
+/* Columns on a terminal: UTF-8 continuation bytes take none (wide characters count one). */
+static size_t
+text_width(const char *s)
 {
-    char cpu[16], mem[16], lim[16], cnt[24], rx[16], tx[16], rd[16], wr[16], up[24];
-    if (isnan(in->cpu_pct))
-        snprintf(cpu, sizeof(cpu), "-");
-    else
-        snprintf(cpu, sizeof(cpu), "%.1f", in->cpu_pct);
-    units_format_size(in->mem_bytes, mem, sizeof(mem));
-    units_format_size(in->mem_limit_bytes, lim, sizeof(lim));
-    uint64_t n = in->kind == INST_KIND_VM ? in->vcpus : in->pids;
-    if (n == INST_UNKNOWN)
-        snprintf(cnt, sizeof(cnt), "-");
-    else
-        snprintf(cnt, sizeof(cnt), "%" PRIu64, n);
-    units_format_size(in->net_rx_bytes, rx, sizeof(rx));
-    units_format_size(in->net_tx_bytes, tx, sizeof(tx));
-    units_format_size(in->blk_read_bytes, rd, sizeof(rd));
-    units_format_size(in->blk_write_bytes, wr, sizeof(wr));
-    units_format_duration(inst_uptime(in, now_real_ns), up, sizeof(up));
-    strbuf_printf(sb, "%-9s %-*s %-8s %6s %7s/%-7s %8s %7s/%-7s %7s/%-7s %8s %s\n",
-                  inst_kind_name(in->kind), name_w, in->name, inst_state_name(in->state), cpu, mem,
-                  lim, cnt, rx, tx, rd, wr, up, in->source);
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
 }
 
+static void
+pair(char *buf, size_t len, uint64_t a, uint64_t b)
+{
+    char x[16], y[16];
+    units_format_size(a, x, sizeof(x));
+    units_format_size(b, y, sizeof(y));
+    snprintf(buf, len, "%s/%s", x, y);
+}
+
+/* The cells of one row (cell[i] of 32 bytes; names and sources are pointed to). */
+static void
+table_cells(const struct inst *in, int64_t now_real_ns, char cell[TCOL_COUNT][32],
+            const char *txt[TCOL_COUNT])
+{
+    for (int i = 0; i < TCOL_COUNT; i++)
+        txt[i] = cell[i];
+    txt[0] = inst_kind_name(in->kind);
+    txt[1] = in->name;
+    txt[2] = inst_state_name(in->state);
+    txt[3] = in->state_reason ? in->state_reason : "-";
+    if (isnan(in->cpu_pct))
+        snprintf(cell[4], 32, "-");
+    else
+        snprintf(cell[4], 32, "%.1f", in->cpu_pct);
+    pair(cell[5], 32, in->mem_bytes, in->mem_limit_bytes);
+    uint64_t n = in->kind == INST_KIND_VM ? in->vcpus : in->pids;
+    if (n == INST_UNKNOWN)
+        snprintf(cell[6], 32, "-");
+    else
+        snprintf(cell[6], 32, "%" PRIu64, n);
+    pair(cell[7], 32, in->net_rx_bytes, in->net_tx_bytes);
+    pair(cell[8], 32, in->blk_read_bytes, in->blk_write_bytes);
+    units_format_duration(inst_uptime(in, now_real_ns), cell[9], 32);
+    txt[10] = in->source;
+}
+
+static void
+table_line(struct strbuf *sb, const char *const txt[TCOL_COUNT], const size_t w[TCOL_COUNT])
+{
+    for (int i = 0; i < TCOL_COUNT; i++) {
+        size_t pad = w[i] - text_width(txt[i]);
+        if (i)
+            strbuf_putc(sb, ' ');
+        if (tcol_right[i])
+            strbuf_printf(sb, "%*s", (int)pad, "");
+        strbuf_puts(sb, txt[i]);
+        if (!tcol_right[i] && i < TCOL_COUNT - 1)
+            strbuf_printf(sb, "%*s", (int)pad, "");
+    }
+    strbuf_putc(sb, '\n');
+}
+
+/* Every column as wide as its widest cell, the header's included: they line up however long
+ * a name, a reason or a figure is. */
 static void
 table_sample(struct strbuf *sb, int64_t now_real_ns, const struct host_sample *h,
              const struct conn_info *conns, size_t nconns, const struct inst_list *list)
 {
-    int name_w = 4;
-    for (size_t i = 0; i < list->n; i++) {
-        int w = (int)strlen(list->v[i].name);
-        name_w = w > name_w ? (w > 40 ? 40 : w) : name_w;
+    size_t w[TCOL_COUNT];
+    for (int i = 0; i < TCOL_COUNT; i++)
+        w[i] = text_width(tcol_head[i]);
+    char(*cells)[TCOL_COUNT][32] = xcalloc(list->n ? list->n : 1, sizeof(*cells));
+    const char *(*txt)[TCOL_COUNT] = xcalloc(list->n ? list->n : 1, sizeof(*txt));
+    for (size_t r = 0; r < list->n; r++) {
+        table_cells(&list->v[r], now_real_ns, cells[r], txt[r]);
+        for (int i = 0; i < TCOL_COUNT; i++) {
+            size_t tw = text_width(txt[r][i]);
+            w[i] = tw > w[i] ? tw : w[i];
+        }
     }
     table_header(sb, now_real_ns, h, conns, nconns);
-    strbuf_printf(sb, "\n%-9s %-*s %-8s %6s %15s %8s %15s %15s %8s %s\n", "KIND", name_w, "NAME",
-                  "STATE", "CPU%", "MEM/LIMIT", "VCPU|PID", "NET RX/TX", "BLK RD/WR", "UPTIME",
-                  "SOURCE");
-    for (size_t i = 0; i < list->n; i++)
-        table_row(sb, &list->v[i], now_real_ns, name_w);
     strbuf_putc(sb, '\n');
+    table_line(sb, tcol_head, w);
+    for (size_t r = 0; r < list->n; r++)
+        table_line(sb, txt[r], w);
+    strbuf_putc(sb, '\n');
+    free(cells);
+    free(txt);
 }
 
 void

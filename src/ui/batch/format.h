@@ -12,6 +12,10 @@
 #include "common/strbuf.h"
 #include "ui/app.h"
 
+/* The version of the batch output's fields (docs/BATCH.md); raised when a field changes name,
+ * type or meaning (adding one does not). JSON carries it as "schema". */
+#define BATCH_SCHEMA 1
+
 struct batch_fmt {
     enum out_format format;
     bool header_done; /* CSV: the header line was printed */

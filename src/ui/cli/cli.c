@@ -94,3 +94,52 @@ cli_opt_error(const struct cli_front *scope, const char *cmd, int opt, char **ar
         return cli_usage_error(scope, "%s%soption '%.*s' takes no value", pre, sep, len, tok);
     return cli_usage_error(scope, "%s%sunknown option '%.*s'", pre, sep, len, tok);
 }
+
+/* The length of the valid UTF-8 sequence at s (2 to 4), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (s[0] >= 0xf8)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    }
+    return n;
+}
+
+size_t
+cli_char_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80)
+        return u[0] ? 1 : 0;
+    size_t n = utf8_len(u);
+    return n ? n : 1;
+}
+
+const char *
+cli_quote(const char *s, size_t max_chars, char *buf, size_t len)
+{
+    size_t used = 0, chars = 0;
+    buf[0] = '\0';
+    while (*s && used + 8 < len) {
+        const unsigned char *u = (const unsigned char *)s;
+        size_t n = u[0] < 0x80 ? 1 : utf8_len(u);
+        if (chars++ == max_chars) {
+            memcpy(buf + used, "...", 4);
+            return buf;
+        }
+        if (n == 0 || u[0] < 0x20 || u[0] == 0x7f) {
+            used += (size_t)snprintf(buf + used, len - used, "\\x%02x", u[0]);
+            s++;
+            continue;
+        }
+        memcpy(buf + used, s, n);
+        used += n;
+        buf[used] = '\0';
+        s += n;
+    }
+    return buf;
+}

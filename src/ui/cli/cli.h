@@ -43,3 +43,11 @@ int cli_usage_error(const struct cli_front *f, const char *fmt, ...)
  * short options such as -it. cmd, when not NULL, prefixes the message ("create: ...").
  */
 int cli_opt_error(const struct cli_front *f, const char *cmd, int opt, char **argv);
+
+/* The bytes of the character at s: a valid UTF-8 sequence (2 to 4), else 1; 0 at the end. */
+size_t cli_char_len(const char *s);
+/*
+ * s for an error message, in buf (len bytes): valid UTF-8 as it is, control characters and
+ * bytes that are not UTF-8 as \xNN; after max_chars characters, "...". Returns buf.
+ */
+const char *cli_quote(const char *s, size_t max_chars, char *buf, size_t len);

@@ -31,14 +31,18 @@ static const char usage_text[] =
     "  run [--rm] [-d] NAME --rootfs DIR [OPTIONS] -- CMD [ARG...]\n"
     "  start NAME            stop [-t SECONDS] NAME      kill [-s SIGNAL] NAME\n"
     "  pause NAME            resume NAME                 restart [-t SECONDS] NAME\n"
-    "  rm [-f] NAME...       exec [-t] NAME -- CMD...    attach NAME (detach: Ctrl-P Ctrl-Q)\n"
-    "  logs [-f] [--tail N] NAME   ls [--format table|json]   inspect NAME   demo\n"
+    "  rm [-f] NAME...       exec [-it] NAME -- CMD...   attach NAME (detach: Ctrl-P Ctrl-Q)\n"
+    "  logs [-f] [--tail N] NAME   ls [--format table|json]   inspect [--full] NAME   demo\n"
     "\n"
-    "create/run options:\n"
-    "  --memory SIZE  --cpus N.N  --pids N|unlimited (default 2048)  --hostname H\n"
-    "  --env K=V (repeatable)  --env-file FILE (K=V lines; K alone: your value of K)\n"
-    "  --workdir DIR  --user UID[:GID]  --net none|host  --tty  --inplace\n"
+    "create/run options (NAME may also be given as --name NAME):\n"
+    "  -m, --memory SIZE  --cpus N.N  --pids N|unlimited (default 2048)  --hostname H\n"
+    "  -e, --env K=V (repeatable)  --env-file FILE (K=V lines; K alone: your value of K)\n"
+    "  -w, --workdir DIR  -u, --user UID[:GID]  --net none|host  -t, --tty  --inplace\n"
+    "  -i, --interactive (stdin is always relayed in the foreground)  -d, --detach (run)\n"
     "  --seccomp unconfined|FILE  --cap-add CAP  --cap-drop CAP  --userns\n"
+    "  -p/--publish and -v/--volume are not supported yet\n"
+    "exit status: 0 done, 1 failed, 2 usage; run/exec: the command's own, 125 berth could not\n"
+    "start it, 126 not executable, 127 not found\n"
     "docs: docs/CONTAINERS.md\n";
 
 static int
@@ -74,6 +78,32 @@ split_dashdash(int argc, char **argv, struct split *sp)
     }
 }
 
+/* A NAME ctr refuses is a usage error; the message names the character that is wrong as the
+ * user typed it (a whole UTF-8 character, control characters escaped). */
+static int
+name_check(const char *name)
+{
+    cleanup_err struct err *e = NULL;
+    if (ctr_name_check(name, &e) == 0)
+        return -1;
+    char q[256], ch[16], one[5];
+    size_t pos = 1;
+    for (const char *p = name; *p; p += cli_char_len(p), pos++) {
+        char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            (p > name && (c == '_' || c == '.' || c == '-')))
+            continue;
+        size_t n = cli_char_len(p);
+        memcpy(one, p, n);
+        one[n] = '\0';
+        return usage_error("invalid container name '%s': character '%s' at position %zu "
+                           "(use [a-zA-Z0-9][a-zA-Z0-9_.-]*)",
+                           cli_quote(name, 64, q, sizeof(q)), cli_quote(one, 1, ch, sizeof(ch)),
+                           pos);
+    }
+    return usage_error("%s", err_msg(e));
+}
+
 /* Exactly one positional NAME among argv[optind..argc). */
 static int
 one_name(int argc, char **argv, const char **name)
@@ -83,22 +113,17 @@ one_name(int argc, char **argv, const char **name)
     if (optind + 1 < argc)
         return usage_error("unexpected argument '%s' (a command goes after --)", argv[optind + 1]);
     *name = argv[optind];
-    return -1;
+    return name_check(*name);
 }
 
 enum {
     O_ROOTFS = 256,
     O_BUNDLE,
-    O_MEMORY,
     O_CPUS,
     O_PIDS,
     O_HOSTNAME,
-    O_ENV,
     O_ENV_FILE,
-    O_WORKDIR,
-    O_USER,
     O_NET,
-    O_TTY,
     O_INPLACE,
     O_SECCOMP,
     O_CAPADD,
@@ -107,21 +132,27 @@ enum {
     O_RM,
     O_TAIL,
     O_FORMAT,
+    O_NAME,
+    O_FULL,
 };
 
 static const struct option create_opts[] = {
     {"rootfs", required_argument, NULL, O_ROOTFS},
     {"bundle", required_argument, NULL, O_BUNDLE},
-    {"memory", required_argument, NULL, O_MEMORY},
+    {"memory", required_argument, NULL, 'm'},
     {"cpus", required_argument, NULL, O_CPUS},
     {"pids", required_argument, NULL, O_PIDS},
     {"hostname", required_argument, NULL, O_HOSTNAME},
-    {"env", required_argument, NULL, O_ENV},
+    {"env", required_argument, NULL, 'e'},
     {"env-file", required_argument, NULL, O_ENV_FILE},
-    {"workdir", required_argument, NULL, O_WORKDIR},
-    {"user", required_argument, NULL, O_USER},
+    {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},
     {"net", required_argument, NULL, O_NET},
-    {"tty", no_argument, NULL, O_TTY},
+    {"tty", no_argument, NULL, 't'},
+    {"interactive", no_argument, NULL, 'i'},
+    {"name", required_argument, NULL, O_NAME},
+    {"publish", required_argument, NULL, 'p'},
+    {"volume", required_argument, NULL, 'v'},
     {"inplace", no_argument, NULL, O_INPLACE},
     {"seccomp", required_argument, NULL, O_SECCOMP},
     {"cap-add", required_argument, NULL, O_CAPADD},
@@ -136,6 +167,7 @@ static const struct option create_opts[] = {
 struct create_cli {
     struct ctr_create_opts o;
     const char *env[256];
+    const char *name; /* --name NAME, or NULL */
     bool rm, detach;
 };
 
@@ -234,11 +266,78 @@ env_file(struct create_cli *c, const char *file)
     return 0;
 }
 
+#define HOST_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-."
+
+/* The smallest --memory a container starts with (ctr refuses less as well). */
+#define MEMORY_MIN (4ull << 20)
+
+/* "UID[:GID]", numbers only (names would need the rootfs' /etc/passwd). */
+static bool
+user_ok(const char *s)
+{
+    size_t u = strspn(s, "0123456789");
+    if (u == 0 || u > 10)
+        return false;
+    if (s[u] == '\0')
+        return true;
+    size_t g = strspn(s + u + 1, "0123456789");
+    return s[u] == ':' && g > 0 && g <= 10 && s[u + 1 + g] == '\0';
+}
+
+/* The values ctr would refuse anyway, refused here as usage errors naming the option. */
+static int
+create_value(struct create_cli *c, int opt, const char *arg)
+{
+    cleanup_err struct err *e = NULL;
+    switch (opt) {
+    case 'm':
+        if (units_parse_size(arg, &c->o.memory, &e) < 0)
+            return usage_error("--memory: %s", err_msg(e));
+        if (c->o.memory < MEMORY_MIN)
+            return usage_error("--memory '%s': too small to start a container (minimum 4M)", arg);
+        return -1;
+    case O_CPUS:
+        if (parse_cpus(arg, &c->o.cpus, &e) < 0)
+            return usage_error("--cpus: %s", err_msg(e));
+        return -1;
+    case O_PIDS:
+        if (strcmp(arg, "unlimited") == 0)
+            c->o.pids = CTR_PIDS_UNLIMITED;
+        else if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
+            return usage_error("--pids: %s; or 'unlimited'", err_msg(e));
+        return -1;
+    case 'e':
+        if (arg[0] == '=' || !strchr(arg, '='))
+            return usage_error("--env '%s': use KEY=VALUE", arg);
+        return env_add(c, arg) != 0 ? CLI_EXIT_USAGE : -1;
+    case 'w':
+        if (arg[0] != '/')
+            return usage_error("--workdir '%s': must be an absolute path", arg);
+        c->o.workdir = arg;
+        return -1;
+    case 'u':
+        if (!user_ok(arg))
+            return usage_error("--user '%s': use UID[:GID] (numbers)", arg);
+        c->o.user = arg;
+        return -1;
+    case O_HOSTNAME:
+        if (!*arg || strlen(arg) > 64 || strspn(arg, HOST_CHARS) != strlen(arg))
+            return usage_error("--hostname '%s': 1 to 64 letters, digits, '-' and '.'", arg);
+        c->o.hostname = arg;
+        return -1;
+    case O_NET:
+        if (strcmp(arg, "none") != 0 && strcmp(arg, "host") != 0)
+            return usage_error("--net '%s': use none or host", arg);
+        c->o.net = arg;
+        return -1;
+    }
+    return usage_error("unknown option '%s'", arg ? arg : "?");
+}
+
 /* One create/run option; -1 to go on, else an exit status. */
 static int
 create_opt(struct create_cli *c, int opt, const char *arg)
 {
-    cleanup_err struct err *e = NULL;
     switch (opt) {
     case O_ROOTFS:
         c->o.rootfs = arg;
@@ -246,44 +345,14 @@ create_opt(struct create_cli *c, int opt, const char *arg)
     case O_BUNDLE:
         c->o.bundle = arg;
         break;
-    case O_MEMORY:
-        if (units_parse_size(arg, &c->o.memory, &e) < 0)
-            return usage_error("%s", err_msg(e));
-        if (c->o.memory == 0)
-            return usage_error("invalid memory limit '%s' (must be more than 0)", arg);
-        break;
-    case O_CPUS:
-        if (parse_cpus(arg, &c->o.cpus, &e) < 0)
-            return usage_error("%s", err_msg(e));
-        break;
-    case O_PIDS:
-        if (strcmp(arg, "unlimited") == 0)
-            c->o.pids = CTR_PIDS_UNLIMITED;
-        else if (units_parse_u64(arg, 1, 4194304, "pids limit", &c->o.pids, &e) < 0)
-            return usage_error("%s; or 'unlimited'", err_msg(e));
-        break;
-    case O_HOSTNAME:
-        c->o.hostname = arg;
-        break;
-    case O_ENV:
-        if (env_add(c, arg) != 0)
-            return CLI_EXIT_USAGE;
-        break;
     case O_ENV_FILE:
         if (env_file(c, arg) != 0)
             return CLI_EXIT_USAGE;
         break;
-    case O_WORKDIR:
-        c->o.workdir = arg;
-        break;
-    case O_USER:
-        c->o.user = arg;
-        break;
-    case O_NET:
-        c->o.net = arg;
-        break;
-    case O_TTY:
+    case 't':
         c->o.tty = true;
+        break;
+    case 'i': /* stdin is always relayed in the foreground: accepted for docker's habit */
         break;
     case O_INPLACE:
         c->o.inplace = true;
@@ -297,9 +366,33 @@ create_opt(struct create_cli *c, int opt, const char *arg)
     case O_USERNS:
         return add_sec(c, "userns", NULL);
     default:
-        return usage_error("unknown option '%s'", arg ? arg : "?");
+        return create_value(c, opt, arg);
     }
     return -1;
+}
+
+/* -p/--publish and -v/--volume: docker's, known but not there yet (issue 13). */
+static int
+not_yet(int opt, bool is_long, char **argv)
+{
+    const char *name = opt == 'p' ? "publish" : "volume";
+    if (is_long)
+        return usage_error("%s: option '--%s' is not supported yet", argv[0], name);
+    return usage_error("%s: option '-%c' (--%s) is not supported yet", argv[0], opt, name);
+}
+
+/* NAME: the positional one or --name's; one of them, or both the same. */
+static int
+create_name(int argc, char **argv, struct create_cli *c, const char **name)
+{
+    if (!c->name)
+        return one_name(argc, argv, name);
+    if (optind < argc && strcmp(argv[optind], c->name) != 0)
+        return usage_error("%s: two names: --name '%s' and '%s'", argv[0], c->name, argv[optind]);
+    if (optind + 1 < argc)
+        return usage_error("unexpected argument '%s' (a command goes after --)", argv[optind + 1]);
+    *name = c->name;
+    return name_check(*name);
 }
 
 static int
@@ -311,8 +404,11 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
     c->o.env = c->env;
     optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
     opterr = 0;
-    int opt;
-    while ((opt = getopt_long(sp.argc, argv, is_run ? ":dh" : ":h", create_opts, NULL)) != -1) {
+    int opt, li = -1;
+    const char *shortopts = is_run ? ":de:m:w:u:tip:v:h" : ":e:m:w:u:tip:v:h";
+    while ((opt = getopt_long(sp.argc, argv, shortopts, create_opts, &li)) != -1) {
+        bool is_long = li >= 0;
+        li = -1;
         if (opt == 'h') {
             fputs(usage_text, stdout);
             return 0;
@@ -321,6 +417,8 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
             return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
         if (!is_run && (opt == O_RM || opt == 'd'))
             return usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+        if (opt == 'p' || opt == 'v')
+            return not_yet(opt, is_long, argv);
         if (opt == O_RM) {
             c->rm = true;
             continue;
@@ -329,11 +427,15 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
             c->detach = true;
             continue;
         }
+        if (opt == O_NAME) {
+            c->name = optarg;
+            continue;
+        }
         int rc = create_opt(c, opt, optarg);
         if (rc >= 0)
             return rc;
     }
-    int rc = one_name(sp.argc, argv, name);
+    int rc = create_name(sp.argc, argv, c, name);
     if (rc >= 0)
         return rc;
     if (sp.cmd && sp.n_cmd == 0)
@@ -453,7 +555,8 @@ cmd_run(const struct app_opts *o, int argc, char **argv)
 struct simple {
     const char *name;
     const char *optval; /* the option's value, or NULL */
-    bool flag;          /* -f / -t for rm / exec */
+    bool flag;          /* -f for rm */
+    bool seen[128];     /* the flags given, by letter (exec's -t and -i) */
 };
 
 static int
@@ -475,6 +578,8 @@ parse_simple(int argc, char **argv, const char *shortopts, const struct option *
             s->optval = optarg;
         else
             s->flag = true;
+        if (!optarg && opt > 0 && opt < 128)
+            s->seen[opt] = true;
     }
     if (many) {
         if (optind >= argc)
@@ -496,7 +601,7 @@ parse_timeout(const char *v, double *t)
     char *end;
     double d = strtod(v, &end);
     if (end == v || *end || d < 0 || d > 86400)
-        return usage_error("invalid timeout '%s' (seconds, 0 to 86400)", v);
+        return usage_error("-t '%s': invalid timeout (seconds, 0 to 86400)", v);
     *t = d;
     return -1;
 }
@@ -551,6 +656,10 @@ cmd_rm(const struct app_opts *o, int argc, char **argv)
     int rc = parse_simple(argc, argv, ":fh", no_long, &s, true);
     if (rc >= 0)
         return rc;
+    for (int i = optind; i < argc; i++) {
+        if ((rc = name_check(argv[i])) >= 0)
+            return rc;
+    }
     int status = 0;
     for (int i = optind; i < argc; i++) {
         cleanup_err struct err *e = NULL;
@@ -567,14 +676,19 @@ cmd_exec(const struct app_opts *o, int argc, char **argv)
     struct split sp;
     struct simple s;
     cleanup_err struct err *e = NULL;
+    static const struct option lo[] = {{"tty", no_argument, NULL, 't'},
+                                       {"interactive", no_argument, NULL, 'i'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
     split_dashdash(argc, argv, &sp);
-    int rc = parse_simple(sp.argc, argv, "+:th", no_long, &s, false);
+    /* -i is accepted and changes nothing: exec always relays stdin. */
+    int rc = parse_simple(sp.argc, argv, "+:tih", lo, &s, false);
     if (rc >= 0)
         return rc;
     if (!sp.cmd || sp.n_cmd == 0)
         return usage_error("exec needs a command after '--' (berth ctr exec %s -- CMD)", s.name);
     int status = 0;
-    if (ctr_exec(s.name, sp.cmd, s.flag, &status, &e) < 0)
+    if (ctr_exec(s.name, sp.cmd, s.seen['t'], &status, &e) < 0)
         return start_error_status(e);
     return status;
 }
@@ -645,40 +759,88 @@ fmt_time(int64_t t, char *buf, size_t len)
     return buf;
 }
 
+/* A container's status in the words batch, the dashboard and `vm ls` use: state (running,
+ * paused, stopped, crashed) and state_reason (created, exited N, oom-killed, stale, orphaned or
+ * NULL), as the containers provider reports them. */
+static const char *
+ls_state(const struct ctr_info *in, char *reason, size_t len)
+{
+    reason[0] = '\0';
+    switch (in->status) {
+    case CTR_STATUS_RUNNING:
+        return "running";
+    case CTR_STATUS_PAUSED:
+        return "paused";
+    case CTR_STATUS_CREATED:
+        snprintf(reason, len, "created");
+        return "stopped";
+    case CTR_STATUS_STOPPED:
+        if (in->oom_killed)
+            snprintf(reason, len, "oom-killed");
+        else
+            snprintf(reason, len, "exited %d", in->exit_code);
+        return "stopped";
+    default:
+        snprintf(reason, len, "%s", ctr_status_name(in->status));
+        return "crashed";
+    }
+}
+
+static json_object *
+json_time(int64_t t)
+{
+    char buf[32];
+    return t > 0 ? json_object_new_string(fmt_time(t, buf, sizeof(buf))) : NULL;
+}
+
 static json_object *
 info_json(const struct ctr_info *in)
 {
+    char reason[32];
+    const char *state = ls_state(in, reason, sizeof(reason));
     json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string("container"));
+    json_object_object_add(o, "source", json_object_new_string("local"));
+    json_object_object_add(o, "id", json_object_new_string(in->name));
     json_object_object_add(o, "name", json_object_new_string(in->name));
-    json_object_object_add(o, "status", json_object_new_string(ctr_status_name(in->status)));
+    json_object_object_add(o, "state", json_object_new_string(state));
+    json_object_object_add(o, "state_reason", reason[0] ? json_object_new_string(reason) : NULL);
     json_object_object_add(o, "pid", in->pid ? json_object_new_int(in->pid) : NULL);
     json_object_object_add(o, "exit_code",
                            in->exit_code >= 0 ? json_object_new_int(in->exit_code) : NULL);
     json_object_object_add(o, "oom_killed", json_object_new_boolean(in->oom_killed));
-    json_object_object_add(o, "created", json_object_new_int64(in->created));
-    json_object_object_add(o, "started",
-                           in->started >= 0 ? json_object_new_int64(in->started) : NULL);
-    json_object_object_add(o, "finished",
-                           in->finished >= 0 ? json_object_new_int64(in->finished) : NULL);
+    json_object_object_add(o, "created", json_time(in->created));
+    json_object_object_add(o, "started", json_time(in->started));
+    json_object_object_add(o, "finished", json_time(in->finished));
     json_object_object_add(o, "rootfs", json_object_new_string(in->rootfs));
     json_object_object_add(o, "command", json_object_new_string(in->command));
     return o;
 }
 
+/* NAME STATE PID EXIT REASON CREATED COMMAND; NAME and REASON as wide as their widest cell. */
 static void
 print_table(const struct ctr_info *v, size_t n)
 {
-    char tb[32];
-    printf("%-24s %-8s %-8s %-5s %-20s %s\n", "NAME", "STATUS", "PID", "EXIT", "CREATED",
-           "COMMAND");
+    char tb[32], reason[32];
+    int nw = 4, rw = 6;
+    for (size_t i = 0; i < n; i++) {
+        int w = (int)strlen(v[i].name);
+        nw = w > nw ? w : nw;
+        ls_state(&v[i], reason, sizeof(reason));
+        w = reason[0] ? (int)strlen(reason) : 1;
+        rw = w > rw ? w : rw;
+    }
+    printf("%-*s %-8s %-8s %-5s %-*s %-20s %s\n", nw, "NAME", "STATE", "PID", "EXIT", rw, "REASON",
+           "CREATED", "COMMAND");
     for (size_t i = 0; i < n; i++) {
         char pid[16] = "-", code[16] = "-";
         if (v[i].pid)
             snprintf(pid, sizeof(pid), "%d", (int)v[i].pid);
         if (v[i].exit_code >= 0)
             snprintf(code, sizeof(code), "%d", v[i].exit_code);
-        printf("%-24s %-8s %-8s %-5s %-20s %s\n", v[i].name, ctr_status_name(v[i].status), pid,
-               code, fmt_time(v[i].created, tb, sizeof(tb)), v[i].command);
+        const char *state = ls_state(&v[i], reason, sizeof(reason));
+        printf("%-*s %-8s %-8s %-5s %-*s %-20s %s\n", nw, v[i].name, state, pid, code, rw,
+               reason[0] ? reason : "-", fmt_time(v[i].created, tb, sizeof(tb)), v[i].command);
     }
 }
 
@@ -725,19 +887,52 @@ cmd_ls(const struct app_opts *o, int argc, char **argv)
     return 0;
 }
 
+/* The definition without the expanded seccomp rules (hundreds of lines): their number stands
+ * in for them; --full prints them. */
+static void
+inspect_brief(json_object *o)
+{
+    json_object *spec, *linux_, *sec, *rules;
+    if (!json_object_object_get_ex(o, "spec", &spec) ||
+        !json_object_object_get_ex(spec, "linux", &linux_) ||
+        !json_object_object_get_ex(linux_, "seccomp", &sec) ||
+        !json_object_object_get_ex(sec, "syscalls", &rules) ||
+        !json_object_is_type(rules, json_type_array))
+        return;
+    char note[96];
+    snprintf(note, sizeof(note), "%zu rules, not shown (berth ctr inspect --full shows them)",
+             json_object_array_length(rules));
+    json_object_object_del(sec, "syscalls");
+    json_object_object_add(sec, "syscalls", json_object_new_string(note));
+}
+
 static int
 cmd_inspect(const struct app_opts *o, int argc, char **argv)
 {
     (void)o;
+    static const struct option lo[] = {
+        {"full", no_argument, NULL, O_FULL}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct simple s;
     cleanup_err struct err *e = NULL;
-    int rc = parse_simple(argc, argv, ":h", no_long, &s, false);
+    int rc = parse_simple(argc, argv, ":h", lo, &s, false);
     if (rc >= 0)
         return rc;
     cleanup_free char *json = NULL;
     if (ctr_inspect(s.name, &json, &e) < 0)
         return fail(e);
-    printf("%s\n", json);
+    if (s.flag) {
+        printf("%s\n", json);
+        return 0;
+    }
+    json_object *obj = json_tokener_parse(json);
+    if (!obj) {
+        printf("%s\n", json);
+        return 0;
+    }
+    inspect_brief(obj);
+    printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(obj);
     return 0;
 }
 
