@@ -39,12 +39,15 @@ _berth_ctr()
     --net) _berth_reply none host; return ;;
     --format) _berth_reply table json; return ;;
     -s) COMPREPLY=($(compgen -A signal -- "$cur")); return ;;
-    --memory | --cpus | --pids | --hostname | --env | --user | --cap-add | --cap-drop | --tail | -t)
+    --memory | -m | --cpus | --pids | --hostname | --env | -e | --user | -u | --name | --cap-add | \
+        --cap-drop | --tail)
         return
         ;;
+    -t) [[ $cmd == @(stop|restart) ]] && return ;; # a value there; a flag for run/exec
     esac
-    local create_opts="--rootfs --bundle --memory --cpus --pids --hostname --env --env-file
-        --workdir --user --net --tty --inplace --seccomp --cap-add --cap-drop --userns --help"
+    local create_opts="--name --rootfs --bundle --memory -m --cpus --pids --hostname --env -e
+        --env-file --workdir -w --user -u --net --tty -t --interactive -i --inplace --seccomp
+        --cap-add --cap-drop --userns --help"
     if [[ $cur == -* ]]; then
         case $cmd in
         create) _berth_reply $create_opts ;;
@@ -52,9 +55,10 @@ _berth_ctr()
         stop | restart) _berth_reply -t --help ;;
         kill) _berth_reply -s --help ;;
         rm) _berth_reply -f --help ;;
-        exec) _berth_reply -t --help ;;
+        exec) _berth_reply -t --tty -i --interactive --help ;;
         logs) _berth_reply -f --follow --tail --help ;;
         ls) _berth_reply --format --help ;;
+        inspect) _berth_reply --full --help ;;
         *) _berth_reply --help ;;
         esac
         return
@@ -132,8 +136,8 @@ _berth()
         elif [[ $w == -- ]]; then
             COMPREPLY=($(compgen -c -- "$cur")) # the container's command: no berth words
             return
-        elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsf] &&
-            ${COMP_WORDS[i - 1]} != --@(rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|xml|timeout) ]]; then
+        elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsfmewu] &&
+            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|xml|timeout) ]]; then
             ((npos++))
         fi
     done
