@@ -5,7 +5,8 @@
  * poll() over their pidfds, cgroup stat files and /proc/<init>/net/dev stay open and are read
  * again from offset 0 every refresh, all of them in one batch (ctr/rdbatch.h: io_uring).
  */
-#include "ctr/internal.h"
+#include "ctr/cgroup/cgroup.h"
+#include "ctr/runtime/runtime.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,7 +30,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/model.h"
-#include "ctr/rdbatch.h"
+#include "ctr/cgroup/rdbatch.h"
 
 /* One refresh's reads of one container's cgroup files (ctr/rdbatch.h): texts and byte counts (-1:
  * error). The slots are one array, reused every refresh: what the kernel writes stays within a

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "common/json.h"
-#include "ctr/internal.h"
+#include "ctr/store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,7 +18,7 @@
 
 #include "common/fileio.h"
 #include "common/json.h"
-#include "ctr/internal.h"
+#include "ctr/store/store.h"
 
 static char tmpdir[] = "/tmp/berth-unit-ctr.XXXXXX";
 
