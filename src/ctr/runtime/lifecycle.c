@@ -49,6 +49,7 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
     if (!cfg)
         return -1;
     struct ctr_spec s;
+    /* A check that it parses: the parse takes a reference of its own, released also on failure. */
     if (ctr_spec_parse(json_object_get(cfg), NULL, &s, err) < 0)
         return -1;
     ctr_spec_done(&s);

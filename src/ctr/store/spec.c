@@ -278,10 +278,8 @@ build_from_bundle(const struct ctr_create_opts *o, struct err **err)
     if (!cfg)
         return NULL;
     struct ctr_spec s;
-    if (ctr_spec_parse(cfg, dir, &s, err) < 0) {
-        json_object_put(cfg);
-        return NULL;
-    }
+    if (ctr_spec_parse(cfg, dir, &s, err) < 0)
+        return NULL; /* cfg released by the parse */
     /* Store the root as an absolute path so the definition stands alone. */
     json_object_object_add(json_object_object_get(cfg, "root"), "path",
                            json_object_new_string(s.root));

@@ -379,8 +379,10 @@ ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, struct 
 {
     memset(s, 0, sizeof(*s));
     s->json = cfg;
-    if (!json_object_is_type(cfg, json_type_object))
-        return err_set(err, 0, "config.json: not a JSON object");
+    if (!json_object_is_type(cfg, json_type_object)) {
+        err_set(err, 0, "config.json: not a JSON object");
+        goto fail;
+    }
     if (bundle)
         s->bundle = xstrdup(bundle);
     json_object *lin, *proc;
@@ -399,8 +401,8 @@ ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, struct 
     }
     return 0;
 fail:
-    s->json = NULL;
-    ctr_spec_done(s);
+    ctr_spec_done(s); /* releases cfg too (s->json): see the ownership rule in store.h */
+    memset(s, 0, sizeof(*s));
     return -1;
 }
 
@@ -412,10 +414,8 @@ ctr_spec_load(const char *name, struct ctr_spec *s, struct err **err)
     json_object *cfg = jsonx_load_file(p, CFG_MAX, err);
     if (!cfg)
         return -1;
-    if (ctr_spec_parse(cfg, NULL, s, err) < 0) {
-        json_object_put(cfg);
+    if (ctr_spec_parse(cfg, NULL, s, err) < 0)
         return err_wrap(err, "container '%s'", name);
-    }
     return 0;
 }
 
