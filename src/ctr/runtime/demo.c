@@ -29,7 +29,7 @@ copy_file(const char *src, const char *dst, mode_t mode, struct err **err)
     char buf[65536];
     ssize_t n;
     while ((n = read(in, buf, sizeof(buf))) > 0) {
-        if (write(out, buf, (size_t)n) != n)
+        if (fileio_write_full(out, buf, (size_t)n) < 0)
             return err_set(err, errno, "write '%s'", dst);
     }
     return n < 0 ? err_set(err, errno, "read '%s'", src) : 0;

@@ -17,21 +17,6 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Both files' content, old first (at most two caps of memory). */
 static char *
 log_read(const char *name, size_t *len)
@@ -100,7 +85,7 @@ log_follow(const char *name, int out, struct err **err)
         bool up = still_up(name);
         ssize_t n;
         while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0) {
-            if (write_all(out, buf, (size_t)n) < 0) {
+            if (fileio_write_full(out, buf, (size_t)n) < 0) {
                 close(fd);
                 return 0; /* reader gone (e.g. | head) */
             }
@@ -132,7 +117,7 @@ ctr_logs(const char *name, long tail, bool follow, int fd, struct err **err)
     size_t len;
     cleanup_free char *all = log_read(name, &len);
     const char *s = tail_start(all, len, tail);
-    if (write_all(fd, s, len - (size_t)(s - all)) < 0)
+    if (fileio_write_full(fd, s, len - (size_t)(s - all)) < 0)
         return follow ? 0 : 0;
     return follow ? log_follow(name, fd, err) : 0;
 }
