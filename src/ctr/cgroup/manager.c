@@ -2,20 +2,12 @@
 /* The cgroup manager's registry: picks the backend for this host (v2, v1, hybrid) or by name. */
 #include "ctr/cgroup/cgroup.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "common/fileio.h"
-#include "common/model.h"
 #include "ctr/store/store.h"
 
 static bool

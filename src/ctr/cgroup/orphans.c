@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "common/model.h"
 #include "ctr/store/store.h"
 
 /*

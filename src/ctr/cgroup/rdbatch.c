@@ -12,6 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/xalloc.h"
+
 #include "ctr/cgroup/cgroup.h"
 
 /* Reads per io_uring_enter; the completion queue is twice as large, so it never overflows. */
@@ -94,9 +96,7 @@ rdb_setup(struct ctr_rdbatch *b)
 struct ctr_rdbatch *
 ctr_rdbatch_new(void)
 {
-    struct ctr_rdbatch *b = calloc(1, sizeof(*b));
-    if (!b)
-        abort();
+    struct ctr_rdbatch *b = xcalloc(1, sizeof(*b));
     b->ring = -1;
     const char *off = getenv("BERTH_NO_URING");
     if ((!off || !*off || strcmp(off, "0") == 0) && !rdb_setup(b))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The dashboard's first-run demo container (once per host: a marker file remembers). */
-#include "ctr/runtime/runtime.h"
+#include "ctr/store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,14 +13,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/trace.h"
 #include "common/fileio.h"
 #include "common/json.h"
-#include "common/trace.h"
 #include "common/xalloc.h"
 #include "ctr/cgroup/cgroup.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading a container's log (log.1 then log), tail and follow; signal names. */
-#include "ctr/runtime/runtime.h"
+#include "ctr/store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "common/xalloc.h"
 
 /* Both files' content, old first (at most two caps of memory). */
 static char *
@@ -29,9 +30,7 @@ log_read(const char *name, size_t *len)
     fileio_read_all(p, max, &a, &la, NULL);
     ctr_path_def(p, name, "log");
     fileio_read_all(p, max, &b, &lb, NULL);
-    char *all = malloc(la + lb + 1);
-    if (!all)
-        abort();
+    char *all = xmalloc(la + lb + 1);
     if (la)
         memcpy(all, a, la);
     if (lb)

@@ -30,6 +30,7 @@
 #include "common/trace.h"
 #include "common/fileio.h"
 #include "common/model.h"
+#include "common/xalloc.h"
 #include "ctr/security/security.h"
 #include "ctr/cgroup/cgroup.h"
 
@@ -72,7 +73,7 @@ prepare_dirs(struct mon *m, struct err **err)
             "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", h);
     cleanup_free char *resolv = NULL;
     if (fileio_read_all("/etc/resolv.conf", 65536, &resolv, NULL, NULL) < 0)
-        resolv = strdup("");
+        resolv = xstrdup("");
     char hn[80];
     ctr_fmt(hn, sizeof(hn), "%s\n", h);
     if (write_file(dfd, "hostname", hn, err) < 0 || write_file(dfd, "hosts", hosts, err) < 0 ||

@@ -5,7 +5,7 @@
 #include <limits.h>
 #include <sys/types.h>
 
-#include "ctr/runtime/runtime.h"
+#include "ctr/store/store.h"
 #include "ctr/cgroup/cgroup.h"
 
 #define MON_MAX_CLIENTS 8

@@ -2,6 +2,7 @@
 /* The monitor's life after start: output to the log (and the attached clients), attach requests,
  * and at the init's exit the record of status, time and OOM, then the cgroup's removal. */
 #include "ctr/runtime/monitor.h"
+#include "ctr/runtime/runtime.h"
 
 #include <errno.h>
 #include <fcntl.h>

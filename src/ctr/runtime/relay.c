@@ -4,8 +4,6 @@
 #include "ctr/runtime/runtime.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>

@@ -7,19 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/json.h"
-#include "common/model.h"
 #include "common/xalloc.h"
 #include "ctr/cgroup/cgroup.h"
 
@@ -307,7 +301,7 @@ ctr_inspect(const char *name, char **json, struct err **err)
     json_object_object_add(o, "limits", limits_json(cfg));
     json_object_object_add(o, "state", ctr_state_to_json(&st));
     json_object_object_add(o, "spec", cfg);
-    *json = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
+    *json = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
     return 0;
 }
