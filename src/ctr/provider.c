@@ -3,7 +3,7 @@
  * The containers provider: every container as a row of the model. Built for 1000 containers per
  * refresh: state files are re-parsed only when they change (stat), monitors are checked with one
  * poll() over their pidfds, cgroup stat files and /proc/<init>/net/dev stay open and are read
- * again from offset 0 every refresh, all of them in one batch (ctr/rdbatch.h: io_uring).
+ * again from offset 0 every refresh, all of them in one batch (cgroup/rdbatch.h: io_uring).
  */
 #include "ctr/cgroup/cgroup.h"
 #include "ctr/store/store.h"
@@ -31,8 +31,8 @@
 #include "common/xalloc.h"
 #include "ctr/cgroup/rdbatch.h"
 
-/* One refresh's reads of one container's cgroup files (ctr/rdbatch.h): texts and byte counts (-1:
- * error). The slots are one array, reused every refresh: what the kernel writes stays within a
+/* One refresh's reads of one container's cgroup files (cgroup/rdbatch.h): texts and byte counts
+ * (-1: error). The slots are one array, reused every refresh: what the kernel writes stays within a
  * few cache lines per container. A text that fills its buffer is read again whole (full_text). */
 struct rdslot {
     char cpu[256], mem[32], pids[32], io[384];
@@ -258,7 +258,7 @@ entry_open_live(struct prov *p, struct entry *e)
         e->net_watch = net_watch_open(p->self_netns, e->st.pid);
         prov_watch(p, e->net_watch, e, EV_NET);
         ctr_fmt(path, sizeof(path), "/proc/%d/net/dev", (int)e->st.pid);
-        e->netfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* see ctr/rdbatch.h */
+        e->netfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* see cgroup/rdbatch.h */
     }
     e->fds_open = true;
 }

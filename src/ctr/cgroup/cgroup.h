@@ -2,8 +2,8 @@
 /*
  * The cgroup manager (src/ctr/cgroup/): one ops table per backend (v2.c, v1.c, hybrid.c, none.c),
  * picked by manager.c; common.c holds the helpers the backends share. Call order inside: manager.c
- * -> backends -> common.c; orphans.c uses manager.c. Below the runtime and store: files here call
- * only common/ and store/paths.c (ctr_fmt, ctr_cgroup_parent). A container's group is
+ * -> backends -> common.c; orphans.c uses manager.c. Below runtime/ and store/query.c: files
+ * here call only src/common/ and store/paths.c (ctr_fmt, ctr_cgroup_parent). A container's group is
  * "<ctr_cgroup_parent()>/<name>" under ctr_cgroup_root(). Private to src/ctr/.
  */
 #pragma once
@@ -49,7 +49,7 @@ struct cgroup_ops {
     void (*stats_open)(const char *path, struct ctr_cgfds *fds);
     void (*stats_read)(const struct ctr_cgfds *fds, struct ctr_cgstats *out);
     /* The figures from the files' contents, so that a caller can read many groups' files in one
-     * batch (ctr/rdbatch.h). NULL when the backend has no files (stats_read then). */
+     * batch (cgroup/rdbatch.h). NULL when the backend has no files (stats_read then). */
     void (*stats_parse)(const struct ctr_cgtext *text, struct ctr_cgstats *out);
 };
 

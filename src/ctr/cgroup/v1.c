@@ -171,7 +171,7 @@ open_stat(const char *ctl, const char *path, const char *file)
     ctl_dir(d, ctl, path);
     size_t n = strlen(d);
     ctr_fmt(d + n, sizeof(d) - n, "/%s", file);
-    return open(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: see ctr/rdbatch.h */
+    return open(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: see cgroup/rdbatch.h */
 }
 
 void

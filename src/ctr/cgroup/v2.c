@@ -161,7 +161,7 @@ open_stat(const char *path, const char *file)
 {
     char d[PATH_MAX];
     ctr_fmt(d, sizeof(d), "%s/%s/%s", ctr_cgroup_root(), path, file);
-    return open(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: see ctr/rdbatch.h */
+    return open(d, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: see cgroup/rdbatch.h */
 }
 
 static void

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Lifecycle: create, start (forking the monitor), wait, stop, kill, pause, resume, restart, rm. */
+/* Lifecycle: create, start (forking the monitor), wait, stop, kill, pause, resume, restart, and rm
+ * (which kills a running container, then removes its files with store/remove.c, or removes the
+ * remains of an orphan with cgroup/orphans.c). */
 #include "ctr/runtime/runtime.h"
 
 #include <errno.h>

@@ -62,7 +62,7 @@ prepare_dirs(struct mon *m, struct err **err)
     char p[PATH_MAX], hosts[512];
     ctr_path_run(m->run_dir, m->name, NULL);
     ctr_path_def(m->def_dir, m->name, NULL);
-    /* Relative to the checked run directory, never through a symlink (paths.c). */
+    /* Relative to the checked run directory, never through a symlink (store/paths.c). */
     cleanup_close int dfd = ctr_run_open(m->name, true, err);
     if (dfd < 0)
         return -1;

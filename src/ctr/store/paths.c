@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Where containers live: definition and runtime directories, names, the per-container lock. */
+/* Where containers live: definition and runtime directories, names, the per-container lock; and the
+ * small helpers of every file under src/ctr/ (ctr_fmt, runtime-file writes). */
 #include "ctr/store/store.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Reading the store for the ui: list (sweeping what interrupted commands left), info and inspect.
- */
+/* Reading the store for the ui: list (sweeping what interrupted commands left, and abandoned
+ * `run --rm` containers), info and inspect; orphaned cgroups listed too. */
 #include "ctr/store/store.h"
 
 #include <dirent.h>
@@ -118,7 +118,7 @@ ctr_info_get(const char *name, struct ctr_info *out, struct err **err)
     return info_load(name, out, &st, err);
 }
 
-/* The process that created a `run --rm` container (ops.c: "creator") is gone. */
+/* The process that created a `run --rm` container (lifecycle.c: "creator") is gone. */
 static bool
 creator_gone(const char *name)
 {

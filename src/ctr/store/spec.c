@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* config.json: build it from `create` options, parse the OCI runtime-spec subset berth runs. */
+/* config.json built from `create` options: berth's hardening defaults, or a bundle's config taken
+ * whole (parsing it into struct ctr_spec: spec_parse.c). */
 #include "ctr/store/store.h"
 
 #include <errno.h>

@@ -180,7 +180,8 @@ parse_user(json_object *p, struct ctr_spec *s, struct err **err)
     return 0;
 }
 
-/* The hardening fields are read by security.c; their types are checked here, with the rest. */
+/* The hardening fields are read by security/security.c; their types are checked here, with the
+ * rest. */
 static int
 check_security_types(json_object *p, json_object *lin, struct err **err)
 {
@@ -494,7 +495,7 @@ mount_option(struct ctr_mount *m, const char *o, struct strbuf_lite *data)
 
 /* The types docs/CONTAINERS.md lists; anything else (ext4 on a host disk...) is refused. A
  * mount without a type (or "none") must be a bind. cgroup mounts get the read-only cgroup view
- * (rootfs_cgroup.c). */
+ * (runtime/rootfs_cgroup.c). */
 static const char *const mount_types[] = {"bind",   "proc",  "tmpfs",  "devpts",
                                           "mqueue", "sysfs", "cgroup", "cgroup2"};
 

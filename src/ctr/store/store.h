@@ -3,8 +3,10 @@
  * The store (src/ctr/store/): where a container lives and what is kept of it. A container is its
  * definition directory $lib/containers/<name> (config.json, lock, creator, log) and its runtime
  * directory $run/<name> (state.json, attach.sock, /etc files). Files here read and write those
- * directories and never start, signal or wait for a process; they call only src/common/ and,
- * from query.c, the cgroup manager (cgroup/cgroup.h). Private to src/ctr/.
+ * directories and never start, signal or wait for a process. paths.c is the floor of src/ctr/
+ * (every folder uses it; it uses only src/common/); remove.c, state.c, logfile.c and spec_parse.c
+ * use only it; spec.c also calls security/ (the hardening defaults) and query.c cgroup/ (orphans,
+ * abandoned groups). Private to src/ctr/.
  */
 #pragma once
 
