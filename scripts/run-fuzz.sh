@@ -3,7 +3,7 @@
 # Build and run libFuzzer targets for a bounded time each; fail on any crash.
 # usage: scripts/run-fuzz.sh SECONDS tests/fuzz/fuzz_NAME.c...
 # Each target is built with clang -fsanitize=fuzzer,address,undefined together with
-# src/common/*.c and src/ctr/*.c, run for SECONDS over a scratch copy of its seeds in
+# src/common/*.c and src/ctr/**.c, run for SECONDS over a scratch copy of its seeds in
 # tests/fuzz/corpus/NAME/ (the seeds are never modified). A crash, leak or timeout input is
 # written to tests/fuzz/regress/NAME/ (commit it after fixing the bug: the integration test
 # tests/integration/sec_fuzz_regress.sh replays every file there in `make check`).
@@ -29,7 +29,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
     -fno-omit-frame-pointer -std=gnu11 -Isrc -D_GNU_SOURCE -DBERTH_VERSION='"fuzz"'
     -DBERTH_DATADIR='"/nonexistent"' $(pkg-config --cflags json-c libseccomp))
 libs=($(pkg-config --libs json-c libseccomp) -lutil -lm -pthread)
-srcs=(src/common/*.c src/ctr/*.c $FUZZ_EXTRA)
+srcs=(src/common/*.c src/ctr/*.c src/ctr/*/*.c $FUZZ_EXTRA)
 
 failed=0
 for target in "$@"; do

@@ -3,9 +3,10 @@
  * The containers provider: every container as a row of the model. Built for 1000 containers per
  * refresh: state files are re-parsed only when they change (stat), monitors are checked with one
  * poll() over their pidfds, cgroup stat files and /proc/<init>/net/dev stay open and are read
- * again from offset 0 every refresh, all of them in one batch (ctr/rdbatch.h: io_uring).
+ * again from offset 0 every refresh, all of them in one batch (cgroup/rdbatch.h: io_uring).
  */
-#include "ctr/internal.h"
+#include "ctr/cgroup/cgroup.h"
+#include "ctr/store/store.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,13 +27,13 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "common/fileio.h"
 #include "common/json.h"
 #include "common/model.h"
-#include "ctr/rdbatch.h"
+#include "common/xalloc.h"
+#include "ctr/cgroup/rdbatch.h"
 
-/* One refresh's reads of one container's cgroup files (ctr/rdbatch.h): texts and byte counts (-1:
- * error). The slots are one array, reused every refresh: what the kernel writes stays within a
+/* One refresh's reads of one container's cgroup files (cgroup/rdbatch.h): texts and byte counts
+ * (-1: error). The slots are one array, reused every refresh: what the kernel writes stays within a
  * few cache lines per container. A text that fills its buffer is read again whole (full_text). */
 struct rdslot {
     char cpu[256], mem[32], pids[32], io[384];
@@ -113,9 +114,7 @@ entry_free(struct entry *e)
 static struct entry *
 entry_new(const char *name)
 {
-    struct entry *e = calloc(1, sizeof(*e));
-    if (!e)
-        abort();
+    struct entry *e = xcalloc(1, sizeof(*e));
     ctr_fmt(e->name, sizeof(e->name), "%s", name);
     e->mon_pidfd = e->netfd = e->net_watch = e->epfd = -1;
     ctr_cgfds_init(&e->fds);
@@ -143,9 +142,7 @@ prov_find_or_add(struct prov *p, const char *name)
         return *hit;
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
-        p->v = realloc(p->v, p->cap * sizeof(*p->v));
-        if (!p->v)
-            abort();
+        p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
     }
     size_t i = 0;
     while (i < p->n && strcmp(p->v[i]->name, name) < 0)
@@ -262,7 +259,7 @@ entry_open_live(struct prov *p, struct entry *e)
         e->net_watch = net_watch_open(p->self_netns, e->st.pid);
         prov_watch(p, e->net_watch, e, EV_NET);
         ctr_fmt(path, sizeof(path), "/proc/%d/net/dev", (int)e->st.pid);
-        e->netfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* see ctr/rdbatch.h */
+        e->netfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* see cgroup/rdbatch.h */
     }
     e->fds_open = true;
 }
@@ -371,9 +368,7 @@ full_text(int fd, const char *text, ssize_t n, size_t size, char **big)
         return NULL;
     if ((size_t)n < size - 1)
         return text;
-    *big = malloc(65536);
-    if (!*big)
-        abort();
+    *big = xmalloc(65536);
     return ctr_pread1(fd, *big, 65536) >= 0 ? *big : NULL;
 }
 
@@ -396,8 +391,8 @@ entry_queue(struct entry *e, struct rdslot *rd, struct ctr_rdbatch *rb)
         ctr_rdbatch_add(rb, e->fds.io, rd->io, sizeof(rd->io), &rd->n_io);
     }
     if (e->netfd >= 0 && !e->net_lo_only) {
-        if (!e->net && !(e->net = malloc(NET_BUF)))
-            abort();
+        if (!e->net)
+            e->net = xmalloc(NET_BUF);
         ctr_rdbatch_add(rb, e->netfd, e->net, NET_BUF, &e->n_net);
     }
 }
@@ -492,9 +487,7 @@ prov_sample(void *self, struct inst_list *out, struct err **err)
     prov_check_monitors(p);
     if (p->slots_cap < p->n) {
         p->slots_cap = p->n;
-        p->slots = realloc(p->slots, p->slots_cap * sizeof(*p->slots));
-        if (!p->slots)
-            abort();
+        p->slots = xreallocarray(p->slots, p->slots_cap, sizeof(*p->slots));
     }
     for (size_t i = 0; i < p->n; i++)
         entry_queue(p->v[i], &p->slots[i], p->rb);
@@ -573,9 +566,7 @@ ctr_provider_new(struct provider *out, struct err **err)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    struct prov *p = calloc(1, sizeof(*p));
-    if (!p)
-        abort();
+    struct prov *p = xcalloc(1, sizeof(*p));
     p->dir_mtime.tv_sec = -1;
     p->rb = ctr_rdbatch_new();
     p->epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "common/json.h"
-#include "ctr/internal.h"
+#include "ctr/store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,9 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             return 0;
         struct ctr_spec s;
         if (ctr_spec_parse(cfg, bundle ? "/nonexistent-bundle" : NULL, &s, &e) == 0)
-            ctr_spec_done(&s); /* takes cfg with it */
-        else
-            json_object_put(cfg);
+            ctr_spec_done(&s); /* takes cfg with it; a failed parse released it */
         err_free(e);
         e = NULL;
     }

@@ -8,7 +8,7 @@
 
 #include "common/err.h"
 #include "common/json.h"
-#include "ctr/security.h"
+#include "ctr/security/security.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 
 #include "common/err.h"
 #include "common/json.h"
-#include "ctr/caps.h"
-#include "ctr/seccomp.h"
+#include "ctr/security/caps.h"
+#include "ctr/security/seccomp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -39,7 +39,7 @@ flags=(-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -std=
 libs=($(pkg-config --libs json-c libseccomp) -lutil -lm -pthread)
 # Objects once for all targets.
 mkdir -p "$work/obj"
-for f in src/common/*.c src/ctr/*.c; do
+for f in src/common/*.c src/ctr/*.c src/ctr/*/*.c; do
     "$cc" "${flags[@]}" -c -o "$work/obj/$(echo "$f" | tr / _).o" "$f" || { echo "FAIL: build $f"; exit 1; }
 done
 "$cc" "${flags[@]}" -c -o "$work/driver.o" "$work/driver.c" || exit 1

@@ -13,8 +13,8 @@
 #include <cmocka.h>
 
 #include "common/model.h"
-#include "ctr/internal.h"
-#include "ctr/rdbatch.h"
+#include "ctr/cgroup/cgroup.h"
+#include "ctr/cgroup/rdbatch.h"
 
 static const char *
 data_dir(const char *sub)

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "ctr/internal.h"
-#include "ctr/rdbatch.h"
+#include "ctr/cgroup/cgroup.h"
+#include "ctr/cgroup/rdbatch.h"
 
 #define NFILES 1100 /* more than one ring (1024 reads) holds: two submissions */
 

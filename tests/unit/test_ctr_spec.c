@@ -18,7 +18,7 @@
 
 #include "common/fileio.h"
 #include "common/json.h"
-#include "ctr/internal.h"
+#include "ctr/store/store.h"
 
 static char tmpdir[] = "/tmp/berth-unit-ctr.XXXXXX";
 
@@ -178,11 +178,13 @@ parse_error(const char *json, const char *want)
     json_object *cfg = json_tokener_parse(json);
     assert_non_null(cfg);
     struct ctr_spec s;
+    json_object_get(cfg); /* ours, kept: the parse takes (and on failure drops) the other */
     assert_int_equal(ctr_spec_parse(cfg, "/b", &s, &e), -1);
     if (!strstr(err_msg(e), want))
         fail_msg("error '%s' lacks '%s'", err_msg(e), want);
     err_free(e);
-    json_object_put(cfg);
+    /* The failed parse released the reference it was given: ours is the last one. */
+    assert_int_equal(json_object_put(cfg), 1);
 }
 
 static void

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "ctr/caps.h"
+#include "ctr/security/caps.h"
 
 static void
 test_names_accept_prefix_and_any_case(void **state)

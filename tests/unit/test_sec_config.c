@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "ctr/caps.h"
-#include "ctr/security.h"
-#include "ctr/userns.h"
+#include "ctr/security/caps.h"
+#include "ctr/security/security.h"
+#include "ctr/security/userns.h"
 
 static json_object *
 at(json_object *o, const char *path)

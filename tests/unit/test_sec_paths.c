@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "ctr/security.h"
+#include "ctr/security/security.h"
 
 static char tmp[64];
 

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "ctr/caps.h"
-#include "ctr/seccomp.h"
+#include "ctr/security/caps.h"
+#include "ctr/security/seccomp.h"
 
 #define CAP(n) (UINT64_C(1) << (n))
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "ctr/userns.h"
+#include "ctr/security/userns.h"
 
 static char path[] = "/tmp/berth-subid.XXXXXX";
 

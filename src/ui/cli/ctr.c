@@ -20,6 +20,7 @@
 #include "common/units.h"
 #include "ctr/ctr.h"
 #include "ui/cli/cli.h"
+#include "ui/rawterm.h"
 
 #define EXIT_FAIL 1
 #define EXIT_RUN_FAIL 125 /* run/exec could not start the process */
@@ -508,11 +509,17 @@ run_foreground(const char *name, bool tty, bool rm)
             ctr_remove(name, true, NULL);
         return st;
     }
+    /* Raw mode before the forwarding handlers: rawterm's own (restore and die) must not
+     * replace them; the terminal is restored at the attach's end or at exit. */
+    bool raw = tty && ui_rawterm_enter();
     forward_signals(r.pid);
     trace_mark("berth: running");
     if (tty) {
         bool detached = false;
-        if (ctr_attach(name, &detached, &e) < 0)
+        int arc = ctr_attach(name, &detached, &e);
+        if (raw)
+            ui_rawterm_leave();
+        if (arc < 0)
             fprintf(stderr, "berth: %s\n", err_msg(e));
         if (detached) {
             fprintf(stderr, "berth: detached from '%s' (it keeps running)\n", name);
@@ -688,7 +695,12 @@ cmd_exec(const struct app_opts *o, int argc, char **argv)
     if (!sp.cmd || sp.n_cmd == 0)
         return usage_error("exec needs a command after '--' (berth ctr exec %s -- CMD)", s.name);
     int status = 0;
-    if (ctr_exec(s.name, sp.cmd, s.seen['t'], &status, &e) < 0)
+    bool tty = s.seen['t'];
+    bool raw = tty && ui_rawterm_enter(); /* -t: the relay passes keys through as typed */
+    rc = ctr_exec(s.name, sp.cmd, tty, &status, &e);
+    if (raw)
+        ui_rawterm_leave();
+    if (rc < 0)
         return start_error_status(e);
     return status;
 }
@@ -703,7 +715,11 @@ cmd_attach(const struct app_opts *o, int argc, char **argv)
     if (rc >= 0)
         return rc;
     bool detached = false;
-    if (ctr_attach(s.name, &detached, &e) < 0)
+    bool raw = ui_rawterm_enter();
+    rc = ctr_attach(s.name, &detached, &e);
+    if (raw)
+        ui_rawterm_leave();
+    if (rc < 0)
         return fail(e);
     if (detached)
         fprintf(stderr, "\r\nberth: detached from '%s'\n", s.name);

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The container's file system, set up inside its mount namespace: the root (overlayfs, a bind of
+ * DIR, or the detached mount the monitor built for --userns as root), the spec's mounts, /dev,
+ * /etc files, pivot_root. Every path inside the root is resolved with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) and every mount goes through /proc/self/fd/N
+ * of that O_PATH fd, so a symlink in a hostile rootfs cannot redirect a mount or a write to the
+ * host. A mount target that is itself a symlink is refused.
+ */
+#include "ctr/runtime/runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+
+/* Without openat2 (Linux < 5.6): walk component by component, refusing any symlink and "..". */
+static int
+open_walk(int rootfd, const char *path, int flags)
+{
+    char buf[PATH_MAX];
+    ctr_fmt(buf, sizeof(buf), "%s", path);
+    int fd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+    char *save = NULL;
+    for (char *c = strtok_r(buf, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+        if (strcmp(c, ".") == 0)
+            continue;
+        int nfd = strcmp(c, "..") == 0 ? (errno = EXDEV, -1)
+                                       : openat(fd, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (nfd >= 0 && fstat(nfd, &st) == 0 && S_ISLNK(st.st_mode) && (!(flags & O_NOFOLLOW))) {
+            close(nfd);
+            nfd = (errno = ELOOP, -1);
+        }
+        close(fd);
+        fd = nfd;
+    }
+    return fd;
+}
+
+int
+ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err)
+{
+    struct open_how how = {
+        .flags = (uint64_t)(O_PATH | O_CLOEXEC | flags),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    if (fd < 0 && errno == ENOSYS)
+        fd = open_walk(rootfd, path, flags);
+    if (fd < 0)
+        return err_set(err, errno, "open '%s' in the rootfs", path);
+    return fd;
+}
+
+/* mkdir -p inside the root; returns an O_PATH fd of the directory. */
+static int
+mkdir_in_root(int rootfd, const char *path, struct err **err)
+{
+    char pre[PATH_MAX];
+    size_t n = strlen(path);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != 0)
+            continue;
+        ctr_fmt(pre, sizeof(pre), "%.*s", (int)i, path);
+        int fd = ctr_open_in_root(rootfd, pre, O_DIRECTORY, NULL);
+        if (fd >= 0) {
+            if (i == n)
+                return fd;
+            close(fd);
+            continue;
+        }
+        char *slash = strrchr(pre, '/');
+        *slash = 0;
+        cleanup_close int parent = ctr_open_in_root(rootfd, *pre ? pre : "/", O_DIRECTORY, err);
+        if (parent < 0 || (mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST))
+            return parent < 0 ? -1
+                              : err_set(err, errno, "mkdir '%.*s' in the rootfs", (int)i, path);
+        if (i == n)
+            return ctr_open_in_root(rootfd, path, O_DIRECTORY, err);
+    }
+    return ctr_open_in_root(rootfd, "/", O_DIRECTORY, err);
+}
+
+/* An O_PATH fd of a mount target: a directory (or a file when file), made when missing. The
+ * last component must not be a symlink. */
+static int
+target_in_root(int rootfd, const char *dest, bool file, bool replace_link, struct err **err)
+{
+    char dir[PATH_MAX];
+    ctr_fmt(dir, sizeof(dir), "%s", dest);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash + 1;
+    *slash = 0;
+    cleanup_close int pfd = mkdir_in_root(rootfd, *dir ? dir : "/", err);
+    if (pfd < 0)
+        return -1;
+    if (!*base)
+        return fcntl(pfd, F_DUPFD_CLOEXEC, 3);
+    struct stat st;
+    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        if (!replace_link)
+            return err_set(err, 0, "mount target '%s' in the rootfs is a symlink: refused", dest);
+        if (unlinkat(pfd, base, 0) < 0)
+            return err_set(err, errno, "replace symlink '%s' in the rootfs", dest);
+    }
+    if (file) {
+        int c = openat(pfd, base, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (c < 0 && errno != EISDIR)
+            return err_set(err, errno, "create '%s' in the rootfs", dest);
+        if (c >= 0)
+            close(c);
+    } else if (mkdirat(pfd, base, 0755) < 0 && errno != EEXIST) {
+        return err_set(err, errno, "mkdir '%s' in the rootfs", dest);
+    }
+    int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(err, errno, "open '%s' in the rootfs", dest);
+    return fd;
+}
+
+static void
+fd_path(char *buf, int fd)
+{
+    ctr_fmt(buf, 64, "/proc/self/fd/%d", fd);
+}
+
+static int
+mount_on(const char *src, int tfd, const char *type, unsigned long flags, const char *data,
+         const char *dest, struct err **err)
+{
+    char t[64];
+    fd_path(t, tfd);
+    if (mount(src, t, type, flags, data && *data ? data : NULL) < 0)
+        return err_set(err, errno, "mount %s on '%s'", type ? type : src, dest);
+    return 0;
+}
+
+/* Apply read-only & co. to a bind mount: remount through a fresh fd of the new mount. A recursive
+ * bind gets them on every mount below it too (a remount changes only the top one, and a read-only
+ * rbind of /sys would leave /sys/fs/cgroup/... writable). */
+static int
+bind_remount(int rootfd, const char *dest, unsigned long flags, bool recursive, struct err **err)
+{
+    if (!(flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)))
+        return 0;
+    cleanup_close int fd = ctr_open_in_root(rootfd, dest, O_NOFOLLOW, err);
+    if (fd < 0 || mount_on(NULL, fd, NULL, MS_REMOUNT | MS_BIND | flags, NULL, dest, err) < 0)
+        return -1;
+    struct mount_attr attr = {
+        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+    };
+    if (recursive && mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        return err_set(err, errno, "apply the options of bind mount '%s' recursively", dest);
+    return 0;
+}
+
+/*
+ * The device policy (device_policy) for a bind of a host path: nodev, recursively, keeping its
+ * other flags, or container root (CAP_MKNOD) could make a device node in a writable volume and
+ * open it. Only what is meant to pass devices keeps them: a device node itself, or a path under
+ * the host's /dev.
+ */
+static int
+bind_nodev(int rootfd, const struct ctr_mount *m, const struct stat *src, struct err **err)
+{
+    char real[PATH_MAX];
+    if (S_ISCHR(src->st_mode) || S_ISBLK(src->st_mode) ||
+        (realpath(m->source, real) &&
+         (strcmp(real, "/dev") == 0 || strncmp(real, "/dev/", 5) == 0)))
+        return 0;
+    cleanup_close int fd = ctr_open_in_root(rootfd, m->dest, O_NOFOLLOW, err);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV};
+    if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        return fd < 0 ? -1 : err_set(err, errno, "make bind mount '%s' nodev", m->dest);
+    return 0;
+}
+
+static int
+mount_bind(int rootfd, const struct ctr_mount *m, struct err **err)
+{
+    cleanup_close int sfd = open(m->source, O_PATH | O_CLOEXEC);
+    struct stat st;
+    if (sfd < 0 || fstat(sfd, &st) < 0)
+        return err_set(err, errno, "bind mount source '%s'", m->source);
+    cleanup_close int tfd = target_in_root(rootfd, m->dest, !S_ISDIR(st.st_mode), false, err);
+    if (tfd < 0)
+        return -1;
+    char s[64];
+    fd_path(s, sfd);
+    unsigned long fl = MS_BIND | (m->recursive ? MS_REC : 0);
+    if (mount_on(s, tfd, NULL, fl, NULL, m->dest, err) < 0 ||
+        bind_remount(rootfd, m->dest, m->flags, m->recursive, err) < 0)
+        return -1;
+    return bind_nodev(rootfd, m, &st, err);
+}
+
+static bool
+is_cgroup_type(const char *type)
+{
+    return type && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0);
+}
+
+static int
+mount_one(int rootfd, const struct ctr_mount *m, struct err **err)
+{
+    if (m->bind)
+        return mount_bind(rootfd, m, err);
+    if (is_cgroup_type(m->type))
+        return 0; /* the cgroup view, below */
+    cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
+    if (tfd < 0)
+        return -1;
+    /* No device node on a file system the container can write works: its /dev and other
+     * tmpfs mounts are nodev, like its root (device_policy). devpts is the pty's own. */
+    unsigned long flags = m->flags | (strcmp(m->type, "devpts") != 0 ? MS_NODEV : 0);
+    cleanup_err struct err *e = NULL;
+    if (mount_on(m->source, tfd, m->type, flags, m->data, m->dest, &e) == 0)
+        return 0;
+    if (strcmp(m->type, "sysfs") == 0 && (e->code == EPERM || e->code == EBUSY)) {
+        /* A new sysfs needs its own netns (or real root): bind the host's, read-only. */
+        if (mount_on("/sys", tfd, NULL, MS_BIND | MS_REC, NULL, m->dest, err) < 0)
+            return -1;
+        return bind_remount(rootfd, m->dest, m->flags | MS_RDONLY, true, err);
+    }
+    if (strcmp(m->type, "mqueue") == 0 && e->code == EPERM)
+        return 0;
+    return err_set(err, e->code, "mount %s on '%s'", m->type, m->dest);
+}
+
+/* A node of the container's own, made in its /dev tmpfs (as runc does): never a host inode, which
+ * container root (CAP_CHOWN, CAP_FOWNER) could chmod or chown. /dev is nodev (device_policy), so
+ * the node is bound onto itself and that one mount passes devices. */
+static int
+dev_node_own(int dfd, const char *name, dev_t dev, struct err **err)
+{
+    unlinkat(dfd, name, 0);
+    if (mknodat(dfd, name, S_IFCHR | 0666, dev) < 0 || fchmodat(dfd, name, 0666, 0) < 0)
+        return err_set(err, errno, "mknod /dev/%s", name);
+    cleanup_close int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int tree =
+        fd < 0 ? -1 : open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    struct mount_attr attr = {.attr_clr = MOUNT_ATTR_NODEV};
+    if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ||
+        move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return err_set(err, errno, "mount /dev/%s", name);
+    return 0;
+}
+
+/* In a user namespace mknod is refused: the host's node is bound, read-only, so that even a
+ * container whose root maps to host root cannot chmod or chown it (EROFS); reading and writing
+ * a device node do not need a writable mount. */
+static int
+dev_node_host(int rootfd, const char *name, struct err **err)
+{
+    char dest[64];
+    ctr_fmt(dest, sizeof(dest), "/dev/%s", name);
+    cleanup_close int tfd = target_in_root(rootfd, dest, true, false, err);
+    if (tfd < 0 || mount_on(dest, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
+        return -1;
+    cleanup_close int fd = ctr_open_in_root(rootfd, dest, O_NOFOLLOW, err);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID};
+    if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+        return fd < 0 ? -1 : err_set(err, errno, "make %s read-only", dest);
+    return 0;
+}
+
+/*
+ * The container's cgroups (rootfs_cgroup.c): at a spec's cgroup mount, or, when the spec has none,
+ * at /fs/cgroup of its sysfs, so that /sys/fs/cgroup is the same with a fresh sysfs or with the
+ * host's /sys bound (--net host in a user namespace).
+ */
+static int
+cgroup_view(int rootfd, const struct ctr_spec *s, const struct ctr_mount *m, bool cg_mount,
+            struct err **err)
+{
+    bool sysfs = m->type && strcmp(m->type, "sysfs") == 0;
+    if (m->bind || (!is_cgroup_type(m->type) && !(sysfs && !cg_mount)))
+        return 0;
+    char dest[PATH_MAX];
+    ctr_fmt(dest, sizeof(dest), "%s%s", m->dest, sysfs ? "/fs/cgroup" : "");
+    cleanup_close int tfd = sysfs ? ctr_open_in_root(rootfd, dest, O_DIRECTORY | O_NOFOLLOW, NULL)
+                                  : target_in_root(rootfd, dest, false, false, err);
+    if (tfd < 0)
+        return sysfs ? 0 : -1;
+    return ctr_rootfs_cgroup(tfd, (s->ns & CTR_NS_CGROUP) != 0, err);
+}
+
+static int
+dev_nodes(int rootfd, bool userns, struct err **err)
+{
+    static const struct {
+        const char *name;
+        unsigned major, minor;
+    } nodes[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+                 {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+    cleanup_close int dfd = ctr_open_in_root(rootfd, "/dev", O_DIRECTORY, err);
+    if (dfd < 0)
+        return -1;
+    for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+        if (userns ? dev_node_host(rootfd, nodes[i].name, err) < 0
+                   : dev_node_own(dfd, nodes[i].name, makedev(nodes[i].major, nodes[i].minor),
+                                  err) < 0)
+            return -1;
+    }
+    static const char *const links[][2] = {{"ptmx", "pts/ptmx"},
+                                           {"fd", "/proc/self/fd"},
+                                           {"stdin", "/proc/self/fd/0"},
+                                           {"stdout", "/proc/self/fd/1"},
+                                           {"stderr", "/proc/self/fd/2"}};
+    for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+        unlinkat(dfd, links[i][0], 0);
+        if (symlinkat(links[i][1], dfd, links[i][0]) < 0)
+            return err_set(err, errno, "symlink /dev/%s", links[i][0]);
+    }
+    return 0;
+}
+
+/* Overlay root: the run directory's file written over the root's (the copy lands in the
+ * container's upper layer). No bind of the run directory's file, whose host path mountinfo would
+ * show; and no mount at all. */
+static int
+etc_write(int tfd, const char *run_dir, const char *name, struct err **err)
+{
+    cleanup_free char *text = NULL;
+    size_t len = 0;
+    char p[PATH_MAX];
+    ctr_fmt(p, sizeof(p), "%s/%s", run_dir, name);
+    if (fileio_read_all(p, 1 << 20, &text, &len, err) < 0)
+        return -1;
+    fd_path(p, tfd);
+    cleanup_close int fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC); /* the fd's own file */
+    if (fd < 0 || fileio_write_full(fd, text, len) < 0)
+        return err_set(err, errno, "write /etc/%s in the rootfs", name);
+    return 0;
+}
+
+/* /etc/hostname, hosts, resolv.conf: written into an overlay root; bound from the run directory
+ * over a root used in place (--inplace: DIR must not change). */
+static int
+etc_files(int rootfd, const char *run_dir, bool overlay, struct err **err)
+{
+    static const char *const files[] = {"hostname", "hosts", "resolv.conf"};
+    char dest[64], src[PATH_MAX];
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        ctr_fmt(dest, sizeof(dest), "/etc/%s", files[i]);
+        cleanup_close int tfd = target_in_root(rootfd, dest, true, overlay, err);
+        if (tfd < 0)
+            return -1;
+        struct stat st;
+        if (fstat(tfd, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        ctr_fmt(src, sizeof(src), "%s/%s", run_dir, files[i]);
+        if (overlay ? etc_write(tfd, run_dir, files[i], err) < 0
+                    : mount_on(src, tfd, NULL, MS_BIND, NULL, dest, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, int root_mnt,
+           struct err **err)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return err_set(err, errno, "make mounts private");
+    if (root_mnt >= 0) {
+        if (move_mount(root_mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+            return err_set(err, errno, "attach the id-mapped root of rootfs '%s'", s->root);
+        return 0;
+    }
+    if (s->inplace) {
+        if (mount(s->root, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return err_set(err, errno, "bind rootfs '%s'", s->root);
+        return 0;
+    }
+    /* The layers by /proc/self/fd/N: overlayfs shows the paths it is given in mountinfo, and
+     * these name nothing of the host. */
+    char up[PATH_MAX], work[PATH_MAX], data[256];
+    ctr_fmt(up, sizeof(up), "%s/upper", def_dir);
+    ctr_fmt(work, sizeof(work), "%s/work", def_dir);
+    cleanup_close int lfd = open(s->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int ufd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (lfd < 0 || ufd < 0 || wfd < 0)
+        return err_set(err, errno, "overlayfs over rootfs '%s': open '%s'", s->root,
+                       lfd < 0   ? s->root
+                       : ufd < 0 ? up
+                                 : work);
+    ctr_fmt(data, sizeof(data),
+            "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d", lfd,
+            ufd, wfd);
+    if (mount("overlay", target, "overlay", 0, data) < 0)
+        return err_set(err, errno, "mount overlayfs over rootfs '%s'", s->root);
+    return 0;
+}
+
+/*
+ * The device policy: berth keeps no device allow-list in a cgroup (Docker's way); instead no
+ * device node works on any file system of the container except berth's own (null, zero, full,
+ * random, urandom, tty: dev_nodes) and devpts. The root (overlay, bind or
+ * the id-mapped mount, with every mount below it) is made nodev here, the spec's other mounts in
+ * mount_one. So neither a node that the container makes (CAP_MKNOD is in Docker's default set)
+ * nor one that a rootfs ships can open a host device: the console, a serial port, a disk.
+ */
+static int
+device_policy(const char *target, struct err **err)
+{
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV};
+    if (mount_setattr(AT_FDCWD, target, AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        return err_set(err, errno, "make the rootfs nodev");
+    return 0;
+}
+
+static int
+pivot(int rootfd, bool ro, struct err **err)
+{
+    if (fchdir(rootfd) < 0)
+        return err_set(err, errno, "chdir to the rootfs");
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return err_set(err, errno, "pivot_root");
+    if (umount2(".", MNT_DETACH) < 0)
+        return err_set(err, errno, "detach the old root");
+    if (chdir("/") < 0)
+        return err_set(err, errno, "chdir /");
+    /* mount_setattr adds read-only and keeps the other flags (a remount would drop nodev). */
+    struct mount_attr ro_attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (ro && mount_setattr(AT_FDCWD, "/", 0, &ro_attr, sizeof(ro_attr)) < 0)
+        return err_set(err, errno, "make the rootfs read-only");
+    return 0;
+}
+
+int
+ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir, int root_mnt,
+                 struct err **err)
+{
+    char target[PATH_MAX];
+    ctr_fmt(target, sizeof(target), "%s/rootfs", run_dir);
+    if (root_mount(s, target, def_dir, root_mnt, err) < 0)
+        return -1;
+    if (device_policy(target, err) < 0)
+        return -1;
+    cleanup_close int rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return err_set(err, errno, "open '%s'", target);
+    bool dev_tmpfs = false, cg_mount = false;
+    for (size_t i = 0; i < s->n_mounts; i++)
+        cg_mount |= is_cgroup_type(s->mounts[i].type);
+    for (size_t i = 0; i < s->n_mounts; i++) {
+        if (mount_one(rootfd, &s->mounts[i], err) < 0 ||
+            cgroup_view(rootfd, s, &s->mounts[i], cg_mount, err) < 0)
+            return -1;
+        if (strcmp(s->mounts[i].dest, "/dev") == 0 && strcmp(s->mounts[i].type, "tmpfs") == 0)
+            dev_tmpfs = true;
+    }
+    if (dev_tmpfs && dev_nodes(rootfd, (s->ns & CTR_NS_USER) != 0, err) < 0)
+        return -1;
+    if (etc_files(rootfd, run_dir, !s->inplace, err) < 0)
+        return -1;
+    return pivot(rootfd, s->root_ro, err);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The root of a container with a user namespace started by host root. Container root is an
+ * unprivileged host id (100000 by default), which may neither read a rootfs owned by host root
+ * as its own nor walk berth's 0700 state directories. So the monitor, still host root and in
+ * the host's mount namespace, builds the root as a detached mount once the container's id maps
+ * are written:
+ *
+ *   - an id-mapped clone of DIR (open_tree(OPEN_TREE_CLONE) + mount_setattr(MOUNT_ATTR_IDMAP)
+ *     with the container's user namespace): host uid 0 shows as 100000, and so as 0 inside;
+ *   - overlayfs over it (fsopen/fsconfig/fsmount), the upper layer's root owned by the id that
+ *     DIR's owner shows as, so that copy-up and new files carry mapped ids on the host;
+ *   - --inplace: the id-mapped clone of DIR itself (recursive); writes land in DIR with DIR's
+ *     own ids, nothing is chowned.
+ *
+ * The mount fd goes to the init over the sync socket; the init attaches it in its own mount
+ * namespace (move_mount) and pivots into it. A DIR already owned by ids of the container's range
+ * (chowned for user namespaces beforehand) is used without an id map.
+ */
+#include "ctr/runtime/runtime.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+
+bool
+ctr_rootfs_mapped_needed(const struct ctr_spec *s)
+{
+    return (s->ns & CTR_NS_USER) && geteuid() == 0;
+}
+
+/* Container id -> host id through one of the spec's maps; false when not mapped. */
+static bool
+map_out(const struct ctr_idmap *m, size_t n, uint32_t id, uint32_t *host)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (id >= m[i].inside && id - m[i].inside < m[i].size) {
+            *host = m[i].outside + (id - m[i].inside);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is host id mapped into the container? */
+static bool
+map_has_host(const struct ctr_idmap *m, size_t n, uint32_t host)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (host >= m[i].outside && host - m[i].outside < m[i].size)
+            return true;
+    }
+    return false;
+}
+
+/* The kernel's own reason for a failed fsconfig, from the fs context's log ("e ovl: ..."). */
+static int
+fs_fail(int fsfd, int code, const char *what, struct err **err)
+{
+    char msg[256];
+    ssize_t n = read(fsfd, msg, sizeof(msg) - 1);
+    if (n > 2) {
+        msg[n] = 0;
+        msg[strcspn(msg, "\n")] = 0;
+        return err_set(err, code, "%s (%s)", what, msg + 2);
+    }
+    return err_set(err, code, "%s", what);
+}
+
+/* A detached clone of DIR, id-mapped to the user namespace userns_fd unless it is -1. */
+static int
+clone_root(const char *root, int userns_fd, bool recursive, struct err **err)
+{
+    unsigned rec = recursive ? AT_RECURSIVE : 0;
+    int fd = open_tree(AT_FDCWD, root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+    if (fd < 0 && errno == ENOSYS)
+        return err_set(err, errno, "--userns as root needs open_tree (Linux 5.2)");
+    if (fd < 0)
+        return err_set(err, errno, "clone the mount of rootfs '%s'", root);
+    if (userns_fd < 0)
+        return fd;
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0) {
+        int e = errno;
+        close(fd);
+        if (e == ENOSYS)
+            return err_set(err, e, "--userns as root needs id-mapped mounts (Linux 5.12)");
+        return err_set(err, e,
+                       "id-mapped mount of rootfs '%s' (its file system must support "
+                       "id-mapped mounts)",
+                       root);
+    }
+    return fd;
+}
+
+/* The upper layer's root shows as the merged root: give it DIR's mode and the host ids that
+ * DIR's owner shows as in the container. */
+static int
+upper_own(const struct ctr_spec *s, const struct stat *st, bool idmapped, const char *def_dir,
+          struct err **err)
+{
+    uint32_t uid = st->st_uid, gid = st->st_gid;
+    if (idmapped && (!map_out(s->uidmap, s->n_uidmap, st->st_uid, &uid) ||
+                     !map_out(s->gidmap, s->n_gidmap, st->st_gid, &gid)))
+        return err_set(err, 0,
+                       "rootfs '%s' is owned by %u:%u, which the container's id maps do not "
+                       "cover",
+                       s->root, (unsigned)st->st_uid, (unsigned)st->st_gid);
+    char p[PATH_MAX];
+    ctr_fmt(p, sizeof(p), "%s/upper", def_dir);
+    cleanup_close int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0)
+        return err_set(err, errno, "give '%s' to the container's root", p);
+    return 0;
+}
+
+static int
+overlay_mount(int lower, const char *def_dir, struct err **err)
+{
+    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return err_set(err, errno, "--userns as root needs overlayfs with fsopen (Linux 5.2)");
+    char p[PATH_MAX];
+    /* Layers by fd since Linux 6.13; before, the path of the detached mount. */
+    if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, lower) < 0) {
+        ctr_fmt(p, sizeof(p), "/proc/self/fd/%d", lower);
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", p, 0) < 0)
+            return fs_fail(fs, errno, "overlayfs: id-mapped lower layer", err);
+    }
+    /* Upper and work by /proc/self/fd/N too: overlayfs shows the paths it is given in the
+     * container's mountinfo, and these name nothing of the host. Open until the mount is made
+     * (kernels before 6.5 resolve them then). */
+    char up[PATH_MAX], work[PATH_MAX];
+    ctr_fmt(up, sizeof(up), "%s/upper", def_dir);
+    ctr_fmt(work, sizeof(work), "%s/work", def_dir);
+    cleanup_close int ufd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int wfd = open(work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (ufd < 0 || wfd < 0)
+        return err_set(err, errno, "overlayfs: open '%s'", ufd < 0 ? up : work);
+    ctr_fmt(p, sizeof(p), "/proc/self/fd/%d", ufd);
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", p, 0) < 0)
+        return fs_fail(fs, errno, "overlayfs: upper layer", err);
+    ctr_fmt(p, sizeof(p), "/proc/self/fd/%d", wfd);
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "workdir", p, 0) < 0)
+        return fs_fail(fs, errno, "overlayfs: work directory", err);
+    if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return fs_fail(fs, errno, "overlayfs over an id-mapped lower layer (needs Linux 5.19)",
+                       err);
+    int m = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+    if (m < 0)
+        return err_set(err, errno, "overlayfs: fsmount");
+    return m;
+}
+
+int
+ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, struct err **err)
+{
+    struct stat st;
+    if (stat(s->root, &st) < 0)
+        return err_set(err, errno, "rootfs '%s'", s->root);
+    /* Already in the container's range (chowned beforehand): no id map. */
+    bool idmapped = !map_has_host(s->uidmap, s->n_uidmap, st.st_uid);
+    char p[64];
+    ctr_fmt(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
+    cleanup_close int userns = idmapped ? open(p, O_RDONLY | O_CLOEXEC) : -1;
+    if (idmapped && userns < 0)
+        return err_set(err, errno, "open the container's user namespace");
+    cleanup_close int lower = clone_root(s->root, userns, s->inplace, err);
+    if (lower < 0)
+        return -1;
+    if (s->inplace)
+        return steal_fd(&lower);
+    if (upper_own(s, &st, idmapped, def_dir, err) < 0)
+        return -1;
+    return overlay_mount(lower, def_dir, err);
+}
