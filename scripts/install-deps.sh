@@ -7,7 +7,7 @@ set -eu
 pkgs_build="gcc make pkg-config libncurses-dev libvirt-dev libseccomp-dev libjson-c-dev"
 pkgs_run="libvirt0 libvirt-clients busybox-static"
 pkgs_test="libcmocka-dev tmux python3 clang-format libvirt-daemon-system libvirt-daemon-driver-qemu
- qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 procps util-linux kmod psmisc"
+ qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 procps util-linux kmod psmisc strace"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="crun runc htop btop podman hyperfine"
 
