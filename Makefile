@@ -91,9 +91,10 @@ $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(BERTH_CPPFLAGS) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(BERTH_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(VIRT_LIBS) -lcmocka $(LDLIBS)
 
-# No two files under src/ call each other (scripts/check-cycles.sh reads the objects' symbols).
-cycles: all
-	@B=$(B) scripts/check-cycles.sh
+# No file under src/ reaches back to itself through calls: no two files call each other, nor
+# any longer loop (scripts/check-cycles.sh reads the symbols of the current sources' objects).
+cycles: $(OBJS)
+	@B=$(B) scripts/check-cycles.sh --all $(OBJS)
 
 deps:
 	@scripts/install-deps.sh build run
@@ -109,6 +110,7 @@ run: deps
 # Every test suite; fails on any failure. Its output ends with the runners' summaries.
 check: deps-test
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory cycles
 	@BERTH_BIN=$(CURDIR)/$(BIN) B=$(B) scripts/run-tests.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)

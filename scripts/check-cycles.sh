@@ -5,11 +5,20 @@
 # "a.o <-> b.o: sym-a-uses-from-b / sym-b-uses-from-a" and exits 1; exits 0 when there is none.
 # With --all, also longer loops (a uses b uses c uses a): each group of objects that reach each
 # other, of three or more, as "cycle: a.o b.o c.o".
+# usage: check-cycles.sh [--all] [OBJ...]   (no OBJ: every .o under $B/src; the Makefile passes
+# the objects of the current sources, so a stale object of a moved file is not read)
 set -euo pipefail
 B=${B:-build}
 ALL=0
-[ "${1:-}" = --all ] && ALL=1
-mapfile -t objs < <(find "$B/src" -name '*.o' ! -path "$B/src/main.o" | sort)
+if [ "${1:-}" = --all ]; then
+    ALL=1
+    shift
+fi
+if [ $# -gt 0 ]; then
+    objs=("$@")
+else
+    mapfile -t objs < <(find "$B/src" -name '*.o' ! -path "$B/src/main.o" | sort)
+fi
 [ ${#objs[@]} -gt 0 ] || { echo "check-cycles: no objects under $B/src (build first)" >&2; exit 2; }
 # One line per symbol: "D obj sym" (defined) or "U obj sym" (undefined).
 for o in "${objs[@]}"; do

@@ -6,7 +6,7 @@
 # a paused one its uptime; `ctr inspect` leaves the seccomp rules out unless --full. Before,
 # `ctr ls` said "created" where batch said stopped/created, its JSON had "status" and no kind,
 # id or state_reason, a stopped container's limit was null, and inspect printed ~800 lines.
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 b ctr create --memory 32M "$P-new" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
 b ctr run --memory 40M "$P-ex" --rootfs "$ROOTFS" -- /bin/sh -c 'exit 3' >/dev/null 2>&1

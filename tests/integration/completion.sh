@@ -6,11 +6,7 @@
 # and completes a container name in a real zsh (zpty) when zsh is installed.
 # Before: no completion files and no name helper.
 set -u
-if [ -f "$BERTH_SRC/tests/integration/lib_ctr.sh" ]; then
-    . "$BERTH_SRC/tests/integration/lib_ctr.sh"
-else
-    . "$BERTH_SRC/tests/integration/lib-ctr.sh"
-fi
+. "$BERTH_SRC/tests/integration/lib_ctr.sh"
 
 comp=$BERTH_SRC/completions/berth.bash
 [ -f "$comp" ] || fail "no bash completion file at $comp"

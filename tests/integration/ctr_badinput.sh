@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Every bad input gets one line of error naming the problem, a non-zero exit status, and
 # nothing already stored is lost or half-written.
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 b ctr create "$P-keep" --rootfs "$ROOTFS" --memory 32M -- /bin/sleep 1000 >/dev/null || fail "create"
 keep_sum=$(md5sum <"$BERTH_ROOT/lib/containers/$P-keep/config.json")

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Containers in `berth --batch` (kind container, source local, live counters, limits, states)
 # and the dashboard's first-run demo container (`berth ctr demo`, once per marker).
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 b ctr run -d "$P-run" --memory 48M --rootfs "$ROOTFS" -- /bin/sh -c 'while :; do :; done' >/dev/null || fail "run"
 b ctr create "$P-new" --rootfs "$ROOTFS" >/dev/null || fail "create"

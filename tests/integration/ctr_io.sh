@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Output and terminals: logs (tail, follow, the size cap and rotation), exec -t, attach to a
 # --tty container and its detach keys (Ctrl-P Ctrl-Q).
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 # Log cap: with an 8 KiB cap, 200 KiB of output leaves at most two capped files.
 export BERTH_CTR_LOG_MAX=8192

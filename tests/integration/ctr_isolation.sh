@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Isolation as seen from inside: pid 1, own hostname, no host process, own mount table, only
 # loopback; exec joins the same namespaces and cgroup; the rootfs DIR is never changed.
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 script='echo "pid=$$"; echo "host=$(hostname)"; echo "etc=$(cat /etc/hostname)";
 echo "procs=$(ls -d /proc/[0-9]* | wc -l)"; echo "comms=$(cat /proc/[0-9]*/comm | sort -u | tr "\n" ,)";

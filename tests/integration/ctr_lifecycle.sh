@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Containers: run in the foreground and detached, exit codes, stop/kill/pause/resume/restart,
 # ls/inspect, and nothing left behind after rm (no mount, no cgroup, no files).
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 # Foreground run: output comes through, the exit status is the container's.
 out=$(b ctr run --rm "$P-fg" --rootfs "$ROOTFS" -- /bin/sh -c 'echo hello-out; echo hello-err >&2; exit 3' 2>&1)

@@ -4,7 +4,7 @@
 # that appears there later (a veth end moved in from a namespace of this test) is seen at the next
 # refresh through the provider's rtnetlink watch, not after some number of skipped refreshes, and
 # its bytes are counted from then on (lo excluded).
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 command -v ip >/dev/null 2>&1 || skip "iproute2 (ip) is not installed"
 command -v nsenter >/dev/null 2>&1 || skip "nsenter (util-linux) is not installed"

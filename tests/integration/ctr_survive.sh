@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The container outlives the berth that started it (SIGKILL) and any later berth finds it; a lost
 # monitor shows as stale, never as running; two concurrent starts: exactly one wins.
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 
 gone() { # gone NAME: no definition, no runtime directory, no cgroup, nothing renamed left
     ! b ctr inspect "$1" >/dev/null 2>&1 && [ ! -e "$BERTH_ROOT/run/$1" ] &&

@@ -7,7 +7,7 @@
 # that is missing, too small or taken is refused in one line; rm leaves nothing behind.
 # Each berth that reads /etc/subuid runs in a private mount namespace whose /etc has this test's
 # own subuid/subgid (an overlay over the host's /etc): the host's files are never touched.
-. "$(dirname "$0")/lib-ctr.sh"
+. "$(dirname "$0")/lib_ctr.sh"
 command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
 [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" -gt 0 ] ||
     skip "user namespaces are disabled (user.max_user_namespaces = 0)"

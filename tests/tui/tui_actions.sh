@@ -4,7 +4,7 @@
 # berth has its own fresh test:///default): pause, resume, shutdown, start, restart, kill with
 # its confirm prompt (refused, then accepted) and remove with its confirm prompt. The status
 # line reports each result, and the list follows.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 state_is() {

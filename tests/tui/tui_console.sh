@@ -4,7 +4,7 @@
 # intact. libvirt's test driver has no consoles, so the hand-over ends at once with a readable
 # error in the status line, and the dashboard comes back whole, still live, keys working.
 # The real hand-over (a shell in a container) is in tui_containers.sh.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 tui_start 120 40 --no-containers -c test:///default

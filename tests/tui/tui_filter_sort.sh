@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The `/` filter (incremental, Enter keeps it, Esc clears it) and sorting: by key (> < I) and
 # by clicking a column title (a real mouse report sent to the pane), over three domains.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 uri=$(tui_node_xml alpha:512:1 beta:2048:4 gamma:1024:2)

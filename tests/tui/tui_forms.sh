@@ -4,7 +4,7 @@
 # Enter runs berth's own CLI as a child (`berth -c URI vm create ...`, `berth ctr create ...`)
 # without blocking the screen; its result (success, or its stderr line) is the status message.
 # (The child has its own test:///default, so the VM it defines is not in this berth's list.)
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 tui_start 120 40 --no-containers -c test:///default

@@ -3,7 +3,7 @@
 # `?` lists every binding from the key table; `t` cycles the themes and the colours on screen
 # change; --theme picks one; a bad theme or config file gives a clear message and the defaults;
 # NO_COLOR and TERM=vt100 give a readable monochrome screen.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 tui_start 120 50 --no-containers -c test:///default

@@ -6,11 +6,11 @@
 # started and undefined behind its back with virsh on a real libvirtd (libvirt lifecycle
 # events), must each appear within 10 s. Then, left alone, the dashboard must not wake itself:
 # the sampler's own reads change nothing it watches.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root (containers use namespaces and cgroups)"
 tui_skip=$(declare -f skip) tui_fail=$(declare -f fail)
-. "$BERTH_SRC/tests/integration/lib-ctr.sh" # BERTH_ROOT, ROOTFS, P, ctr_cleanup
+. "$BERTH_SRC/tests/integration/lib_ctr.sh" # BERTH_ROOT, ROOTFS, P, ctr_cleanup
 eval "$tui_skip"
 eval "$tui_fail"
 

@@ -3,7 +3,7 @@
 # Resizing at any moment: 200x50 (detail beside the list) -> 60x15 (list only) -> 200x50, then a
 # 30x8 terminal gets a clear "too small" message and 120x40 brings the dashboard back. After
 # each step the screen holds one intact frame and nothing left over from the previous size.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 # No line may hold two copies of the header or stray text after the frame's right edge.

@@ -3,7 +3,7 @@
 # The terminal is restored however berth ends: SIGTERM, SIGHUP and Ctrl-C end it cleanly
 # (status 0), a crash signal (SIGSEGV, SIGABRT) restores the terminal before the process dies
 # of it; and nothing is ever printed over the screen.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 run_and_signal() { # signal, expected exit status

@@ -3,7 +3,7 @@
 # The start-up view against libvirt's test driver: header meters, the connection, the `test`
 # domain with a measured CPU%, the detail pane and the F-key bar; then q leaves the terminal
 # exactly as it found it (alternate screen off, same stty settings) and the shell prompt back.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 tui_start 120 40 --no-containers -c test:///default

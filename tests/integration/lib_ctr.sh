@@ -1,23 +1,18 @@
-#!/bin/sh
 # SPDX-License-Identifier: MIT
-# Shared set-up for tests/integration/ctr_*.sh: root check, the busybox rootfs, a private
-# BERTH_ROOT, unique names, and a trap that removes every container, cgroup and mount made.
+# Shared set-up for the container tests (sourced by bash, not a test): root check, the busybox
+# rootfs, a private BERTH_ROOT, unique names, and a trap that removes every container, cgroup and
+# mount made. fail/skip come from lib.sh.
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
+BERTH_SRC=${BERTH_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BERTH_BIN=${BERTH_BIN:-$BERTH_SRC/berth}
+export BERTH_SRC BERTH_BIN
+. "$BERTH_SRC/tests/integration/lib.sh"
+
 ok() {
     echo "ok - $*"
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root (namespaces, cgroups, mounts)"
-BERTH_SRC=${BERTH_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-BERTH_BIN=${BERTH_BIN:-$BERTH_SRC/berth}
 [ -x "$BERTH_BIN" ] || fail "no berth binary at $BERTH_BIN"
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
     skip "the kernel has no overlayfs"
@@ -31,7 +26,7 @@ BERTH_ROOT=$(mktemp -d /tmp/berth-test.XXXXXX)
 export BERTH_ROOT
 P=t$$ # name prefix: unique per test run
 # The cgroup parent berth uses under this BERTH_ROOT ("berth-" + FNV-1a of the path, as in
-# src/ctr/paths.c ctr_cgroup_parent).
+# ctr_cgroup_parent in src/ctr).
 CGP=berth-$(python3 -c 'import sys
 h=2166136261
 for c in sys.argv[1].encode(): h=((h^c)*16777619)&0xffffffff

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Helpers for the dashboard tests (sourced, not a test): the real berth in a private tmux
 # server, driven with send-keys and read with capture-pane.
-#   . "$BERTH_SRC/tests/tui/lib-tui.sh"
+#   . "$BERTH_SRC/tests/tui/lib_tui.sh"
 #   tui_start 120 40 -c test:///default     # berth runs inside a shell in the pane
 #   tui_wait '^vm +test +running'            # wait for a regex in the pane (default 15 s)
 #   tui_keys q; tui_wait_exit                # quit, wait for the shell's EXIT= line
