@@ -26,7 +26,7 @@ BERTH="$work/berth"
 P=s$$
 
 # The cgroup parent berth uses under this BERTH_ROOT ("berth-" + FNV-1a of the path, as in
-# src/ctr/paths.c ctr_cgroup_parent), removed at the end like the containers.
+# src/ctr/store/paths.c ctr_cgroup_parent), removed at the end like the containers.
 CGP=berth-$(python3 -c 'import sys
 h=2166136261
 for c in sys.argv[1].encode(): h=((h^c)*16777619)&0xffffffff
