@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "ctr/caps.h"
-#include "ctr/seccomp.h"
+#include "ctr/security/caps.h"
+#include "ctr/security/seccomp.h"
 
 static double
 now_us(void)
