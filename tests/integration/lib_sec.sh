@@ -159,6 +159,17 @@ sec_run() {
     "$BERTH_BIN" ctr run --rm "$name" --rootfs "$ROOTFS" "$@" 2>&1
 }
 
+# sec_run_userns NAME [create options] -- CMD...: sec_run, with root's --userns range read from a
+# private /etc/subuid and /etc/subgid (root:100000:65536), bound in a mount namespace of berth's
+# own: --userns reads root's range there, and other tests on this machine may change the host's.
+sec_run_userns() {
+    local name=$1
+    shift
+    [ -f "$SEC_WORK/subid" ] || printf 'root:100000:65536\n' >"$SEC_WORK/subid"
+    unshare -m sh -c 'mount --bind "$1" /etc/subuid && mount --bind "$1" /etc/subgid && shift && exec "$@"' \
+        sh "$SEC_WORK/subid" "$BERTH_BIN" ctr run --rm "$name" --rootfs "$ROOTFS" "$@" 2>&1
+}
+
 # expect WHAT GOT WANT
 expect() {
     [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"

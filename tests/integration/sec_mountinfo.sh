@@ -11,16 +11,6 @@ set -u
 . "$BERTH_SRC/tests/integration/lib_sec.sh"
 sec_setup
 
-# --userns reads root's range from /etc/subuid, which other tests on this machine may change: run
-# berth in a private mount namespace whose /etc/subuid and /etc/subgid say root:100000:65536.
-printf 'root:100000:65536\n' >"$SEC_WORK/subid"
-sec_run_userns() {
-    local name=$1
-    shift
-    unshare -m sh -c 'mount --bind "$1" /etc/subuid && mount --bind "$1" /etc/subgid && shift && exec "$@"' \
-        sh "$SEC_WORK/subid" "$BERTH_BIN" ctr run --rm "$name" --rootfs "$ROOTFS" "$@" 2>&1
-}
-
 # The host paths that must not appear, and their real paths (/tmp could be a symlink).
 paths=("$ROOTFS" "$BERTH_ROOT" "$SEC_WORK" "$(realpath "$ROOTFS")" "$(realpath "$BERTH_ROOT")")
 

@@ -515,7 +515,7 @@ ctr_remove(const char *name, bool force, struct err **err)
     for (int attempt = 0; attempt < 3; attempt++) {
         cleanup_err struct err *e = NULL;
         cleanup_close int lock = ctr_lock(name, &e);
-        if (lock < 0 && !ctr_def_has_config(name))
+        if (lock < 0 && !ctr_exists(name))
             return remove_remains(name, force, err);
         if (lock < 0 || ctr_state_load(name, &st, &e) < 0) {
             if (lock < 0 || !force) {

@@ -234,6 +234,18 @@ poll_failed(struct mon *m, int e)
     return false;
 }
 
+/* The container's output streams that poll found ready (slots 1-3 of fill_poll's array). */
+static void
+pump_outputs(struct mon *m, const struct pollfd *p)
+{
+    if (p[1].revents)
+        pump(m, &m->out, 1);
+    if (p[2].revents)
+        pump(m, &m->err, 2);
+    if (p[3].revents)
+        pump(m, &m->pty, 1);
+}
+
 void
 ctr_monitor_loop(struct mon *m)
 {
@@ -245,12 +257,7 @@ ctr_monitor_loop(struct mon *m)
                 continue;
             break;
         }
-        if (p[1].revents)
-            pump(m, &m->out, 1);
-        if (p[2].revents)
-            pump(m, &m->err, 2);
-        if (p[3].revents)
-            pump(m, &m->pty, 1);
+        pump_outputs(m, p);
         if (p[4].revents)
             client_accept(m);
         if (p[5].revents || p[6].revents)
@@ -274,12 +281,7 @@ ctr_monitor_loop(struct mon *m)
             continue;
         }
         (void)n;
-        if (p[1].revents)
-            pump(m, &m->out, 1);
-        if (p[2].revents)
-            pump(m, &m->err, 2);
-        if (p[3].revents)
-            pump(m, &m->pty, 1);
+        pump_outputs(m, p);
     }
 }
 

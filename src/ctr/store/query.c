@@ -49,6 +49,23 @@ info_from(const char *name, json_object *cfg, const struct ctr_state *st, struct
     join_args(cfg, out->command, sizeof(out->command));
 }
 
+/* The container's lock if nobody holds it, and its state read again under it (liveness
+ * checked): what a sweep decided before taking the lock is decided again on this. -1 when the
+ * lock is taken or the state cannot be read. */
+static int
+state_relock(const char *name, struct ctr_state *st)
+{
+    int lock = ctr_try_lock(name);
+    if (lock < 0)
+        return -1;
+    if (ctr_state_load(name, st, NULL) < 0) {
+        close(lock);
+        return -1;
+    }
+    ctr_state_check_live(st);
+    return lock;
+}
+
 /* Processes in its cgroup though the state says it runs none: the runtime state was lost. Checked
  * again under its lock, so that a start or an exit in progress is not taken for that. */
 static bool
@@ -58,12 +75,10 @@ is_orphaned(const char *name, const struct ctr_state *st)
         return false;
     if (!ctr_cg_orphan_populated(name))
         return false;
-    cleanup_close int lock = ctr_try_lock(name);
     struct ctr_state again;
-    if (lock < 0 || ctr_state_load(name, &again, NULL) < 0)
-        return false;
-    ctr_state_check_live(&again);
-    return (again.status == CTR_STATUS_CREATED || again.status == CTR_STATUS_STOPPED) &&
+    cleanup_close int lock = state_relock(name, &again);
+    return lock >= 0 &&
+           (again.status == CTR_STATUS_CREATED || again.status == CTR_STATUS_STOPPED) &&
            ctr_cg_orphan_populated(name);
 }
 
@@ -149,12 +164,9 @@ remove_abandoned(const char *name, const struct ctr_state *st)
 {
     if (!abandoned(name, st))
         return false;
-    cleanup_close int lock = ctr_try_lock(name);
     struct ctr_state again;
-    if (lock < 0 || ctr_state_load(name, &again, NULL) < 0)
-        return false;
-    ctr_state_check_live(&again);
-    if (!abandoned(name, &again))
+    cleanup_close int lock = state_relock(name, &again);
+    if (lock < 0 || !abandoned(name, &again))
         return false;
     const struct cgroup_ops *cg = ctr_cgroup_by_name(again.cgroup_mgr);
     if (cg && again.cgroup[0])
@@ -193,7 +205,7 @@ list_orphans(struct ctr_info **out, size_t *n, size_t *cap)
         struct dirent *de;
         while (d && (de = readdir(d))) {
             if (de->d_type != DT_DIR || ctr_name_check(de->d_name, NULL) < 0 ||
-                ctr_def_has_config(de->d_name) || listed(*out, *n, de->d_name))
+                ctr_exists(de->d_name) || listed(*out, *n, de->d_name))
                 continue;
             if (orphan_info(de->d_name, list_slot(out, *n, cap), NULL) == 0)
                 (*n)++;
@@ -221,7 +233,7 @@ ctr_list(struct ctr_info **out, size_t *n, struct err **err)
             ctr_sweep_removed(dirfd(d), de->d_name);
         if (de->d_name[0] == '.' || ctr_name_check(de->d_name, NULL) < 0)
             continue;
-        if (!ctr_def_has_config(de->d_name)) {
+        if (!ctr_exists(de->d_name)) {
             ctr_sweep_leftover(de->d_name); /* an interrupted removal */
             continue;
         }

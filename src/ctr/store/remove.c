@@ -149,20 +149,12 @@ ctr_try_lock(const char *name)
     return fd;
 }
 
-bool
-ctr_def_has_config(const char *name)
-{
-    char p[PATH_MAX];
-    ctr_path_def(p, name, "config.json");
-    return access(p, F_OK) == 0;
-}
-
 int
 ctr_sweep_leftover(const char *name)
 {
     char p[PATH_MAX];
     cleanup_close int lock = ctr_try_lock(name);
-    if (lock < 0 || ctr_def_has_config(name))
+    if (lock < 0 || ctr_exists(name))
         return -1;
     ctr_path_run(p, name, NULL);
     rm_rf_at(AT_FDCWD, p);

@@ -40,6 +40,8 @@ int ctr_run_open(const char *name, bool create, struct err **err);
 /* Exclusive flock of the container (blocks). Returns the fd, -1 with err. The lock file lives in
  * the definition directory; a missing definition is "no such container". */
 int ctr_lock(const char *name, struct err **err);
+/* The definition directory holds a config.json: a whole definition, not the remains of an
+ * interrupted removal (config.json is unlinked first). */
 bool ctr_exists(const char *name);
 
 /* ---- spec.c: config.json, the OCI runtime-spec subset ---- */
@@ -175,8 +177,6 @@ void ctr_sweep_removed(int dfd, const char *entry);
 int ctr_rm_rf(const char *path);
 /* The container's lock if nobody holds it (-1 otherwise, or when there is no definition). */
 int ctr_try_lock(const char *name);
-/* The definition directory holds a config.json (a whole definition, not removal remains). */
-bool ctr_def_has_config(const char *name);
 
 /* ---- paths.c: small helpers of every file under src/ctr/ ---- */
 /* snprintf for paths and small strings; truncation is silent (buffers are PATH_MAX). */
