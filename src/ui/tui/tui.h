@@ -91,7 +91,8 @@ struct tui_job {
     char id[256];
     char label[160]; /* "vm 'test'" */
     enum inst_action action;
-    bool demo; /* create the demo container instead */
+    bool demo;      /* create the demo container instead */
+    bool check_ctr; /* after a start: watch the container ~1 s and report how it fares */
 };
 
 struct tui_working {

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +32,50 @@ work_result(struct tui_working *w, bool error, const char *msg)
     eventfd_write(w->wake_fd, 1);
 }
 
+/* A container the form just started: a start that "worked" may still have exited at once
+ * (a command that fails, a shell without input). Watch it for a second and say what it does:
+ * still running, or exited with its status (the last line of its log, when there is one). */
+static void
+work_check_ctr(struct tui_working *w, const struct tui_job *j)
+{
+    char msg[TUI_MSG_MAX];
+    struct ctr_info info;
+    cleanup_err struct err *e = NULL;
+    for (int i = 0; i < 10; i++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        memset(&info, 0, sizeof(info));
+        if (ctr_info_get(j->id, &info, &e) < 0) {
+            snprintf(msg, sizeof(msg), "start %s: started, but its state is unknown: %s", j->label,
+                     err_msg(e));
+            work_result(w, true, msg);
+            return;
+        }
+        if (info.status != CTR_STATUS_RUNNING && info.status != CTR_STATUS_PAUSED)
+            break;
+    }
+    if (info.status == CTR_STATUS_RUNNING || info.status == CTR_STATUS_PAUSED) {
+        snprintf(msg, sizeof(msg), "start %s: %s", j->label, ctr_status_name(info.status));
+        work_result(w, false, msg);
+        return;
+    }
+    char last[200] = "";
+    cleanup_close int fd = memfd_create("berth-log-last", MFD_CLOEXEC);
+    cleanup_err struct err *le = NULL;
+    if (fd >= 0 && ctr_logs(j->id, 1, false, fd, &le) == 0) {
+        ssize_t n = pread(fd, last, sizeof(last) - 1, 0);
+        last[n > 0 ? n : 0] = '\0';
+        last[strcspn(last, "\r\n")] = '\0';
+    }
+    char code[32] = "";
+    if (info.exit_code >= 0)
+        snprintf(code, sizeof(code), " with status %d", info.exit_code);
+    snprintf(msg, sizeof(msg), "start %s: it %s at once%s%s%.200s", j->label,
+             info.oom_killed ? "was OOM-killed" : "exited", code, last[0] ? "; its log: " : "",
+             last);
+    work_result(w, true, msg);
+}
+
 static void
 work_run(struct tui_working *w, const struct tui_job *j)
 {
@@ -45,6 +91,10 @@ work_run(struct tui_working *w, const struct tui_job *j)
         return;
     }
     rc = j->prov->ops->act(j->prov->self, j->id, j->action, &e);
+    if (rc == 0 && j->check_ctr) {
+        work_check_ctr(w, j);
+        return;
+    }
     if (rc < 0)
         snprintf(msg, sizeof(msg), "%s %s failed: %s", inst_action_name(j->action), j->label,
                  err_msg(e));
@@ -269,7 +319,7 @@ child_finish(struct tui *t, struct tui_child *c, int status)
     if (ok && c->post_start) {
         char local[] = "local";
         struct inst probe = {.kind = INST_KIND_CONTAINER, .source = local};
-        struct tui_job job = {.action = INST_ACTION_START};
+        struct tui_job job = {.action = INST_ACTION_START, .check_ctr = true};
         job.prov = app_provider_for(&t->app, &probe);
         snprintf(job.id, sizeof(job.id), "%s", c->ctr_name);
         snprintf(job.label, sizeof(job.label), "container '%s'", c->ctr_name);
