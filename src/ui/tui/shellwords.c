@@ -15,7 +15,7 @@ shellwords_split(const char *s, char *buf, size_t cap, char **argv, int max, str
 #define PUT(c)                                                                                     \
     do {                                                                                           \
         if (o + 1 >= cap)                                                                          \
-            return err_set(err, 0, "the command is too long");                                    \
+            return err_set(err, 0, "the command is too long");                                     \
         buf[o++] = (c);                                                                            \
     } while (0)
 #define BEGIN_WORD()                                                                               \

@@ -14,5 +14,4 @@
  * by argv (at most max). Returns the count, or -1 with err naming the problem (an unterminated
  * quote, a trailing backslash, too many words or bytes).
  */
-int shellwords_split(const char *s, char *buf, size_t cap, char **argv, int max,
-                     struct err **err);
+int shellwords_split(const char *s, char *buf, size_t cap, char **argv, int max, struct err **err);

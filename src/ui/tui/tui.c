@@ -194,6 +194,7 @@ on_sample(struct tui *t)
         return 0;
     if (!t->sample_fresh)
         return REDRAW_DETAIL;
+    tui_pending_apply(t);
     t->nconns = app_conns(&t->app, t->conns, ARRAY_SIZE(t->conns));
     return REDRAW_VIEW | REDRAW_ALL;
 }

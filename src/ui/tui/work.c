@@ -22,14 +22,22 @@
 #include "ctr/ctr.h"
 
 static void
-work_result(struct tui_working *w, bool error, const char *msg)
+work_result_of(struct tui_working *w, const struct tui_job *j, bool error, const char *msg)
 {
     pthread_mutex_lock(&w->mu);
     size_t i = w->nres < TUI_MAX_JOBS ? w->nres++ : TUI_MAX_JOBS - 1;
     snprintf(w->results[i], TUI_MSG_MAX, "%s", msg);
     w->result_err[i] = error;
+    snprintf(w->result_id[i], sizeof(w->result_id[i]), "%s", j ? j->id : "");
+    w->result_act[i] = j ? j->action : INST_ACTION_START;
     pthread_mutex_unlock(&w->mu);
     eventfd_write(w->wake_fd, 1);
+}
+
+static void
+work_result(struct tui_working *w, bool error, const char *msg)
+{
+    work_result_of(w, NULL, error, msg);
 }
 
 /* A container the form just started: a start that "worked" may still have exited at once
@@ -48,7 +56,7 @@ work_check_ctr(struct tui_working *w, const struct tui_job *j)
         if (ctr_info_get(j->id, &info, &e) < 0) {
             snprintf(msg, sizeof(msg), "start %s: started, but its state is unknown: %s", j->label,
                      err_msg(e));
-            work_result(w, true, msg);
+            work_result_of(w, j, true, msg);
             return;
         }
         if (info.status != CTR_STATUS_RUNNING && info.status != CTR_STATUS_PAUSED)
@@ -56,7 +64,7 @@ work_check_ctr(struct tui_working *w, const struct tui_job *j)
     }
     if (info.status == CTR_STATUS_RUNNING || info.status == CTR_STATUS_PAUSED) {
         snprintf(msg, sizeof(msg), "start %s: %s", j->label, ctr_status_name(info.status));
-        work_result(w, false, msg);
+        work_result_of(w, j, false, msg);
         return;
     }
     char last[200] = "";
@@ -73,7 +81,7 @@ work_check_ctr(struct tui_working *w, const struct tui_job *j)
     snprintf(msg, sizeof(msg), "start %s: it %s at once%s%s%.200s", j->label,
              info.oom_killed ? "was OOM-killed" : "exited", code, last[0] ? "; its log: " : "",
              last);
-    work_result(w, true, msg);
+    work_result_of(w, j, true, msg);
 }
 
 static void
@@ -100,7 +108,7 @@ work_run(struct tui_working *w, const struct tui_job *j)
                  err_msg(e));
     else
         snprintf(msg, sizeof(msg), "%s %s: done", inst_action_name(j->action), j->label);
-    work_result(w, rc < 0, msg);
+    work_result_of(w, j, rc < 0, msg);
 }
 
 static void *
@@ -157,6 +165,66 @@ tui_working_queue(struct tui *t, const struct tui_job *job)
     return ok;
 }
 
+/* The state an instance is in while action a runs on it, or its own state. */
+static enum inst_state
+pending_state(enum inst_action a, enum inst_state s)
+{
+    bool up = s == INST_STATE_RUNNING || s == INST_STATE_PAUSED;
+    switch (a) {
+    case INST_ACTION_SHUTDOWN:
+    case INST_ACTION_KILL:
+        return up ? INST_STATE_STOPPING : s;
+    case INST_ACTION_START:
+        return up ? s : INST_STATE_STARTING;
+    default:
+        return s;
+    }
+}
+
+void
+tui_pending_apply(struct tui *t)
+{
+    for (size_t k = 0; k < TUI_MAX_JOBS; k++) {
+        struct tui_pending *p = &t->pending[k];
+        if (!p->used)
+            continue;
+        if (p->finished && t->sample_fresh) { /* the sample shows the outcome */
+            p->used = false;
+            continue;
+        }
+        for (size_t i = 0; i < t->cur.list.n; i++) {
+            struct inst *in = &t->cur.list.v[i];
+            if (strcmp(in->id, p->id) == 0)
+                in->state = pending_state(p->action, in->state);
+        }
+    }
+}
+
+void
+tui_working_queue_shown(struct tui *t, const struct tui_job *job)
+{
+    if (!tui_working_queue(t, job)) {
+        tui_status(t, true, "too many actions under way; wait for one to finish");
+        return;
+    }
+    tui_status(t, false, "%s %s…", inst_action_name(job->action), job->label);
+    t->status_until_ns = 0; /* until the result replaces it */
+    for (size_t k = 0; k < TUI_MAX_JOBS; k++) {
+        struct tui_pending *p = &t->pending[k];
+        if (p->used)
+            continue;
+        p->used = true;
+        p->finished = false;
+        p->action = job->action;
+        snprintf(p->id, sizeof(p->id), "%s", job->id);
+        break;
+    }
+    bool fresh = t->sample_fresh;
+    t->sample_fresh = false;
+    tui_pending_apply(t);
+    t->sample_fresh = fresh;
+}
+
 unsigned
 tui_working_collect(struct tui *t)
 {
@@ -165,8 +233,17 @@ tui_working_collect(struct tui *t)
     (void)!read(w->wake_fd, &v, sizeof(v));
     pthread_mutex_lock(&w->mu);
     size_t n = w->nres;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         tui_status(t, w->result_err[i], "%s", w->results[i]);
+        for (size_t k = 0; k < TUI_MAX_JOBS; k++) {
+            struct tui_pending *p = &t->pending[k];
+            if (p->used && !p->finished && p->action == w->result_act[i] &&
+                strcmp(p->id, w->result_id[i]) == 0) {
+                p->finished = true;
+                break;
+            }
+        }
+    }
     w->nres = 0;
     pthread_mutex_unlock(&w->mu);
     if (n)
