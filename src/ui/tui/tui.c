@@ -179,7 +179,7 @@ on_timer(struct tui *t)
 {
     uint64_t n;
     (void)!read(t->timer_fd, &n, sizeof(n));
-    unsigned mask = REDRAW_HEADER;
+    unsigned mask = REDRAW_HEADER | tui_log_follow(t);
     if (t->status[0] && t->status_until_ns && mono_now_ns() > t->status_until_ns) {
         t->status[0] = '\0';
         mask |= REDRAW_STATUS;

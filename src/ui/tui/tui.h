@@ -208,6 +208,11 @@ struct tui {
     char **logv_line; /* its lines */
     size_t logv_n;
     char logv_title[320];
+    char logv_id[256];     /* whose log it is (re-read every second: it follows) */
+    int logv_vis;          /* lines shown at the last draw */
+    char logv_search[128]; /* the search pattern ('/'), case-insensitive */
+    bool logv_searching;   /* typing the pattern */
+    int logv_match;        /* the line found, or -1 */
     size_t log_n, log_head;
     char clock[16];
     char settings_msg[TUI_MSG_MAX]; /* a bad config or theme file: repeated after endwin */
@@ -287,6 +292,8 @@ unsigned tui_help_key(struct tui *t, int key);
 /* log_view.c: the log view: the selected container's log, else berth's own messages. */
 void tui_log_open(struct tui *t);
 void tui_log_close(struct tui *t);
+/* Re-read the container's log (new lines show, at the bottom while following); the timer's. */
+unsigned tui_log_follow(struct tui *t);
 void tui_log_draw(struct tui *t, const struct rect *r);
 unsigned tui_log_key(struct tui *t, int key);
 
