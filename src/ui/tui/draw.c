@@ -179,7 +179,15 @@ draw_header_conns(struct tui *t, const struct rect *r)
     bool bad = false;
     for (size_t i = 0; i < t->nconns; i++)
         bad |= t->conns[i].state != CONN_STATE_CONNECTED;
-    put(t, r->y + 1, r->x + 1, r->w - 2, t->attr[bad ? THEME_ROLE_ERROR : THEME_ROLE_DIM], line,
+    int x = r->x + 1;
+    if (t->banner[0]) { /* first, in the error colour: not the host's hypervisor */
+        char b[TUI_MSG_MAX + 8];
+        snprintf(b, sizeof(b), "%s  ", t->banner);
+        int bw = r->w - 2 < (int)strlen(b) ? r->w - 2 : (int)strlen(b);
+        put(t, r->y + 1, x, bw, t->attr[THEME_ROLE_ERROR], b, false);
+        x += bw;
+    }
+    put(t, r->y + 1, x, r->x + r->w - 1 - x, t->attr[bad ? THEME_ROLE_ERROR : THEME_ROLE_DIM], line,
         false);
 }
 

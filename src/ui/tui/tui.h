@@ -216,6 +216,7 @@ struct tui {
     size_t log_n, log_head;
     char clock[16];
     char settings_msg[TUI_MSG_MAX]; /* a bad config or theme file: repeated after endwin */
+    char banner[TUI_MSG_MAX]; /* shown in the header while it is set (the test-driver fallback) */
     unsigned dirty;
     bool quit;
     bool sample_fresh; /* the last take brought a new sample */
