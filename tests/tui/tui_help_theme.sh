@@ -18,6 +18,7 @@ for pair in 'q F10 +quit' 'k Up +up' 'j Down +down' 'C-f PgDn +page-down' 'g Hom
     echo "$help" | grep -Eq "^ ($pair)" || fail "help lacks a line for /$pair/"
 done
 echo "$help" | grep -q 'mouse: click' || fail "help lacks the mouse line"
+echo "$help" | grep -q 'log view: follows new lines.*/ searches, n/N' || fail "help lacks the log view's keys"
 tui_keys Escape
 tui_wait_gone 'berth help: keys'
 tui_check_frame "after help"
