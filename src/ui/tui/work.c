@@ -59,10 +59,10 @@ work_check_ctr(struct tui_working *w, const struct tui_job *j)
             work_result_of(w, j, true, msg);
             return;
         }
-        if (info.status != CTR_STATUS_RUNNING && info.status != CTR_STATUS_PAUSED)
+        if (info.status == CTR_STATUS_STOPPED || info.status == CTR_STATUS_STALE)
             break;
     }
-    if (info.status == CTR_STATUS_RUNNING || info.status == CTR_STATUS_PAUSED) {
+    if (info.status != CTR_STATUS_STOPPED && info.status != CTR_STATUS_STALE) {
         snprintf(msg, sizeof(msg), "start %s: %s", j->label, ctr_status_name(info.status));
         work_result_of(w, j, false, msg);
         return;
@@ -81,7 +81,7 @@ work_check_ctr(struct tui_working *w, const struct tui_job *j)
     snprintf(msg, sizeof(msg), "start %s: it %s at once%s%s%.200s", j->label,
              info.oom_killed ? "was OOM-killed" : "exited", code, last[0] ? "; its log: " : "",
              last);
-    work_result_of(w, j, true, msg);
+    work_result_of(w, j, info.exit_code != 0 || info.oom_killed, msg);
 }
 
 static void
