@@ -24,7 +24,7 @@ tui_wait "resume vm 'test': done"
 tui_keys x
 state_is stopped
 tui_wait "shutdown vm 'test': done"
-tui_keys s
+tui_keys S
 state_is running
 tui_wait "start vm 'test': done"
 
@@ -46,9 +46,9 @@ state_is stopped
 tui_wait "kill vm 'test': done"
 
 # Starting twice: the second start's error is shown, readable, and the layout survives.
-tui_keys s
+tui_keys S
 state_is running
-tui_keys s
+tui_keys S
 tui_wait "start vm 'test' failed: .+"
 tui_check_frame "after an error"
 

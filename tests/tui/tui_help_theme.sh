@@ -12,12 +12,13 @@ tui_wait '^vm +test +running +[0-9]'
 tui_keys '?'
 tui_wait 'berth help: keys'
 help=$(tui_cap)
-for pair in 'q F10 +quit' 'k Up +up' 'j Down +down' 'C-f PgDn +page-down' 'g Home +home' 'Tab +focus-next' '/ F4 +filter' \
-    '\? F1 +help' 's F2 +start' 'x F3 +stop' 'K F9 +kill' 'p F7 +pause' 'D Del +remove' \
-    't +theme-next' 'n +new-container' 'N +new-vm' 'c +console' 'l F8 +log' '> F6 +sort-next'; do
+for pair in 'q F10 +quit' 'k Up +up' 'j Down +down' 'C-f PgDn +page-down' 'g Home +home' 'Tab Enter +focus-next' '/ F4 +filter' \
+    '\? F1 +help' 'S F2 +start' 'x F3 +stop' 'K F9 +kill' 'p F7 +pause' 'D Del +remove' \
+    't +theme-next' 'n +new-container' 'N +new-vm' 'c +console' 'l F8 +log' '> s F6 +sort-next'; do
     echo "$help" | grep -Eq "^ ($pair)" || fail "help lacks a line for /$pair/"
 done
 echo "$help" | grep -q 'mouse: click' || fail "help lacks the mouse line"
+echo "$help" | grep -q 'log view: follows new lines.*/ searches, n/N' || fail "help lacks the log view's keys"
 tui_keys Escape
 tui_wait_gone 'berth help: keys'
 tui_check_frame "after help"

@@ -54,7 +54,7 @@ tui_wait '^ vm test +\('
 tui_keys z
 tui_wait_gone '^ vm test +\('
 tui_keys Tab # the zoom follows the focus
-tui_wait '^ vm test +\('
+tui_wait '^ ▶ vm test +\(' # focused: marked
 tui_wait_gone '^KIND'
 tui_keys z
 tui_wait '^KIND'

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -122,6 +124,100 @@ rebinding(void **state)
     assert_int_equal(keys_lookup(&km, 'x'), UI_ACT_QUIT); /* unchanged on error */
 }
 
+/* docs/TUI.md's key table lists, for every action, exactly the keys the defaults bind to it:
+ * rows "| `s`, `>`, F6 | sort-next | ... |" (the issue: the README said `s` sorts while it
+ * started the selection). */
+static void
+docs_key_table_matches_the_defaults(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/docs/TUI.md", getenv("BERTH_SRC") ? getenv("BERTH_SRC") : ".");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    struct keymap km;
+    keys_defaults(&km);
+    bool seen[UI_ACT_COUNT] = {false};
+    bool in_table = false;
+    char line[1024];
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "| keys | action | does |", 24) == 0) {
+            in_table = true;
+            continue;
+        }
+        if (!in_table)
+            continue;
+        if (line[0] != '|')
+            break;
+        if (strncmp(line, "|---", 4) == 0)
+            continue;
+        char *save = NULL;
+        char *keys_cell = strtok_r(line + 1, "|", &save);
+        char *act_cell = strtok_r(NULL, "|", &save);
+        assert_non_null(keys_cell);
+        assert_non_null(act_cell);
+        char act_name[64];
+        assert_int_equal(sscanf(act_cell, " %63s", act_name), 1);
+        enum ui_action a = UI_ACT_NONE;
+        if (keys_action_parse(act_name, &a, NULL) < 0)
+            fail_msg("docs/TUI.md names an unknown action '%s'", act_name);
+        if (seen[a])
+            fail_msg("docs/TUI.md lists '%s' twice", act_name);
+        seen[a] = true;
+        int doc[16], ndoc = 0;
+        char *ksave = NULL;
+        for (char *k = strtok_r(keys_cell, ",", &ksave); k; k = strtok_r(NULL, ",", &ksave)) {
+            while (*k == ' ')
+                k++;
+            size_t l = strlen(k);
+            while (l && k[l - 1] == ' ')
+                k[--l] = '\0';
+            if (l >= 3 && k[0] == '`' && k[l - 1] == '`') {
+                k[l - 1] = '\0';
+                k++;
+            }
+            int code = 0;
+            if (keys_parse(k, &code, NULL) < 0)
+                fail_msg("docs/TUI.md: '%s': unknown key '%s'", act_name, k);
+            assert_true(ndoc < 16);
+            doc[ndoc++] = code;
+        }
+        int bound[16];
+        size_t nb = keys_for_action(&km, a, bound, 16);
+        for (int i = 0; i < ndoc; i++) {
+            if (keys_lookup(&km, doc[i]) != a) {
+                char kn[16];
+                fail_msg("docs/TUI.md says %s does '%s', the key table says '%s'",
+                         keys_name(doc[i], kn, sizeof(kn)), act_name,
+                         keys_actions[keys_lookup(&km, doc[i])].name);
+            }
+        }
+        if ((size_t)ndoc != nb)
+            fail_msg("'%s': docs/TUI.md lists %d keys, the key table binds %zu", act_name, ndoc,
+                     nb);
+    }
+    fclose(f);
+    assert_true(in_table);
+    for (int a = 1; a < UI_ACT_COUNT; a++) {
+        if (!seen[a])
+            fail_msg("docs/TUI.md's key table lacks the action '%s'", keys_actions[a].name);
+    }
+}
+
+/* The README's promises: `s` sorts, Enter and Tab move between panes, `S` starts. */
+static void
+readme_promises_hold(void **state)
+{
+    (void)state;
+    struct keymap km;
+    keys_defaults(&km);
+    assert_int_equal(keys_lookup(&km, 's'), UI_ACT_SORT_NEXT);
+    assert_int_equal(keys_lookup(&km, '\n'), UI_ACT_FOCUS_NEXT);
+    assert_int_equal(keys_lookup(&km, '\t'), UI_ACT_FOCUS_NEXT);
+    assert_int_equal(keys_lookup(&km, 'S'), UI_ACT_START);
+}
+
 int
 main(void)
 {
@@ -132,6 +228,8 @@ main(void)
         cmocka_unit_test(key_names_round_trip),
         cmocka_unit_test(bad_key_names_are_refused_with_the_value),
         cmocka_unit_test(rebinding),
+        cmocka_unit_test(docs_key_table_matches_the_defaults),
+        cmocka_unit_test(readme_promises_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

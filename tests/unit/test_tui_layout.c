@@ -177,22 +177,24 @@ scroll_keeps_selection_visible(void **state)
     }
 }
 
-/* Drawing and clicks share the F-key bar's geometry: "F1" + 7 + 1 = 10 columns per key, F10
- * 11; a click on a key's number or label picks it, past the last key picks none. */
+/* Drawing and clicks share the F-key bar's geometry: "F1" + 6 = 8 columns per key, F10 9, as
+ * in htop: the ten keys fit 80 columns ("F10Quit" ends at column 79). A click on a key's number
+ * or label picks it, past the last key picks none. */
 static void
 fkey_bar_slots(void **state)
 {
     (void)state;
     assert_int_equal(layout_fkey_x(1), 0);
-    assert_int_equal(layout_fkey_x(2), 10);
-    assert_int_equal(layout_fkey_x(10), 90);
+    assert_int_equal(layout_fkey_x(2), 8);
+    assert_int_equal(layout_fkey_x(10), 72);
+    assert_true(layout_fkey_x(10) + 3 + 4 <= 80); /* "F10Quit" */
     assert_int_equal(layout_fkey_at(0), 1);
-    assert_int_equal(layout_fkey_at(9), 1);
-    assert_int_equal(layout_fkey_at(10), 2);
-    assert_int_equal(layout_fkey_at(89), 9);
-    assert_int_equal(layout_fkey_at(90), 10);
-    assert_int_equal(layout_fkey_at(100), 10);
-    assert_int_equal(layout_fkey_at(101), 0);
+    assert_int_equal(layout_fkey_at(7), 1);
+    assert_int_equal(layout_fkey_at(8), 2);
+    assert_int_equal(layout_fkey_at(71), 9);
+    assert_int_equal(layout_fkey_at(72), 10);
+    assert_int_equal(layout_fkey_at(79), 10);
+    assert_int_equal(layout_fkey_at(81), 0);
     assert_int_equal(layout_fkey_at(-1), 0);
     for (int f = 1; f <= LAYOUT_FKEYS; f++)
         assert_int_equal(layout_fkey_at(layout_fkey_x(f)), f);

@@ -5,7 +5,9 @@
 
 #include <curses.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <term.h>
 
 #include "ui/rawterm.h"
 
@@ -16,6 +18,18 @@ attach_handler(int sig)
 {
     if (sig != SIGINT)
         attach_quit = 1;
+}
+
+/* Clear the caller's terminal (curses is suspended): its clear sequence, or ANSI's. */
+static void
+console_clear(void)
+{
+    const char *cl = tigetstr((char *)(uintptr_t) "clear");
+    if (cl && cl != (char *)-1)
+        putp(cl); /* with its padding, if any */
+    else
+        fputs("\033[H\033[2J", stdout);
+    fflush(stdout);
 }
 
 /* Hand the terminal to the selection's console, and take it back intact. */
@@ -31,9 +45,15 @@ tui_console(struct tui *t)
     char id[256], name[256];
     snprintf(id, sizeof(id), "%s", in->id);
     snprintf(name, sizeof(name), "%s", in->name);
+    bool vm = in->kind == INST_KIND_VM;
     def_prog_mode();
     endwin();
-    printf("berth: console of %s '%s'\n", in->kind == INST_KIND_VM ? "vm" : "container", name);
+    /* A clean screen (no earlier console's output, no shell behind the dashboard), then how
+     * to come back: the VM console's escape key, or the end of the container's shell. */
+    console_clear();
+    printf("berth: console of %s '%s' (%s)\n", vm ? "vm" : "container", name,
+           vm ? "Ctrl-] returns to the dashboard"
+              : "a shell in the container: exit or Ctrl-D returns to the dashboard");
     fflush(stdout);
     /* before the handlers below: its first use installs its own restoring ones */
     bool raw = ui_rawterm_enter();
@@ -52,6 +72,7 @@ tui_console(struct tui *t)
     sigaction(SIGHUP, &old[2], NULL);
     if (raw)
         ui_rawterm_leave();
+    console_clear(); /* the console's output stays behind neither the dashboard nor its exit */
     reset_prog_mode();
     refresh();
     if (rc < 0)

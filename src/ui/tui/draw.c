@@ -179,7 +179,15 @@ draw_header_conns(struct tui *t, const struct rect *r)
     bool bad = false;
     for (size_t i = 0; i < t->nconns; i++)
         bad |= t->conns[i].state != CONN_STATE_CONNECTED;
-    put(t, r->y + 1, r->x + 1, r->w - 2, t->attr[bad ? THEME_ROLE_ERROR : THEME_ROLE_DIM], line,
+    int x = r->x + 1;
+    if (t->banner[0]) { /* first, in the error colour: not the host's hypervisor */
+        char b[TUI_MSG_MAX + 8];
+        snprintf(b, sizeof(b), "%s  ", t->banner);
+        int bw = r->w - 2 < (int)strlen(b) ? r->w - 2 : (int)strlen(b);
+        put(t, r->y + 1, x, bw, t->attr[THEME_ROLE_ERROR], b, false);
+        x += bw;
+    }
+    put(t, r->y + 1, x, r->x + r->w - 1 - x, t->attr[bad ? THEME_ROLE_ERROR : THEME_ROLE_DIM], line,
         false);
 }
 
@@ -351,10 +359,10 @@ static int
 draw_facts(struct tui *t, const struct inst *in, const struct tui_rates *rt, int y, int x, int w)
 {
     char l1[ROW_BYTES], a[32], b[32], c[32], d[32];
-    snprintf(l1, sizeof(l1), "state %s%s%s%s   CPU %s%%   %s %s", inst_state_name(in->state),
+    snprintf(l1, sizeof(l1), "state %s%s%s%s   CPU %s%s   %s %s", inst_state_name(in->state),
              in->state_reason ? " (" : "", in->state_reason ? in->state_reason : "",
              in->state_reason ? ")" : "", fmt_pct(in->cpu_pct, a, sizeof(a)),
-             in->kind == INST_KIND_VM ? "vCPUs" : "pids",
+             isnan(in->cpu_pct) ? "" : "%", in->kind == INST_KIND_VM ? "vCPUs" : "pids",
              cell_text(t, in, rt, COL_TASKS, b, sizeof(b)));
     put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], l1, false);
     snprintf(l1, sizeof(l1), "memory %s of %s   uptime %s",
@@ -399,11 +407,13 @@ draw_detail(struct tui *t)
     struct tui_rates *rt = NULL;
     struct inst *in = tui_view_selected(t, &rt);
     char title[ROW_BYTES];
+    /* The focused pane is marked: Tab/Enter move the focus (and what the arrows scroll). */
+    const char *mark = t->focus == 1 ? (t->utf8 ? "\u25b6 " : "> ") : "";
     if (in)
-        snprintf(title, sizeof(title), "%s %s  (%s)", in->kind == INST_KIND_VM ? "vm" : "container",
-                 in->name, in->source);
+        snprintf(title, sizeof(title), "%s%s %s  (%s)", mark,
+                 in->kind == INST_KIND_VM ? "vm" : "container", in->name, in->source);
     else
-        snprintf(title, sizeof(title), "nothing selected");
+        snprintf(title, sizeof(title), "%snothing selected", mark);
     fill(r->y, x - 1, w + 1, t->attr[t->focus == 1 ? THEME_ROLE_SELECTED : THEME_ROLE_TITLE]);
     put(t, r->y, x, w, t->attr[t->focus == 1 ? THEME_ROLE_SELECTED : THEME_ROLE_TITLE], title,
         false);
@@ -438,12 +448,13 @@ draw_overlay(struct tui *t)
 static void
 draw_fkeys(struct tui *t)
 {
+    /* At most LAYOUT_FKEY_LABEL (6) columns each, so all ten fit 80 columns. */
     static const char *const labels[UI_ACT_COUNT] = {
-        [UI_ACT_HELP] = "Help",       [UI_ACT_START] = "Start",      [UI_ACT_STOP] = "Stop",
-        [UI_ACT_FILTER] = "Filter",   [UI_ACT_REFRESH] = "Refresh",  [UI_ACT_SORT_NEXT] = "Sort",
-        [UI_ACT_PAUSE] = "Pause",     [UI_ACT_LOG] = "Log",          [UI_ACT_KILL] = "Kill",
-        [UI_ACT_QUIT] = "Quit",       [UI_ACT_REMOVE] = "Remove",    [UI_ACT_CONSOLE] = "Console",
-        [UI_ACT_RESTART] = "Restart", [UI_ACT_THEME_NEXT] = "Theme", [UI_ACT_ZOOM] = "Zoom",
+        [UI_ACT_HELP] = "Help",      [UI_ACT_START] = "Start",      [UI_ACT_STOP] = "Stop",
+        [UI_ACT_FILTER] = "Filter",  [UI_ACT_REFRESH] = "Update",   [UI_ACT_SORT_NEXT] = "Sort",
+        [UI_ACT_PAUSE] = "Pause",    [UI_ACT_LOG] = "Log",          [UI_ACT_KILL] = "Kill",
+        [UI_ACT_QUIT] = "Quit",      [UI_ACT_REMOVE] = "Remove",    [UI_ACT_CONSOLE] = "Attach",
+        [UI_ACT_RESTART] = "Reboot", [UI_ACT_THEME_NEXT] = "Theme", [UI_ACT_ZOOM] = "Zoom",
     };
     const struct rect *r = &t->lay.fkeys;
     fill(r->y, r->x, r->w, t->attr[THEME_ROLE_FKEY_LABEL]);

@@ -15,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/units.h"
 #include "ctr/ctr.h"
 #include "vm/vm.h"
 
@@ -58,6 +59,48 @@ facts_vm(struct provider *p, struct tui_facts *f)
     vm_info_done(&info);
 }
 
+/* One limit as a person reads it: "64M", "0.5", "2048", or "unlimited" (null). */
+static void
+facts_limit_value(const char *key, json_object *v, char *buf, size_t len)
+{
+    if (!v) {
+        snprintf(buf, len, "unlimited");
+    } else if (strstr(key, "bytes") && json_object_is_type(v, json_type_int)) {
+        int64_t b = json_object_get_int64(v);
+        units_format_size(b < 0 ? 0 : (uint64_t)b, buf, len);
+    } else if (json_object_is_type(v, json_type_double)) {
+        snprintf(buf, len, "%g", json_object_get_double(v));
+    } else {
+        snprintf(buf, len, "%s", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+    }
+}
+
+/* The inspect document's limits as "memory 64M, cpus 0.5, pids 2048" (a null is "unlimited";
+ * a key's "_bytes" suffix is dropped), not as raw JSON. */
+static void
+facts_limits(json_object *lim, char *out, size_t len)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    if (!lim || !json_object_is_type(lim, json_type_object)) {
+        snprintf(out, len, "none");
+        return;
+    }
+    json_object_object_foreach(lim, key, val)
+    {
+        char name[64], v[64];
+        snprintf(name, sizeof(name), "%s", key);
+        char *suffix = strstr(name, "_bytes");
+        if (suffix && suffix[6] == '\0')
+            *suffix = '\0';
+        facts_limit_value(key, val, v, sizeof(v));
+        if (o < len)
+            o += (size_t)snprintf(out + o, len - o, "%s%s %s", o ? ", " : "", name, v);
+    }
+    if (!out[0])
+        snprintf(out, len, "none");
+}
+
 static void
 facts_ctr_inspect(struct tui_facts *f)
 {
@@ -77,9 +120,9 @@ facts_ctr_inspect(struct tui_facts *f)
     jsonx_get_int64(o, "exit_code", &code);
     jsonx_get_bool(o, "oom_killed", &oom);
     fact(f, "rootfs %s", rootfs);
-    json_object *lim = jsonx_get_obj(o, "limits");
-    fact(f, "limits %s",
-         lim ? json_object_to_json_string_ext(lim, JSON_C_TO_STRING_PLAIN) : "none");
+    char lims[TUI_FACT_LEN];
+    facts_limits(jsonx_get_obj(o, "limits"), lims, sizeof(lims));
+    fact(f, "limits %s", lims);
     if (code >= 0)
         fact(f, "last exit %lld%s", (long long)code, oom ? " (OOM-killed)" : "");
     else if (oom)
@@ -96,8 +139,10 @@ facts_ctr_log(struct tui_facts *f)
         return;
     char buf[4096];
     ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-    if (n <= 0)
+    if (n <= 0) {
+        fact(f, "log: (no output yet)");
         return;
+    }
     buf[n] = '\0';
     fact(f, "log (last %d lines):", LOG_TAIL);
     char *save = NULL;

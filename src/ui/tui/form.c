@@ -6,6 +6,8 @@
  */
 #include "ui/tui/tui.h"
 
+#include "ui/tui/shellwords.h"
+
 #include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
@@ -34,22 +36,13 @@ tui_form_open(struct tui *t, bool vm)
         snprintf(f->values[V_MEM], TUI_FIELD_MAX, "256M");
         snprintf(f->values[V_VCPUS], TUI_FIELD_MAX, "1");
     } else {
-        snprintf(f->values[F_CMD], TUI_FIELD_MAX, "/bin/sh");
+        /* Runs without a terminal (the form's container has none; a bare /bin/sh would read
+         * EOF and exit at once) and shows something in the log view. */
+        snprintf(f->values[F_CMD], TUI_FIELD_MAX, "/bin/sh -c 'while :; do date; sleep 5; done'");
         snprintf(f->values[F_MEM], TUI_FIELD_MAX, "64M");
         snprintf(f->values[F_NET], TUI_FIELD_MAX, "none");
     }
     t->mode = TUI_MODE_FORM;
-}
-
-/* Split s on blanks into argv (at most max entries); returns the count. s is modified. */
-static int
-split_words(char *s, char **argv, int max)
-{
-    int n = 0;
-    char *save = NULL;
-    for (char *w = strtok_r(s, " \t", &save); w && n < max; w = strtok_r(NULL, " \t", &save))
-        argv[n++] = w;
-    return n;
 }
 
 static void
@@ -108,8 +101,9 @@ form_argv_vm(struct tui *t, struct tui_form *f, char **argv)
     return n;
 }
 
+/* words: where the split command's words go (TUI_FIELD_MAX bytes). */
 static int
-form_argv_ctr(struct tui_form *f, char **argv)
+form_argv_ctr(struct tui_form *f, char **argv, char *words, struct err **err)
 {
     int n = 0;
     argv[n++] = (char *)(uintptr_t) "berth";
@@ -123,7 +117,11 @@ form_argv_ctr(struct tui_form *f, char **argv)
     add_opt(argv, &n, "--net", f->values[F_NET]);
     if (f->values[F_CMD][0]) {
         argv[n++] = (char *)(uintptr_t) "--";
-        n += split_words(f->values[F_CMD], argv + n, ARGV_MAX - n - 1);
+        int nw = shellwords_split(f->values[F_CMD], words, TUI_FIELD_MAX, argv + n,
+                                  ARGV_MAX - n - 1, err);
+        if (nw < 0)
+            return -1;
+        n += nw;
     }
     argv[n] = NULL;
     return n;
@@ -142,11 +140,15 @@ form_submit(struct tui *t)
     char *argv[ARGV_MAX];
     char what[160];
     snprintf(what, sizeof(what), "create %s '%.100s'", f->vm ? "vm" : "container", f->values[0]);
-    if (f->vm)
-        form_argv_vm(t, &copy, argv);
-    else
-        form_argv_ctr(&copy, argv);
+    char words[TUI_FIELD_MAX];
     cleanup_err struct err *e = NULL;
+    if (f->vm) {
+        form_argv_vm(t, &copy, argv);
+    } else if (form_argv_ctr(&copy, argv, words, &e) < 0) {
+        tui_status(t, true, "%s", err_msg(e));
+        f->cur = F_CMD;
+        return REDRAW_ALL;
+    }
     if (tui_child_spawn(t, argv, what, f->vm ? NULL : f->values[0], &e) < 0)
         tui_status(t, true, "%s: %s", what, err_msg(e));
     else

@@ -9,7 +9,7 @@
 static int
 help_lines(void)
 {
-    return UI_ACT_COUNT - 1 + 4;
+    return UI_ACT_COUNT - 1 + 5;
 }
 
 void
@@ -42,6 +42,10 @@ tui_help_draw(struct tui *t, const struct rect *r)
             snprintf(line, sizeof(line),
                      "mouse: click a row to select it, a column title to "
                      "sort by it (again to invert), the wheel scrolls");
+        } else if (k == UI_ACT_COUNT + 3) {
+            snprintf(line, sizeof(line),
+                     "log view: follows new lines at the end; arrows/PgUp scroll, G follows "
+                     "again, / searches, n/N next/previous match");
         } else if (k == UI_ACT_COUNT + 2) {
             snprintf(line, sizeof(line),
                      "CPU%% is of one host CPU: 100%% = one full core. "

@@ -215,11 +215,8 @@ act(struct tui *t, enum inst_action a, bool confirm)
         t->mode = TUI_MODE_CONFIRM;
         return REDRAW_STATUS;
     }
-    if (!tui_working_queue(t, &job))
-        tui_status(t, true, "too many actions under way; wait for one to finish");
-    else
-        tui_status(t, false, "%s %s…", inst_action_name(a), job.label);
-    return REDRAW_STATUS;
+    tui_working_queue_shown(t, &job);
+    return REDRAW_VIEW | REDRAW_ALL;
 }
 
 static unsigned
@@ -349,12 +346,8 @@ confirm_key(struct tui *t, int key)
         tui_status(t, false, "cancelled");
         return REDRAW_STATUS;
     }
-    if (!tui_working_queue(t, &t->confirm_job))
-        tui_status(t, true, "too many actions under way; wait for one to finish");
-    else
-        tui_status(t, false, "%s %s…", inst_action_name(t->confirm_job.action),
-                   t->confirm_job.label);
-    return REDRAW_STATUS;
+    tui_working_queue_shown(t, &t->confirm_job);
+    return REDRAW_VIEW | REDRAW_ALL;
 }
 
 unsigned

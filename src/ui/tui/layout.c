@@ -204,7 +204,7 @@ layout_scroll(size_t sel, size_t top, size_t n, int visible)
 static int
 fkey_width(int f)
 {
-    return (f >= 10 ? 3 : 2) + LAYOUT_FKEY_LABEL + 1;
+    return (f >= 10 ? 3 : 2) + LAYOUT_FKEY_LABEL;
 }
 
 int

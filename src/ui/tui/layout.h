@@ -83,9 +83,10 @@ long layout_cols_parse(const char *s, const char **bad, size_t *bad_len);
  * moving as little as possible from top. */
 size_t layout_scroll(size_t sel, size_t top, size_t n, int visible);
 
-/* The F-key bar: F1..F10, each "F<n>" then a label of LAYOUT_FKEY_LABEL columns and a space. */
+/* The F-key bar: F1..F10, each "F<n>" then a label of LAYOUT_FKEY_LABEL columns, htop's
+ * geometry: 9 x 8 + "F10Quit" fits 80 columns (the label's colour separates the slots). */
 #define LAYOUT_FKEYS 10
-#define LAYOUT_FKEY_LABEL 7
+#define LAYOUT_FKEY_LABEL 6
 /* Where key f (1..LAYOUT_FKEYS) starts, in columns from the bar's left edge; its label starts
  * strlen("F<n>") further. */
 int layout_fkey_x(int f);

@@ -91,7 +91,16 @@ struct tui_job {
     char id[256];
     char label[160]; /* "vm 'test'" */
     enum inst_action action;
-    bool demo; /* create the demo container instead */
+    bool demo;      /* create the demo container instead */
+    bool check_ctr; /* after a start: watch the container ~1 s and report how it fares */
+};
+
+/* An action queued and not yet reported: the list shows its instance "stopping"/"starting"
+ * until the result has come and a sample taken after it shows the real state. */
+struct tui_pending {
+    bool used, finished;
+    char id[256];
+    enum inst_action action;
 };
 
 struct tui_working {
@@ -103,6 +112,8 @@ struct tui_working {
     size_t head, n;
     char results[TUI_MAX_JOBS][TUI_MSG_MAX];
     bool result_err[TUI_MAX_JOBS];
+    char result_id[TUI_MAX_JOBS][256]; /* the job's instance and action, for tui_pending */
+    enum inst_action result_act[TUI_MAX_JOBS];
     size_t nres;
     bool busy, stop;
     int wake_fd; /* eventfd: a result is ready */
@@ -149,6 +160,7 @@ struct tui {
     struct tui_sampling smp;
     struct tui_working wrk;
     struct tui_child children[TUI_MAX_CHILDREN];
+    struct tui_pending pending[TUI_MAX_JOBS];
     int sig_fd, timer_fd;
     sigset_t loop_sigset; /* the signals the loop reads from sig_fd (blocked elsewhere) */
 
@@ -196,9 +208,15 @@ struct tui {
     char **logv_line; /* its lines */
     size_t logv_n;
     char logv_title[320];
+    char logv_id[256];     /* whose log it is (re-read every second: it follows) */
+    int logv_vis;          /* lines shown at the last draw */
+    char logv_search[128]; /* the search pattern ('/'), case-insensitive */
+    bool logv_searching;   /* typing the pattern */
+    int logv_match;        /* the line found, or -1 */
     size_t log_n, log_head;
     char clock[16];
     char settings_msg[TUI_MSG_MAX]; /* a bad config or theme file: repeated after endwin */
+    char banner[TUI_MSG_MAX]; /* shown in the header while it is set (the test-driver fallback) */
     unsigned dirty;
     bool quit;
     bool sample_fresh; /* the last take brought a new sample */
@@ -232,6 +250,11 @@ void tui_facts_fetch(struct app *app, struct tui_facts *f);
 int tui_working_start(struct tui *t, struct err **err);
 /* Queue an action on the selected instance; false when the queue is full. */
 bool tui_working_queue(struct tui *t, const struct tui_job *job);
+/* Queue a user's action: the status line says "ACTION LABEL…" until the result replaces it and
+ * the row shows the transition (stopping, starting) meanwhile. */
+void tui_working_queue_shown(struct tui *t, const struct tui_job *job);
+/* Show the pending actions' transitions in t->cur (after a fresh sample was taken). */
+void tui_pending_apply(struct tui *t);
 /* Collect finished jobs' messages into the status line; returns a redraw mask. */
 unsigned tui_working_collect(struct tui *t);
 void tui_working_stop(struct tui *t);
@@ -270,6 +293,8 @@ unsigned tui_help_key(struct tui *t, int key);
 /* log_view.c: the log view: the selected container's log, else berth's own messages. */
 void tui_log_open(struct tui *t);
 void tui_log_close(struct tui *t);
+/* Re-read the container's log (new lines show, at the bottom while following); the timer's. */
+unsigned tui_log_follow(struct tui *t);
 void tui_log_draw(struct tui *t, const struct rect *r);
 unsigned tui_log_key(struct tui *t, int key);
 

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,14 +22,66 @@
 #include "ctr/ctr.h"
 
 static void
-work_result(struct tui_working *w, bool error, const char *msg)
+work_result_of(struct tui_working *w, const struct tui_job *j, bool error, const char *msg)
 {
     pthread_mutex_lock(&w->mu);
     size_t i = w->nres < TUI_MAX_JOBS ? w->nres++ : TUI_MAX_JOBS - 1;
     snprintf(w->results[i], TUI_MSG_MAX, "%s", msg);
     w->result_err[i] = error;
+    snprintf(w->result_id[i], sizeof(w->result_id[i]), "%s", j ? j->id : "");
+    w->result_act[i] = j ? j->action : INST_ACTION_START;
     pthread_mutex_unlock(&w->mu);
     eventfd_write(w->wake_fd, 1);
+}
+
+static void
+work_result(struct tui_working *w, bool error, const char *msg)
+{
+    work_result_of(w, NULL, error, msg);
+}
+
+/* A container the form just started: a start that "worked" may still have exited at once
+ * (a command that fails, a shell without input). Watch it for a second and say what it does:
+ * still running, or exited with its status (the last line of its log, when there is one). */
+static void
+work_check_ctr(struct tui_working *w, const struct tui_job *j)
+{
+    char msg[TUI_MSG_MAX];
+    struct ctr_info info;
+    cleanup_err struct err *e = NULL;
+    for (int i = 0; i < 10; i++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        memset(&info, 0, sizeof(info));
+        if (ctr_info_get(j->id, &info, &e) < 0) {
+            snprintf(msg, sizeof(msg), "start %s: started, but its state is unknown: %s", j->label,
+                     err_msg(e));
+            work_result_of(w, j, true, msg);
+            return;
+        }
+        if (info.status == CTR_STATUS_STOPPED || info.status == CTR_STATUS_STALE)
+            break;
+    }
+    if (info.status != CTR_STATUS_STOPPED && info.status != CTR_STATUS_STALE) {
+        snprintf(msg, sizeof(msg), "start %s: %s", j->label, ctr_status_name(info.status));
+        work_result_of(w, j, false, msg);
+        return;
+    }
+    char last[200] = "";
+    cleanup_close int fd = memfd_create("berth-log-last", MFD_CLOEXEC);
+    cleanup_err struct err *le = NULL;
+    if (fd >= 0 && ctr_logs(j->id, 1, false, fd, &le) == 0) {
+        ssize_t n = pread(fd, last, sizeof(last) - 1, 0);
+        last[n > 0 ? n : 0] = '\0';
+        last[strcspn(last, "\r\n")] = '\0';
+    }
+    char code[32] = "";
+    if (info.exit_code >= 0)
+        snprintf(code, sizeof(code), " with status %d", info.exit_code);
+    snprintf(msg, sizeof(msg), "start %s: it %s at once%s%s%.200s", j->label,
+             info.oom_killed ? "was OOM-killed" : "exited", code, last[0] ? "; its log: " : "",
+             last);
+    work_result_of(w, j, info.exit_code != 0 || info.oom_killed, msg);
 }
 
 static void
@@ -45,12 +99,16 @@ work_run(struct tui_working *w, const struct tui_job *j)
         return;
     }
     rc = j->prov->ops->act(j->prov->self, j->id, j->action, &e);
+    if (rc == 0 && j->check_ctr) {
+        work_check_ctr(w, j);
+        return;
+    }
     if (rc < 0)
         snprintf(msg, sizeof(msg), "%s %s failed: %s", inst_action_name(j->action), j->label,
                  err_msg(e));
     else
         snprintf(msg, sizeof(msg), "%s %s: done", inst_action_name(j->action), j->label);
-    work_result(w, rc < 0, msg);
+    work_result_of(w, j, rc < 0, msg);
 }
 
 static void *
@@ -107,6 +165,66 @@ tui_working_queue(struct tui *t, const struct tui_job *job)
     return ok;
 }
 
+/* The state an instance is in while action a runs on it, or its own state. */
+static enum inst_state
+pending_state(enum inst_action a, enum inst_state s)
+{
+    bool up = s == INST_STATE_RUNNING || s == INST_STATE_PAUSED;
+    switch (a) {
+    case INST_ACTION_SHUTDOWN:
+    case INST_ACTION_KILL:
+        return up ? INST_STATE_STOPPING : s;
+    case INST_ACTION_START:
+        return up ? s : INST_STATE_STARTING;
+    default:
+        return s;
+    }
+}
+
+void
+tui_pending_apply(struct tui *t)
+{
+    for (size_t k = 0; k < TUI_MAX_JOBS; k++) {
+        struct tui_pending *p = &t->pending[k];
+        if (!p->used)
+            continue;
+        if (p->finished && t->sample_fresh) { /* the sample shows the outcome */
+            p->used = false;
+            continue;
+        }
+        for (size_t i = 0; i < t->cur.list.n; i++) {
+            struct inst *in = &t->cur.list.v[i];
+            if (strcmp(in->id, p->id) == 0)
+                in->state = pending_state(p->action, in->state);
+        }
+    }
+}
+
+void
+tui_working_queue_shown(struct tui *t, const struct tui_job *job)
+{
+    if (!tui_working_queue(t, job)) {
+        tui_status(t, true, "too many actions under way; wait for one to finish");
+        return;
+    }
+    tui_status(t, false, "%s %s…", inst_action_name(job->action), job->label);
+    t->status_until_ns = 0; /* until the result replaces it */
+    for (size_t k = 0; k < TUI_MAX_JOBS; k++) {
+        struct tui_pending *p = &t->pending[k];
+        if (p->used)
+            continue;
+        p->used = true;
+        p->finished = false;
+        p->action = job->action;
+        snprintf(p->id, sizeof(p->id), "%s", job->id);
+        break;
+    }
+    bool fresh = t->sample_fresh;
+    t->sample_fresh = false;
+    tui_pending_apply(t);
+    t->sample_fresh = fresh;
+}
+
 unsigned
 tui_working_collect(struct tui *t)
 {
@@ -115,8 +233,17 @@ tui_working_collect(struct tui *t)
     (void)!read(w->wake_fd, &v, sizeof(v));
     pthread_mutex_lock(&w->mu);
     size_t n = w->nres;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         tui_status(t, w->result_err[i], "%s", w->results[i]);
+        for (size_t k = 0; k < TUI_MAX_JOBS; k++) {
+            struct tui_pending *p = &t->pending[k];
+            if (p->used && !p->finished && p->action == w->result_act[i] &&
+                strcmp(p->id, w->result_id[i]) == 0) {
+                p->finished = true;
+                break;
+            }
+        }
+    }
     w->nres = 0;
     pthread_mutex_unlock(&w->mu);
     if (n)
@@ -269,7 +396,7 @@ child_finish(struct tui *t, struct tui_child *c, int status)
     if (ok && c->post_start) {
         char local[] = "local";
         struct inst probe = {.kind = INST_KIND_CONTAINER, .source = local};
-        struct tui_job job = {.action = INST_ACTION_START};
+        struct tui_job job = {.action = INST_ACTION_START, .check_ctr = true};
         job.prov = app_provider_for(&t->app, &probe);
         snprintf(job.id, sizeof(job.id), "%s", c->ctr_name);
         snprintf(job.label, sizeof(job.label), "container '%s'", c->ctr_name);
