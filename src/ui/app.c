@@ -58,6 +58,8 @@ app_add_default_vm(struct app *app, const struct app_opts *o, struct err **err)
         app->unreachable_default = uri;
         return app_add_vm(app, uri, err);
     }
+    snprintf(app->fallback_from, sizeof(app->fallback_from), "%s", uri);
+    snprintf(app->fallback_reason, sizeof(app->fallback_reason), "%s", err_msg(probe));
     log_warn("cannot reach %s (%s); showing libvirt's test hypervisor %s", uri, err_msg(probe),
              FALLBACK_URI);
     return app_add_vm(app, FALLBACK_URI, err);

@@ -41,6 +41,9 @@ struct app {
     struct provider providers[APP_MAX_PROVIDERS];
     size_t n;
     const char *unreachable_default; /* batch, no -c: the default URI when its probe failed */
+    /* The dashboard, no -c, default unreachable: the URI it wanted and why ("" when it got it);
+     * the test driver is shown instead. */
+    char fallback_from[256], fallback_reason[256];
 };
 
 /*

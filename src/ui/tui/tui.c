@@ -347,35 +347,15 @@ teardown(struct tui *t)
 }
 
 /* No -c given and the default connection could not be reached: app_open showed libvirt's test
- * driver instead (the dashboard only; batch reports the failure). Say so in a banner that stays,
- * with the reason from app_open's notice ("cannot reach URI (REASON); showing ..."). */
+ * driver instead (the dashboard only; batch reports the failure). Say so in a banner that stays. */
 static void
-fallback_banner(struct tui *t, const struct app_opts *opts)
+fallback_banner(struct tui *t)
 {
-    static const char fallback[] = "test:///default";
-    const char *env = getenv("LIBVIRT_DEFAULT_URI");
-    const char *want = env && *env ? env : "qemu:///system";
-    if (opts->no_vms || opts->n_uris > 0 || strcmp(want, fallback) == 0)
+    if (!t->app.fallback_from[0])
         return;
-    struct conn_info ci[APP_MAX_PROVIDERS * 2];
-    size_t n = app_conns(&t->app, ci, ARRAY_SIZE(ci));
-    bool on_fallback = false;
-    for (size_t i = 0; i < n; i++)
-        on_fallback |= strcmp(ci[i].uri, fallback) == 0;
-    if (!on_fallback)
-        return;
-    char msg[TUI_MSG_MAX] = "", reason[TUI_MSG_MAX] = "";
-    enum log_level lvl;
-    if (log_take_latest(msg, sizeof(msg), &lvl)) {
-        const char *open = strstr(msg, "cannot reach ") ? strchr(msg, '(') : NULL;
-        const char *close = open ? strstr(open, "); showing") : NULL;
-        if (open && close)
-            snprintf(reason, sizeof(reason), "%.*s", (int)(close - open - 1), open + 1);
-        else
-            tui_status(t, lvl >= LOG_LEVEL_WARN, "%s", msg); /* not the notice: keep it */
-    }
-    snprintf(t->banner, sizeof(t->banner), "showing libvirt's test driver: %s unreachable: %s",
-             want, reason[0] ? reason : "the connection failed");
+    snprintf(t->banner, sizeof(t->banner),
+             "showing libvirt's test driver: %.100s unreachable: %.150s", t->app.fallback_from,
+             t->app.fallback_reason);
 }
 
 static int
@@ -386,7 +366,7 @@ tui_run(struct tui *t, struct app_opts *opts, struct err **err)
      * SIGWINCH or SIGTERM could be delivered to one of them and be lost to the signalfd. */
     if (signals_setup(t, err) < 0 || app_open(&t->app, opts, err) < 0)
         return -1;
-    fallback_banner(t, opts);
+    fallback_banner(t);
     t->smp.interval_s = opts->interval_s;
     if (timer_setup(t, err) < 0 || curses_setup(t, err) < 0)
         return -1;
