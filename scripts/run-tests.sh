@@ -49,6 +49,12 @@ run_shell_suite() {
         timeout -k 10 "${TEST_TIMEOUT:-900}" bash "$t" >"$log" 2>&1 </dev/null
         rc=$?
         local took=$((SECONDS - start))
+        # A test whose helper library did not load runs on with its checks undefined and can end
+        # with 0: bash's "command not found" (or a sourced file not found) fails the test.
+        if [ $rc -eq 0 ] && grep -qE "^$t: line [0-9]+: (.*: command not found|.*/lib[a-z_]*\.sh: No such file)" "$log"; then
+            echo "(run-tests: a command or helper library of the test was not found)" >>"$log"
+            rc=1
+        fi
         if [ $rc -eq 0 ]; then
             pass=$((pass + 1)); echo "PASS $suite/$(basename "$t") (${took}s)"
         elif [ $rc -eq 77 ]; then

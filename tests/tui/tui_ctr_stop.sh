@@ -3,15 +3,15 @@
 # Stopping takes time (a container whose init ignores SIGTERM is killed after 10 s): meanwhile
 # the row says "stopping", not "running", and the status line keeps "shutdown container 'X'…"
 # until the result replaces it (issue 16: it said "running" and the message went after 8 s).
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root (containers use namespaces and cgroups)"
-[ -f "$BERTH_SRC/tests/integration/lib-ctr.sh" ] ||
-    skip "berth ctr is not in this tree yet (no tests/integration/lib-ctr.sh)"
+[ -f "$BERTH_SRC/tests/integration/lib_ctr.sh" ] ||
+    skip "berth ctr is not in this tree yet (no tests/integration/lib_ctr.sh)"
 out=$("$BERTH_BIN" ctr ls 2>&1) || skip "berth ctr is not available in this build: $out"
 
 tui_skip=$(declare -f skip) tui_fail=$(declare -f fail)
-. "$BERTH_SRC/tests/integration/lib-ctr.sh" # BERTH_ROOT, ROOTFS, P, ctr_cleanup
+. "$BERTH_SRC/tests/integration/lib_ctr.sh" # BERTH_ROOT, ROOTFS, P, ctr_cleanup
 eval "$tui_skip"
 eval "$tui_fail"
 trap 'tui_cleanup; ctr_cleanup' EXIT

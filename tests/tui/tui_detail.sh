@@ -3,15 +3,15 @@
 # The detail pane (issue 16): a container's limits read as "memory 64M, cpus 0.5, pids 2048"
 # (not the inspect JSON), a log with nothing in it says "(no output yet)", and an unknown CPU%
 # reads "CPU -" (not "CPU -%").
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root (containers use namespaces and cgroups)"
-[ -f "$BERTH_SRC/tests/integration/lib-ctr.sh" ] ||
-    skip "berth ctr is not in this tree yet (no tests/integration/lib-ctr.sh)"
+[ -f "$BERTH_SRC/tests/integration/lib_ctr.sh" ] ||
+    skip "berth ctr is not in this tree yet (no tests/integration/lib_ctr.sh)"
 out=$("$BERTH_BIN" ctr ls 2>&1) || skip "berth ctr is not available in this build: $out"
 
 tui_skip=$(declare -f skip) tui_fail=$(declare -f fail)
-. "$BERTH_SRC/tests/integration/lib-ctr.sh" # BERTH_ROOT, ROOTFS, P, ctr_cleanup
+. "$BERTH_SRC/tests/integration/lib_ctr.sh" # BERTH_ROOT, ROOTFS, P, ctr_cleanup
 eval "$tui_skip"
 eval "$tui_fail"
 trap 'tui_cleanup; ctr_cleanup' EXIT

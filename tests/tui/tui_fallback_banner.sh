@@ -3,7 +3,7 @@
 # No -c and the default libvirt connection unreachable: the dashboard shows libvirt's test
 # driver under a banner that stays ("showing libvirt's test driver: URI unreachable: REASON"),
 # so its fake VMs are never mistaken for the host's (issue 16). With -c, no banner.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 uri='qemu+unix:///system?socket=/nonexistent/berth-test-sock'

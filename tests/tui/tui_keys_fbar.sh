@@ -3,7 +3,7 @@
 # The keys the docs promise (issue 16): `s` sorts (and does not start), `S` starts, Enter and
 # Tab move the focus between the panes and the focused pane is marked; at 80 columns the F-key
 # bar shows all ten keys, F9 and F10 included, and a click on F10 quits.
-. "$BERTH_SRC/tests/tui/lib-tui.sh"
+. "$BERTH_SRC/tests/tui/lib_tui.sh"
 need_test_driver
 
 tui_start 80 30 --no-containers -c test:///default
