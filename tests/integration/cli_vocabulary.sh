@@ -71,4 +71,19 @@ b ctr inspect "$P-new" | grep -q '"syscalls":".*rules, not shown' || fail "inspe
 b ctr inspect --full "$P-new" | python3 -c 'import json,sys; assert isinstance(json.load(sys.stdin)["spec"]["linux"]["seccomp"]["syscalls"], list)' ||
     fail "inspect --full lacks the rules"
 ok "inspect: $short lines (--full: $full)"
+
+# inspect says what ls says, in the same words and the same time format.
+for n in "$P-new" "$P-ex" "$P-p"; do
+    b ctr inspect "$n" >"$BERTH_ROOT/inspect.json" || fail "inspect $n"
+    python3 - "$BERTH_ROOT" "$n" <<'PY' || fail "inspect and ls disagree about $n"
+import json, sys
+root, n = sys.argv[1], sys.argv[2]
+ls = {x["name"]: x for x in json.load(open(root + "/ls.json"))}[n]
+i = json.load(open(root + "/inspect.json"))
+for k in ("kind", "source", "id", "name", "state", "state_reason", "exit_code", "created", "started", "finished"):
+    assert i[k] == ls[k], (k, i.get(k), ls.get(k))
+assert "runtime" in i and "spec" in i and "status" in i, sorted(i)
+PY
+done
+ok "inspect: kind, id, state, state_reason and ISO times as ls"
 echo PASS

@@ -125,7 +125,7 @@ b ctr run -d "$P-s" --rootfs "$ROOTFS" -- /bin/sh -c 'sleep 0.5; exit 9' >/dev/n
 sleep 2
 [ "$(status_of "$P-s")" = stopped ] && [ "$(json_field "$P-s" exit_code)" = 9 ] ||
     fail "exit not recorded by the monitor: $(status_of "$P-s") $(json_field "$P-s" exit_code)"
-b ctr inspect "$P-s" | grep -q '"finished":[0-9]' || fail "no finish time"
+b ctr inspect "$P-s" | grep -q '"finished":"[0-9]' || fail "no finish time"
 ok "exit status 9 and time recorded by the monitor alone"
 
 # rm: running refused without -f; with -f nothing is left behind.

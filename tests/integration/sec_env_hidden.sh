@@ -27,7 +27,7 @@ for p in os.listdir("/proc"):
             print(p, c.replace(b"\0", b" ").decode(errors="replace"))'
 }
 state_field() {
-    "$BERTH_BIN" ctr inspect "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['state']['$2'])"
+    "$BERTH_BIN" ctr inspect "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['runtime']['$2'])"
 }
 
 n=$(sec_name env)

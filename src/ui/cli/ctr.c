@@ -17,6 +17,7 @@
 #include "common/trace.h"
 #include "common/err.h"
 #include "common/fileio.h"
+#include "common/json.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
 #include "ui/cli/cli.h"
@@ -922,6 +923,23 @@ inspect_brief(json_object *o)
     json_object_object_add(sec, "syscalls", json_object_new_string(note));
 }
 
+/* inspect in the vocabulary of `ls --format json` and batch (kind, id, state, state_reason, ISO
+ * times), then what only inspect has: berth's own status word, limits, the runtime record
+ * (state.json) and the definition (spec). */
+static json_object *
+inspect_json(const struct ctr_info *in, json_object *lib)
+{
+    json_object *o = info_json(in);
+    static const char *const keep[][2] = {
+        {"status", "status"}, {"limits", "limits"}, {"state", "runtime"}, {"spec", "spec"}};
+    for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+        json_object *v = NULL;
+        if (json_object_object_get_ex(lib, keep[i][0], &v))
+            json_object_object_add(o, keep[i][1], json_object_get(v));
+    }
+    return o;
+}
+
 static int
 cmd_inspect(const struct app_opts *o, int argc, char **argv)
 {
@@ -929,26 +947,24 @@ cmd_inspect(const struct app_opts *o, int argc, char **argv)
     static const struct option lo[] = {
         {"full", no_argument, NULL, O_FULL}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct simple s;
+    struct ctr_info in;
     cleanup_err struct err *e = NULL;
     int rc = parse_simple(argc, argv, ":h", lo, &s, false);
     if (rc >= 0)
         return rc;
     cleanup_free char *json = NULL;
-    if (ctr_inspect(s.name, &json, &e) < 0)
+    if (ctr_inspect(s.name, &json, &e) < 0 || ctr_info_get(s.name, &in, &e) < 0)
         return fail(e);
-    if (s.flag) {
+    cleanup_json json_object *lib = json_tokener_parse(json);
+    if (!lib) {
         printf("%s\n", json);
         return 0;
     }
-    json_object *obj = json_tokener_parse(json);
-    if (!obj) {
-        printf("%s\n", json);
-        return 0;
-    }
-    inspect_brief(obj);
+    cleanup_json json_object *obj = inspect_json(&in, lib);
+    if (!s.flag)
+        inspect_brief(obj);
     printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(obj);
     return 0;
 }
 
