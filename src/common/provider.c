@@ -10,10 +10,11 @@ static const char *const action_names[INST_ACTION_COUNT] = {
 };
 
 static const char *const conn_names[CONN_STATE_COUNT] = {
-    [CONN_STATE_CONNECTED] = "connected",
+    [CONN_STATE_CONNECTED] = "connected", /* one per line */
     [CONN_STATE_CONNECTING] = "connecting",
     [CONN_STATE_RECONNECTING] = "reconnecting",
     [CONN_STATE_FAILED] = "failed",
+    [CONN_STATE_UNAVAILABLE] = "unavailable", /* a host without libvirt */
 };
 
 const char *

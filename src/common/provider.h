@@ -25,6 +25,7 @@ enum conn_state {
     CONN_STATE_CONNECTING,   /* first attempt under way */
     CONN_STATE_RECONNECTING, /* lost; retrying with back-off */
     CONN_STATE_FAILED,       /* gave up or cannot be used; see reason */
+    CONN_STATE_UNAVAILABLE,  /* libvirt itself cannot be loaded on this host; see reason */
     CONN_STATE_COUNT,
 };
 

@@ -8,6 +8,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "ctr/ctr.h"
+#include "vm/global.h"
 #include "vm/vm.h"
 
 #define FALLBACK_URI "test:///default"
@@ -51,6 +52,15 @@ app_add_default_vm(struct app *app, const struct app_opts *o, struct err **err)
 {
     const char *env = getenv("LIBVIRT_DEFAULT_URI");
     const char *uri = env && *env ? env : "qemu:///system";
+    cleanup_err struct err *load = NULL;
+    if (vm_global_init(&load) < 0) {
+        /* a host without libvirt is a normal set-up: containers only, the VM side shown as
+         * unavailable (one notice) */
+        snprintf(app->vm_unavailable_uri, sizeof(app->vm_unavailable_uri), "%s", uri);
+        snprintf(app->vm_unavailable, sizeof(app->vm_unavailable), "%s", err_msg(load));
+        log_warn("VMs unavailable: %s", err_msg(load));
+        return 0;
+    }
     cleanup_err struct err *probe = NULL;
     if (vm_uri_probe(uri, PROBE_TIMEOUT_MS, &probe) == 0)
         return app_add_vm(app, uri, err);
@@ -113,6 +123,13 @@ size_t
 app_conns(struct app *app, struct conn_info *out, size_t max)
 {
     size_t n = 0;
+    if (app->vm_unavailable[0] && n < max) {
+        struct conn_info *c = &out[n++];
+        memset(c, 0, sizeof(*c));
+        snprintf(c->uri, sizeof(c->uri), "%s", app->vm_unavailable_uri);
+        c->state = CONN_STATE_UNAVAILABLE;
+        snprintf(c->reason, sizeof(c->reason), "%s", app->vm_unavailable);
+    }
     for (size_t i = 0; i < app->n && n < max; i++) {
         struct provider *p = &app->providers[i];
         if (p->ops->conns)

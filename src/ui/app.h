@@ -44,6 +44,10 @@ struct app {
     /* The dashboard, no -c, default unreachable: the URI it wanted and why ("" when it got it);
      * the test driver is shown instead. */
     char fallback_from[256], fallback_reason[256];
+    /* No -c given and libvirt itself cannot be loaded (a container-only host): the URI that
+     * would have been used and why not ("" when libvirt loaded). No VM provider is open; the
+     * connections list it as CONN_STATE_UNAVAILABLE. */
+    char vm_unavailable_uri[256], vm_unavailable[256];
 };
 
 /*

@@ -22,8 +22,8 @@ virt_load_once(void)
     /* RTLD_GLOBAL: libxml2, loaded with libvirt, is then found by dlsym(RTLD_DEFAULT) */
     void *h = dlopen(VIRT_SONAME, RTLD_NOW | RTLD_GLOBAL);
     if (!h) {
-        snprintf(load_error, sizeof(load_error), "cannot load libvirt (%s): %s", VIRT_SONAME,
-                 dlerror());
+        /* dlerror names the file, e.g. "libvirt.so.0: cannot open shared object file: ..." */
+        snprintf(load_error, sizeof(load_error), "libvirt is not installed (%s)", dlerror());
         return;
     }
 #define VIRT_SYM(f)                                                                                \

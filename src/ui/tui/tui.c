@@ -351,6 +351,11 @@ teardown(struct tui *t)
 static void
 fallback_banner(struct tui *t)
 {
+    if (t->app.vm_unavailable[0]) {
+        snprintf(t->banner, sizeof(t->banner), "containers only: VMs unavailable: %.200s",
+                 t->app.vm_unavailable);
+        return;
+    }
     if (!t->app.fallback_from[0])
         return;
     snprintf(t->banner, sizeof(t->banner),
