@@ -26,6 +26,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -74,6 +76,48 @@ fs_fail(int fsfd, int code, const char *what, struct err **err)
     return err_set(err, code, "%s", what);
 }
 
+/* File systems by statfs magic, and the Linux version that let them be id-mapped (NULL: not
+ * known to). */
+static const struct {
+    unsigned long magic;
+    const char *name, *since;
+} idmap_fs[] = {
+    {0xEF53, "ext4", "5.12"},      {0x58465342, "xfs", "5.12"},
+    {0x9123683E, "btrfs", "5.15"}, {0x4d44, "vfat", "5.12"},
+    {0xF2F52010, "f2fs", "5.18"},  {0x794c7630, "overlayfs", "5.19"},
+    {0x01021994, "tmpfs", "6.3"},  {0x65735546, "fuse", "6.12 (if the FUSE server allows it)"},
+    {0x858458f6, "ramfs", NULL},   {0x6969, "nfs", NULL},
+    {0x01021997, "9p", NULL},      {0x73717368, "squashfs", NULL},
+    {0x9fa0, "proc", NULL},        {0x62656572, "sysfs", NULL},
+};
+
+void
+ctr_idmap_unsupported_msg(char *buf, size_t len, unsigned long fs_magic, const char *release)
+{
+    const char *name = NULL, *since = NULL;
+    for (size_t i = 0; i < sizeof(idmap_fs) / sizeof(idmap_fs[0]); i++) {
+        if (idmap_fs[i].magic == fs_magic) {
+            name = idmap_fs[i].name;
+            since = idmap_fs[i].since;
+        }
+    }
+    char fs[64];
+    if (name)
+        snprintf(fs, sizeof(fs), "%s", name);
+    else
+        snprintf(fs, sizeof(fs), "file system type 0x%lx", fs_magic);
+    char why[160];
+    if (since)
+        snprintf(why, sizeof(why), "%s has them from Linux %s; this kernel is %s", fs, since,
+                 release);
+    else
+        snprintf(why, sizeof(why), "%s has none on this kernel, %s", fs, release);
+    snprintf(buf, len,
+             "--userns needs id-mapped mounts on the rootfs's file system (%s): use a rootfs "
+             "on ext4/xfs/btrfs, or run without --userns",
+             why);
+}
+
 /* A detached clone of DIR, id-mapped to the user namespace userns_fd unless it is -1. */
 static int
 clone_root(const char *root, int userns_fd, bool recursive, struct err **err)
@@ -92,10 +136,17 @@ clone_root(const char *root, int userns_fd, bool recursive, struct err **err)
         close(fd);
         if (e == ENOSYS)
             return err_set(err, e, "--userns as root needs id-mapped mounts (Linux 5.12)");
-        return err_set(err, e,
-                       "id-mapped mount of rootfs '%s' (its file system must support "
-                       "id-mapped mounts)",
-                       root);
+        struct statfs sfs;
+        struct utsname u;
+        if (e != EINVAL || statfs(root, &sfs) < 0 || uname(&u) < 0)
+            return err_set(err, e,
+                           "id-mapped mount of rootfs '%s' (its file system must support "
+                           "id-mapped mounts)",
+                           root);
+        /* EINVAL: this file system (on this kernel) cannot be id-mapped */
+        char msg[512];
+        ctr_idmap_unsupported_msg(msg, sizeof(msg), (unsigned long)sfs.f_type, u.release);
+        return err_set(err, 0, "%s", msg);
     }
     return fd;
 }

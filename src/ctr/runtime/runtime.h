@@ -42,6 +42,10 @@ bool ctr_rootfs_mapped_needed(const struct ctr_spec *s);
 /* In the monitor, once the id maps of init pid are written: a detached mount of the root
  * (overlayfs over an id-mapped clone of DIR, or that clone with --inplace). Returns the fd. */
 int ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, struct err **err);
+/* The one-line message for a rootfs whose file system refuses an id-mapped mount: fs_magic is
+ * statfs's f_type, release the kernel's (uname). Names the file system, the Linux version that
+ * gave it id-mapped mounts where known, this kernel, and what to do instead. */
+void ctr_idmap_unsupported_msg(char *buf, size_t len, unsigned long fs_magic, const char *release);
 /* Open path (absolute, inside rootfd) without leaving the root; O_PATH | flags. */
 int ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err);
 /* Find argv0 in the container's PATH (after pivot_root). */
