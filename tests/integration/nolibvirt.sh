@@ -74,5 +74,6 @@ nolv "$BERTH_BIN" vm ls >"$tmp/out" 2>"$tmp/err" || st=$?
 [ "$st" -eq 1 ] || fail "vm ls: exit $st, want 1"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "libvirt is not installed" "$tmp/err" ||
     fail "vm ls: want one line naming libvirt, got: $(cat "$tmp/err")"
+grep -q "give -c" "$tmp/err" && fail "vm ls suggests -c, which cannot help without libvirt: $(cat "$tmp/err")"
 ok "vm ls without libvirt: $(cat "$tmp/err")"
 echo "host without libvirt ok"
