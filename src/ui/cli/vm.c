@@ -92,8 +92,7 @@ vmcli_open(struct vmcli *v, const struct app_opts *o, struct err **err)
     const char *uri = env && *env ? env : "qemu:///system";
     cleanup_err struct err *pe = NULL;
     if (vm_global_init(&pe) < 0) /* no libvirt on this host: -c would not help */
-        return err_set(err, 0, "%s: VM commands need libvirt (containers: berth ctr)",
-                       err_msg(pe));
+        return err_set(err, 0, "%s: VM commands need libvirt (containers: berth ctr)", err_msg(pe));
     if (vm_uri_probe(uri, vm_timeout_ms(), &pe) == 0)
         return vmcli_add(v, uri, err);
     /* No fallback to the test driver here: its VMs are not the host's (the dashboard only). */
