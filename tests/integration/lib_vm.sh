@@ -150,6 +150,9 @@ vm_setup() {
     [ $rc -eq 77 ] && skip "libvirtd cannot run here: ${out##*SKIP: }"
     [ $rc -eq 0 ] || fail "scripts/libvirtd-setup.sh failed (exit $rc): $out"
     note "$(echo "$out" | tail -1)"
+    # The domain type the setup script decided (a KVM boot probe, else TCG): VM_ACCEL.
+    VM_ACCEL=$(echo "$out" | sed -n "s/.*guests use domain type '\([a-z]*\)'.*/\1/p" | tail -1)
+    [ -n "$VM_ACCEL" ] || fail "scripts/libvirtd-setup.sh did not say the domain type: $out"
     out=$("$BERTH_SRC"/scripts/build-guest.sh 2>"$VM_TMP/build-guest.err")
     rc=$?
     [ $rc -eq 77 ] && skip "cannot build the test guest: ${out##*SKIP: }"
