@@ -207,8 +207,15 @@ act_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
     const char *no = rc == 0 ? act_refusal(j->action, state) : NULL;
     if (no)
         rc = err_set(err, 0, "%s", no);
-    else if (rc == 0 && act_call(d, j->action) < 0)
-        rc = vm_err_libvirt(err, "%s", inst_action_name(j->action));
+    else if (rc == 0 && act_call(d, j->action) < 0) {
+        char msg[512];
+        vm_libvirt_message(msg, sizeof(msg));
+        const char *hint = j->action == INST_ACTION_START ? vm_start_error_hint(msg) : NULL;
+        if (hint)
+            rc = err_set(err, 0, "start: %s (libvirt: %s)", hint, msg);
+        else
+            rc = err_set(err, 0, "%s: %s", inst_action_name(j->action), msg);
+    }
     virDomainFree(d);
     return rc;
 }

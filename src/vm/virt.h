@@ -18,6 +18,7 @@
     X(virConnectDomainEventRegisterAny) \
     X(virConnectGetAllDomainStats) \
     X(virConnectGetCapabilities) \
+    X(virConnectGetDomainCapabilities) \
     X(virConnectIsAlive) \
     X(virConnectOpenAuth) \
     X(virConnectRegisterCloseCallback) \
@@ -103,6 +104,7 @@ const struct virt_api *virt_api(void);
 #define virConnectDomainEventRegisterAny (*virt_api()->virConnectDomainEventRegisterAny)
 #define virConnectGetAllDomainStats (*virt_api()->virConnectGetAllDomainStats)
 #define virConnectGetCapabilities (*virt_api()->virConnectGetCapabilities)
+#define virConnectGetDomainCapabilities (*virt_api()->virConnectGetDomainCapabilities)
 #define virConnectIsAlive (*virt_api()->virConnectIsAlive)
 #define virConnectOpenAuth (*virt_api()->virConnectOpenAuth)
 #define virConnectRegisterCloseCallback (*virt_api()->virConnectRegisterCloseCallback)

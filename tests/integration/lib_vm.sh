@@ -174,7 +174,8 @@ vm_create() {
     local name=$1 mode=$2
     shift 2
     berth vm create "$name" --memory 128M --vcpus 1 --kernel "$KERNEL" --initrd "$INITRD" \
-        --cmdline "console=ttyS0 berth.mode=$mode" --network none --graphics none "$@" ||
+        --cmdline "console=ttyS0 berth.mode=$mode" --network none --graphics none \
+        ${VM_ACCEL:+--virt-type "$VM_ACCEL"} "$@" ||
         fail "berth vm create $name failed"
 }
 
