@@ -111,12 +111,47 @@ image_format(const char *path, bool local)
     return n == 4 && memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
 }
 
+/* libvirt's images directory: where a fresh install's "default" pool lives. */
+#define VM_DEFAULT_POOL_DIR "/var/lib/libvirt/images"
+
+/* A fresh libvirtd has no "default" pool: define one (a directory pool under libvirt's images
+ * directory), build, start and autostart it. NULL with err set when that fails (what was
+ * defined is undefined again). */
+static virStoragePoolPtr
+default_pool_make(virConnectPtr conn, struct err **err)
+{
+    virStoragePoolPtr p = virStoragePoolDefineXML(
+        conn,
+        "<pool type='dir'><name>default</name><target><path>" VM_DEFAULT_POOL_DIR
+        "</path></target></pool>",
+        0);
+    if (!p) {
+        vm_err_libvirt(err, "no 'default' storage pool, and defining one at %s failed",
+                       VM_DEFAULT_POOL_DIR);
+        return NULL;
+    }
+    if (virStoragePoolBuild(p, 0) < 0 || virStoragePoolCreate(p, 0) < 0) {
+        vm_err_libvirt(err, "no 'default' storage pool, and starting one at %s failed",
+                       VM_DEFAULT_POOL_DIR);
+        virStoragePoolUndefine(p);
+        virStoragePoolFree(p);
+        return NULL;
+    }
+    if (virStoragePoolSetAutostart(p, 1) < 0)
+        virResetLastError(); /* it works now; only a later restart of libvirtd would lose it */
+    return p;
+}
+
 static virStoragePoolPtr
 pool_lookup(virConnectPtr conn, const char *name, struct err **err)
 {
     virStoragePoolPtr p = virStoragePoolLookupByName(conn, name ? name : "default");
     if (!p && !name) /* the test driver calls its pool "default-pool" */
         p = virStoragePoolLookupByName(conn, "default-pool");
+    if (!p && !name) {
+        virResetLastError();
+        return default_pool_make(conn, err);
+    }
     if (!p) {
         virResetLastError();
         err_set(err, 0, "--pool '%s': no such storage pool", name ? name : "default");

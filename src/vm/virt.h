@@ -66,7 +66,12 @@
     X(virNodeGetInfo) \
     X(virResetLastError) \
     X(virSetErrorFunc) \
+    X(virStoragePoolBuild) \
+    X(virStoragePoolCreate) \
+    X(virStoragePoolDefineXML) \
     X(virStoragePoolFree) \
+    X(virStoragePoolSetAutostart) \
+    X(virStoragePoolUndefine) \
     X(virStoragePoolLookupByName) \
     X(virStorageVolCreateXML) \
     X(virStorageVolDelete) \
@@ -152,7 +157,12 @@ const struct virt_api *virt_api(void);
 #define virNodeGetInfo (*virt_api()->virNodeGetInfo)
 #define virResetLastError (*virt_api()->virResetLastError)
 #define virSetErrorFunc (*virt_api()->virSetErrorFunc)
+#define virStoragePoolBuild (*virt_api()->virStoragePoolBuild)
+#define virStoragePoolCreate (*virt_api()->virStoragePoolCreate)
+#define virStoragePoolDefineXML (*virt_api()->virStoragePoolDefineXML)
 #define virStoragePoolFree (*virt_api()->virStoragePoolFree)
+#define virStoragePoolSetAutostart (*virt_api()->virStoragePoolSetAutostart)
+#define virStoragePoolUndefine (*virt_api()->virStoragePoolUndefine)
 #define virStoragePoolLookupByName (*virt_api()->virStoragePoolLookupByName)
 #define virStorageVolCreateXML (*virt_api()->virStorageVolCreateXML)
 #define virStorageVolDelete (*virt_api()->virStorageVolDelete)
