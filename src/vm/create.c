@@ -195,6 +195,14 @@ create_precheck(virConnectPtr conn, struct create_job *j, struct err **err)
         return err_set(err, 0, "a domain named '%s' already exists", j->o.name);
     }
     virResetLastError();
+    if (j->o.network && strcmp(j->o.network, "none") != 0) {
+        virNetworkPtr net = virNetworkLookupByName(conn, j->o.network);
+        if (!net) {
+            virResetLastError();
+            return err_set(err, 0, "--network '%s': no such libvirt network", j->o.network);
+        }
+        virNetworkFree(net);
+    }
     virNodeInfo ni;
     if (!j->local && virNodeGetInfo(conn, &ni) == 0 &&
         j->o.mem_bytes > (uint64_t)ni.memory * 1024) {

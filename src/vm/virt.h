@@ -63,6 +63,8 @@
     X(virEventRunDefaultImpl) \
     X(virGetLastError) \
     X(virInitialize) \
+    X(virNetworkFree) \
+    X(virNetworkLookupByName) \
     X(virNodeGetInfo) \
     X(virResetLastError) \
     X(virSetErrorFunc) \
@@ -154,6 +156,8 @@ const struct virt_api *virt_api(void);
 #define virEventRunDefaultImpl (*virt_api()->virEventRunDefaultImpl)
 #define virGetLastError (*virt_api()->virGetLastError)
 #define virInitialize (*virt_api()->virInitialize)
+#define virNetworkFree (*virt_api()->virNetworkFree)
+#define virNetworkLookupByName (*virt_api()->virNetworkLookupByName)
 #define virNodeGetInfo (*virt_api()->virNodeGetInfo)
 #define virResetLastError (*virt_api()->virResetLastError)
 #define virSetErrorFunc (*virt_api()->virSetErrorFunc)

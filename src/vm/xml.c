@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "common/cleanup.h"
 #include "common/xalloc.h"
@@ -54,6 +55,9 @@ check_file(const char *opt, const char *path, bool must_exist, struct err **err)
         return err_set(err, 0, "%s '%s': the path must be absolute", opt, path);
     if (must_exist && access(path, R_OK) != 0)
         return err_set(err, errno, "%s '%s'", opt, path);
+    struct stat st;
+    if (must_exist && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return err_set(err, 0, "%s '%s': is a directory, not an image file", opt, path);
     return 0;
 }
 

@@ -110,6 +110,8 @@ test_check_rejects_bad_input(void **state)
     expect_check_fails(&o, &lim, "nothing to boot");
     o.disk = "/nonexistent/disk.img";
     expect_check_fails(&o, &lim, "--disk '/nonexistent/disk.img': No such file or directory");
+    o.disk = "/etc";
+    expect_check_fails(&o, &lim, "--disk '/etc': is a directory, not an image file");
     o.disk = "relative.img";
     expect_check_fails(&o, &lim, "must be absolute");
     o.disk = NULL;
