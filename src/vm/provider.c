@@ -187,6 +187,8 @@ act_refusal(enum inst_action a, int state)
         return "domain is not running";
     if (a == INST_ACTION_RESUME && state != VIR_DOMAIN_PAUSED)
         return "domain is not paused";
+    if (a == INST_ACTION_PAUSE && state == VIR_DOMAIN_PAUSED)
+        return "domain is already paused"; /* libvirt says nothing: answer as resume does */
     if (a == INST_ACTION_REMOVE && active)
         return "domain is running (destroy it first)";
     return NULL;
