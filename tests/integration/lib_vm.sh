@@ -169,13 +169,15 @@ vm_name() {
     VM_NAMES+=("berth-test-$$-$2")
 }
 
-# vm_create NAME MODE [extra berth vm create options...]: a 128 MiB, 1 vCPU guest.
+# vm_create NAME MODE [extra berth vm create options...]: a 128 MiB, 1 vCPU guest of the type the
+# setup script decided (VM_ACCEL); on KVM with CPU model qemu64, the one its boot probe proved.
 vm_create() {
-    local name=$1 mode=$2
+    local name=$1 mode=$2 cpu=()
     shift 2
+    [ "${VM_ACCEL:-}" = kvm ] && cpu=(--cpu qemu64)
     berth vm create "$name" --memory 128M --vcpus 1 --kernel "$KERNEL" --initrd "$INITRD" \
         --cmdline "console=ttyS0 berth.mode=$mode" --network none --graphics none \
-        ${VM_ACCEL:+--virt-type "$VM_ACCEL"} "$@" ||
+        ${VM_ACCEL:+--virt-type "$VM_ACCEL"} "${cpu[@]}" "$@" ||
         fail "berth vm create $name failed"
 }
 
