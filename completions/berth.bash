@@ -81,6 +81,8 @@ _berth_vm()
     --format | -f) _berth_reply table json; return ;;
     --graphics) _berth_reply none vnc; return ;;
     --machine) _berth_reply q35 pc; return ;;
+    --virt-type) _berth_reply kvm qemu; return ;;
+    --cpu) _berth_reply host-passthrough host-model qemu64; return ;;
     --network) _berth_reply none default; return ;;
     --memory | --vcpus | --disk-size | --pool | --cmdline | -t | --timeout) return ;;
     esac
@@ -88,7 +90,7 @@ _berth_vm()
         case $cmd in
         create)
             _berth_reply --memory --vcpus --disk --disk-size --pool --iso --kernel --initrd \
-                --cmdline --network --graphics --machine --xml --help
+                --cmdline --network --graphics --machine --virt-type --cpu --xml --help
             ;;
         ls | info) _berth_reply --format --help ;;
         shutdown) _berth_reply -t --timeout --help ;;
@@ -137,7 +139,7 @@ _berth()
             COMPREPLY=($(compgen -c -- "$cur")) # the container's command: no berth words
             return
         elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsfmewu] &&
-            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|xml|timeout) ]]; then
+            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|virt-type|cpu|xml|timeout) ]]; then
             ((npos++))
         fi
     done

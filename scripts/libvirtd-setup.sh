@@ -10,7 +10,11 @@
 #           qemu:///system answers, and check that QEMU can run guests here (KVM or TCG).
 #   stop    stop libvirtd and virtlogd (running guests are left running, as libvirtd does).
 #   status  print the daemons' pids and states; exit 0 when qemu:///system answers.
-#   accel   print the domain type guests get here: "kvm" when /dev/kvm works, else "qemu".
+#   accel   print the domain type guests get here: "kvm" when a test guest boots under KVM,
+#           else "qemu" (TCG); the one-line reason goes to stderr.
+# Environment: BERTH_TEST_FORCE_NO_KVM=1 makes the KVM probe fail (read only by this script and
+# the tests), so the TCG fallback is exercised on machines that have KVM. KVM_BOOT_S (default
+# 60): deadline for the KVM boot probe. LIBVIRTD_WAIT_S (default 120): deadline for libvirtd.
 # Exit: 0 ready; 77 libvirtd cannot run on this machine (reason on the last line, "SKIP: ...");
 # 1 something failed that should have worked (reason on stderr).
 set -u
@@ -18,7 +22,10 @@ set -u
 URI=qemu:///system
 LIBVIRTD_PIDFILE=/run/libvirtd.pid
 VIRTLOGD_PIDFILE=/run/virtlogd.pid
-WAIT_S=${LIBVIRTD_WAIT_S:-30}
+WAIT_S=${LIBVIRTD_WAIT_S:-120}
+KVM_BOOT_S=${KVM_BOOT_S:-60}
+# The accelerator decision, cached (the boot probe costs seconds): "kvm|qemu<TAB>reason".
+ACCEL_CACHE=/run/berth-test-accel
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 say() { echo "libvirtd-setup: $*" >&2; }
@@ -49,12 +56,86 @@ resume_if_stopped() {
     fi
 }
 
-accel() {
-    if [ -c /dev/kvm ] && { exec 3<>/dev/kvm; } 2>/dev/null; then
-        exec 3>&-
-        echo kvm
+# Why KVM cannot be used here, on stdout; nothing (exit 1) when it may be: the boot probe decides.
+kvm_blocker() {
+    if [ "${BERTH_TEST_FORCE_NO_KVM:-}" = 1 ]; then
+        echo "KVM probe forced to fail (BERTH_TEST_FORCE_NO_KVM=1)"
+    elif [ ! -c /dev/kvm ]; then
+        echo "no /dev/kvm"
+    elif getent passwd libvirt-qemu >/dev/null &&
+        ! runuser -u libvirt-qemu -- sh -c 'exec 3<>/dev/kvm' 2>/dev/null; then
+        echo "user libvirt-qemu cannot open /dev/kvm ($(stat -c '%A %U:%G' /dev/kvm))"
     else
+        return 1
+    fi
+}
+
+# Boot the test guest once under KVM with CPU model qemu64 (what the vmreal tests ask for on KVM:
+# tests/integration/lib_vm.sh vm_create), with a deadline. Prints the reason and fails when it does not reach BERTH-GUEST-READY.
+kvm_boot_probe() {
+    local out k i log
+    out=$("$HERE"/build-guest.sh 2>/dev/null) || { echo "cannot build the test guest to probe KVM"; return 1; }
+    k=$(echo "$out" | sed -n 's/^KERNEL=//p')
+    i=$(echo "$out" | sed -n 's/^INITRD=//p')
+    log=$(mktemp /tmp/berth-kvm-probe.XXXXXX)
+    timeout "$KVM_BOOT_S" qemu-system-x86_64 -accel kvm -cpu qemu64 -m 128 -smp 1 -nodefaults -no-reboot \
+        -display none -serial "file:$log" -kernel "$k" -initrd "$i" \
+        -append "console=ttyS0 berth.mode=idle panic=-1" >"$log.err" 2>&1 &
+    local pid=$! deadline=$((SECONDS + KVM_BOOT_S)) ok=1
+    while [ $SECONDS -lt $deadline ] && [ -d /proc/$pid ]; do
+        if grep -q BERTH-GUEST-READY "$log" 2>/dev/null; then
+            ok=0
+            break
+        fi
+        sleep 0.5
+    done
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if [ $ok -ne 0 ]; then
+        local why
+        why=$(grep -m1 -iE 'error|assert|fail' "$log.err" | tr -d '\r' | cut -c1-160)
+        if [ -n "$why" ]; then
+            echo "the test guest did not boot under KVM: qemu: $why"
+        else
+            echo "the test guest did not boot under KVM within ${KVM_BOOT_S}s"
+        fi
+    fi
+    rm -f "$log" "$log.err"
+    return $ok
+}
+
+# Decide the accelerator: prints "kvm" or "qemu" on stdout, the one-line reason on stderr.
+accel() {
+    local why line
+    if why=$(kvm_blocker); then
+        say "accelerator: TCG (domain type 'qemu'): $why"
         echo qemu
+        return 0
+    fi
+    if [ -r "$ACCEL_CACHE" ] && line=$(head -1 "$ACCEL_CACHE") && [ -n "$line" ]; then
+        say "accelerator: ${line#*$'\t'} (cached in $ACCEL_CACHE)"
+        echo "${line%%$'\t'*}"
+        return 0
+    fi
+    if why=$(kvm_boot_probe); then
+        line=$'kvm\tKVM (domain type \'kvm\'): the test guest booted under KVM'
+    else
+        line=$'qemu\tTCG (domain type \'qemu\'): '"$why"
+    fi
+    printf '%s\n' "$line" >"$ACCEL_CACHE" 2>/dev/null
+    say "accelerator: ${line#*$'\t'}"
+    echo "${line%%$'\t'*}"
+}
+
+# Give /dev/kvm to group kvm, mode 0660, when nothing did (Debian's udev rule does this; a
+# machine without udev leaves it 0600 root:root and libvirt, checking as libvirt-qemu, then
+# throws its capability cache away on every call).
+ensure_kvm_node() {
+    [ -c /dev/kvm ] || return 0
+    if [ "$(stat -c %G /dev/kvm)" = root ]; then
+        say "/dev/kvm was $(stat -c '%A %U:%G' /dev/kvm): giving it to group kvm, mode 0660"
+        chgrp kvm /dev/kvm && chmod 0660 /dev/kvm || fail "cannot chgrp/chmod /dev/kvm"
+        rm -f "$ACCEL_CACHE"
     fi
 }
 
@@ -76,6 +157,10 @@ ensure_user() {
         say "creating user libvirt-qemu"
         useradd -r -g kvm -G libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin \
             -c "Libvirt Qemu" libvirt-qemu || fail "useradd libvirt-qemu failed"
+    fi
+    if ! id -nG libvirt-qemu | tr ' ' '\n' | grep -qx kvm; then
+        say "adding user libvirt-qemu to group kvm"
+        usermod -aG kvm libvirt-qemu || fail "usermod -aG kvm libvirt-qemu failed"
     fi
 }
 
@@ -109,7 +194,8 @@ start_daemon() {
 wait_answer() {
     local deadline=$((SECONDS + WAIT_S)) pid
     while [ $SECONDS -lt $deadline ]; do
-        if timeout 5 virsh -c "$URI" version >/dev/null 2>&1; then
+        # "uri" only opens the connection (no capability probing): cheap even on a cold daemon.
+        if timeout 20 virsh -c "$URI" uri >/dev/null 2>&1; then
             return 0
         fi
         # A daemon stopped in the meantime would never answer.
@@ -128,7 +214,7 @@ check_qemu() {
         -display none -monitor stdio >/dev/null 2>&1; then
         fail "qemu-system-x86_64 -accel $out does not start here"
     fi
-    timeout 20 virsh -c "$URI" domcapabilities --virttype "$acc" --arch x86_64 >/dev/null 2>&1 ||
+    timeout 60 virsh -c "$URI" domcapabilities --virttype "$acc" --arch x86_64 >/dev/null 2>&1 ||
         fail "libvirt reports no x86_64 domain of type '$acc' (virsh domcapabilities)"
     say "ready: $URI answers; guests use domain type '$acc' ($out)"
 }
@@ -137,6 +223,7 @@ do_start() {
     [ "$(id -u)" -eq 0 ] || cannot "libvirtd-setup needs root (uid $(id -u))"
     ensure_packages
     ensure_user
+    ensure_kvm_node
     ensure_files
     start_daemon virtlogd "$VIRTLOGD_PIDFILE"
     start_daemon libvirtd "$LIBVIRTD_PIDFILE"
@@ -173,7 +260,7 @@ do_status() {
             echo "$comm: not running"
         fi
     done
-    timeout 5 virsh -c "$URI" version >/dev/null 2>&1
+    timeout 20 virsh -c "$URI" uri >/dev/null 2>&1
 }
 
 case "${1:-start}" in

@@ -16,7 +16,7 @@
 
 struct create_job {
     struct vm_create_opts o; /* strings below are owned copies */
-    char *strs[9];
+    char *strs[11];
     bool local;
 };
 
@@ -33,8 +33,9 @@ static void
 create_job_copy(struct create_job *j, const struct vm_create_opts *o)
 {
     j->o = *o;
-    const char **f[] = {&j->o.name,   &j->o.disk,    &j->o.pool,    &j->o.iso, &j->o.kernel,
-                        &j->o.initrd, &j->o.cmdline, &j->o.network, NULL};
+    const char **f[] = {&j->o.name,      &j->o.disk,   &j->o.pool,    &j->o.iso,
+                        &j->o.kernel,    &j->o.initrd, &j->o.cmdline, &j->o.network,
+                        &j->o.virt_type, &j->o.cpu,    NULL};
     for (size_t i = 0; f[i]; i++) {
         if (*f[i]) {
             j->strs[i] = xstrdup(*f[i]);
@@ -53,14 +54,27 @@ kvm_usable(void)
     return true;
 }
 
-/* "kvm" when the host offers it (and, on a local URI, /dev/kvm opens), else "qemu"; "test" for
- * the test driver. */
+/* --virt-type when given (checked against the host), else "kvm" when the host offers it (and, on
+ * a local URI, /dev/kvm opens), else "qemu"; "test" for the test driver. */
 static int
-pick_virt_type(virConnectPtr conn, bool local, const char **out, struct err **err)
+pick_virt_type(virConnectPtr conn, bool local, const char *want, const char **out, struct err **err)
 {
     cleanup_free char *caps = virConnectGetCapabilities(conn);
     if (!caps)
         return vm_err_libvirt(err, "host capabilities");
+    if (want && strstr(caps, "<domain type='test'")) {
+        *out = "test"; /* the test driver takes any request as its one type */
+        return 0;
+    }
+    if (want) {
+        char pat[32];
+        snprintf(pat, sizeof(pat), "<domain type='%s'", want);
+        if (!strstr(caps, pat))
+            return err_set(err, 0, "--virt-type %s: this host does not offer %s", want,
+                           strcmp(want, "kvm") == 0 ? "KVM" : "QEMU emulation (TCG)");
+        *out = strcmp(want, "kvm") == 0 ? "kvm" : "qemu";
+        return 0;
+    }
     if (strstr(caps, "<domain type='kvm'") && (!local || kvm_usable()))
         *out = "kvm";
     else if (strstr(caps, "<domain type='qemu'"))
@@ -70,6 +84,18 @@ pick_virt_type(virConnectPtr conn, bool local, const char **out, struct err **er
     else
         return err_set(err, 0, "the host offers neither KVM nor QEMU emulation");
     return 0;
+}
+
+/* The domain capabilities for KVM say <mode name='host-model' supported='yes'>. */
+static bool
+host_model_supported(virConnectPtr conn)
+{
+    cleanup_free char *dc = virConnectGetDomainCapabilities(conn, NULL, NULL, NULL, "kvm", 0);
+    if (!dc) {
+        virResetLastError();
+        return false;
+    }
+    return strstr(dc, "<mode name='host-model' supported='yes'") != NULL;
 }
 
 /* qcow2 images start with "QFI\xfb"; anything else is taken as raw. */
@@ -85,12 +111,47 @@ image_format(const char *path, bool local)
     return n == 4 && memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
 }
 
+/* libvirt's images directory: where a fresh install's "default" pool lives. */
+#define VM_DEFAULT_POOL_DIR "/var/lib/libvirt/images"
+
+/* A fresh libvirtd has no "default" pool: define one (a directory pool under libvirt's images
+ * directory), build, start and autostart it. NULL with err set when that fails (what was
+ * defined is undefined again). */
+static virStoragePoolPtr
+default_pool_make(virConnectPtr conn, struct err **err)
+{
+    virStoragePoolPtr p = virStoragePoolDefineXML(
+        conn,
+        "<pool type='dir'><name>default</name><target><path>" VM_DEFAULT_POOL_DIR
+        "</path></target></pool>",
+        0);
+    if (!p) {
+        vm_err_libvirt(err, "no 'default' storage pool, and defining one at %s failed",
+                       VM_DEFAULT_POOL_DIR);
+        return NULL;
+    }
+    if (virStoragePoolBuild(p, 0) < 0 || virStoragePoolCreate(p, 0) < 0) {
+        vm_err_libvirt(err, "no 'default' storage pool, and starting one at %s failed",
+                       VM_DEFAULT_POOL_DIR);
+        virStoragePoolUndefine(p);
+        virStoragePoolFree(p);
+        return NULL;
+    }
+    if (virStoragePoolSetAutostart(p, 1) < 0)
+        virResetLastError(); /* it works now; only a later restart of libvirtd would lose it */
+    return p;
+}
+
 static virStoragePoolPtr
 pool_lookup(virConnectPtr conn, const char *name, struct err **err)
 {
     virStoragePoolPtr p = virStoragePoolLookupByName(conn, name ? name : "default");
     if (!p && !name) /* the test driver calls its pool "default-pool" */
         p = virStoragePoolLookupByName(conn, "default-pool");
+    if (!p && !name) {
+        virResetLastError();
+        return default_pool_make(conn, err);
+    }
     if (!p) {
         virResetLastError();
         err_set(err, 0, "--pool '%s': no such storage pool", name ? name : "default");
@@ -134,6 +195,14 @@ create_precheck(virConnectPtr conn, struct create_job *j, struct err **err)
         return err_set(err, 0, "a domain named '%s' already exists", j->o.name);
     }
     virResetLastError();
+    if (j->o.network && strcmp(j->o.network, "none") != 0) {
+        virNetworkPtr net = virNetworkLookupByName(conn, j->o.network);
+        if (!net) {
+            virResetLastError();
+            return err_set(err, 0, "--network '%s': no such libvirt network", j->o.network);
+        }
+        virNetworkFree(net);
+    }
     virNodeInfo ni;
     if (!j->local && virNodeGetInfo(conn, &ni) == 0 &&
         j->o.mem_bytes > (uint64_t)ni.memory * 1024) {
@@ -152,8 +221,11 @@ create_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
     struct create_job *j = arg;
     (void)c;
     const char *virt = NULL;
-    if (create_precheck(conn, j, err) < 0 || pick_virt_type(conn, j->local, &virt, err) < 0)
+    if (create_precheck(conn, j, err) < 0 ||
+        pick_virt_type(conn, j->local, j->o.virt_type, &virt, err) < 0)
         return -1;
+    if (!j->o.cpu && strcmp(virt, "kvm") == 0 && host_model_supported(conn))
+        j->o.cpu = "host-model";
     cleanup_free char *vol_path = NULL;
     virStorageVolPtr vol = NULL;
     if (j->o.disk_size_bytes && !(vol = volume_create(conn, &j->o, &vol_path, err)))

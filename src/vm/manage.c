@@ -354,8 +354,18 @@ op_snap_create(virConnectPtr conn, virDomainPtr d, struct dom_job *j, struct err
     strbuf_puts(&sb, "</name></domainsnapshot>");
     virDomainSnapshotPtr s = virDomainSnapshotCreateXML(d, strbuf_str(&sb), 0);
     strbuf_done(&sb);
-    if (!s)
-        return vm_err_libvirt(err, "snapshot '%s'", j->arg);
+    if (!s) {
+        char msg[512];
+        vm_libvirt_message(msg, sizeof(msg));
+        /* libvirt's words when no disk can hold an internal snapshot (none, or not qcow2) */
+        if (strstr(msg, "nothing selected for snapshot") ||
+            strstr(msg, "internal snapshot for disk"))
+            return err_set(err, 0,
+                           "snapshot '%s': internal snapshots need a qcow2 disk, and this "
+                           "domain has none (libvirt: %s)",
+                           j->arg, msg);
+        return err_set(err, 0, "snapshot '%s': %s", j->arg, msg);
+    }
     virDomainSnapshotFree(s);
     return 0;
 }

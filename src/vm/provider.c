@@ -187,6 +187,8 @@ act_refusal(enum inst_action a, int state)
         return "domain is not running";
     if (a == INST_ACTION_RESUME && state != VIR_DOMAIN_PAUSED)
         return "domain is not paused";
+    if (a == INST_ACTION_PAUSE && state == VIR_DOMAIN_PAUSED)
+        return "domain is already paused"; /* libvirt says nothing: answer as resume does */
     if (a == INST_ACTION_REMOVE && active)
         return "domain is running (destroy it first)";
     return NULL;
@@ -207,8 +209,15 @@ act_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
     const char *no = rc == 0 ? act_refusal(j->action, state) : NULL;
     if (no)
         rc = err_set(err, 0, "%s", no);
-    else if (rc == 0 && act_call(d, j->action) < 0)
-        rc = vm_err_libvirt(err, "%s", inst_action_name(j->action));
+    else if (rc == 0 && act_call(d, j->action) < 0) {
+        char msg[512];
+        vm_libvirt_message(msg, sizeof(msg));
+        const char *hint = j->action == INST_ACTION_START ? vm_start_error_hint(msg) : NULL;
+        if (hint)
+            rc = err_set(err, 0, "start: %s (libvirt: %s)", hint, msg);
+        else
+            rc = err_set(err, 0, "%s: %s", inst_action_name(j->action), msg);
+    }
     virDomainFree(d);
     return rc;
 }

@@ -18,6 +18,7 @@
     X(virConnectDomainEventRegisterAny) \
     X(virConnectGetAllDomainStats) \
     X(virConnectGetCapabilities) \
+    X(virConnectGetDomainCapabilities) \
     X(virConnectIsAlive) \
     X(virConnectOpenAuth) \
     X(virConnectRegisterCloseCallback) \
@@ -62,10 +63,17 @@
     X(virEventRunDefaultImpl) \
     X(virGetLastError) \
     X(virInitialize) \
+    X(virNetworkFree) \
+    X(virNetworkLookupByName) \
     X(virNodeGetInfo) \
     X(virResetLastError) \
     X(virSetErrorFunc) \
+    X(virStoragePoolBuild) \
+    X(virStoragePoolCreate) \
+    X(virStoragePoolDefineXML) \
     X(virStoragePoolFree) \
+    X(virStoragePoolSetAutostart) \
+    X(virStoragePoolUndefine) \
     X(virStoragePoolLookupByName) \
     X(virStorageVolCreateXML) \
     X(virStorageVolDelete) \
@@ -103,6 +111,7 @@ const struct virt_api *virt_api(void);
 #define virConnectDomainEventRegisterAny (*virt_api()->virConnectDomainEventRegisterAny)
 #define virConnectGetAllDomainStats (*virt_api()->virConnectGetAllDomainStats)
 #define virConnectGetCapabilities (*virt_api()->virConnectGetCapabilities)
+#define virConnectGetDomainCapabilities (*virt_api()->virConnectGetDomainCapabilities)
 #define virConnectIsAlive (*virt_api()->virConnectIsAlive)
 #define virConnectOpenAuth (*virt_api()->virConnectOpenAuth)
 #define virConnectRegisterCloseCallback (*virt_api()->virConnectRegisterCloseCallback)
@@ -147,10 +156,17 @@ const struct virt_api *virt_api(void);
 #define virEventRunDefaultImpl (*virt_api()->virEventRunDefaultImpl)
 #define virGetLastError (*virt_api()->virGetLastError)
 #define virInitialize (*virt_api()->virInitialize)
+#define virNetworkFree (*virt_api()->virNetworkFree)
+#define virNetworkLookupByName (*virt_api()->virNetworkLookupByName)
 #define virNodeGetInfo (*virt_api()->virNodeGetInfo)
 #define virResetLastError (*virt_api()->virResetLastError)
 #define virSetErrorFunc (*virt_api()->virSetErrorFunc)
+#define virStoragePoolBuild (*virt_api()->virStoragePoolBuild)
+#define virStoragePoolCreate (*virt_api()->virStoragePoolCreate)
+#define virStoragePoolDefineXML (*virt_api()->virStoragePoolDefineXML)
 #define virStoragePoolFree (*virt_api()->virStoragePoolFree)
+#define virStoragePoolSetAutostart (*virt_api()->virStoragePoolSetAutostart)
+#define virStoragePoolUndefine (*virt_api()->virStoragePoolUndefine)
 #define virStoragePoolLookupByName (*virt_api()->virStoragePoolLookupByName)
 #define virStorageVolCreateXML (*virt_api()->virStorageVolCreateXML)
 #define virStorageVolDelete (*virt_api()->virStorageVolDelete)

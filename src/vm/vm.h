@@ -126,6 +126,10 @@ struct vm_create_opts {
     const char *network; /* libvirt network name; NULL or "none" = no network interface */
     enum vm_graphics graphics;
     enum vm_machine machine;
+    const char *virt_type; /* --virt-type kvm|qemu; NULL = kvm when the host offers it, else qemu */
+    /* --cpu host-passthrough|host-model|MODEL; NULL = the default (host-model on kvm when the
+     * domain capabilities support it, else no <cpu>: QEMU's own model) */
+    const char *cpu;
 };
 void vm_create_opts_init(struct vm_create_opts *o); /* 1 vCPU, no memory, q35, no graphics */
 
@@ -155,6 +159,12 @@ void vm_xml_escape(struct strbuf *sb, const char *s);
  */
 void vm_xml_domain(const struct vm_create_opts *o, const char *virt_type, const char *disk_path,
                    const char *disk_format, struct strbuf *out);
+/*
+ * When a start failed with libvirt message msg because QEMU refused the CPU model or the
+ * accelerator (KVM), the one-line hint naming the create option to try ("QEMU refused the CPU
+ * model: recreate the VM with --cpu host-model or --virt-type qemu"); NULL otherwise. Pure.
+ */
+const char *vm_start_error_hint(const char *msg);
 
 /* Check o against the connection's host, make the volume if asked, define the domain. On any
  * failure nothing is left behind (the volume is deleted, the domain undefined). */

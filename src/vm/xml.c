@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "common/cleanup.h"
 #include "common/xalloc.h"
@@ -54,6 +55,9 @@ check_file(const char *opt, const char *path, bool must_exist, struct err **err)
         return err_set(err, 0, "%s '%s': the path must be absolute", opt, path);
     if (must_exist && access(path, R_OK) != 0)
         return err_set(err, errno, "%s '%s'", opt, path);
+    struct stat st;
+    if (must_exist && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return err_set(err, 0, "%s '%s': is a directory, not an image file", opt, path);
     return 0;
 }
 
@@ -105,6 +109,19 @@ vm_create_check(const struct vm_create_opts *o, const struct vm_host_limits *lim
         return err_set(err, 0, "--network: empty name (use 'none' for no network)");
     if ((unsigned)o->graphics >= VM_GRAPHICS_COUNT || (unsigned)o->machine >= VM_MACHINE_COUNT)
         return err_set(err, 0, "bad graphics or machine value");
+    if (o->virt_type && strcmp(o->virt_type, "kvm") != 0 && strcmp(o->virt_type, "qemu") != 0)
+        return err_set(err, 0, "--virt-type '%s': use kvm or qemu", o->virt_type);
+    if (o->cpu) {
+        size_t n = strlen(o->cpu);
+        bool ok = n > 0 && n <= 64 && isalnum((unsigned char)o->cpu[0]);
+        for (size_t i = 0; ok && i < n; i++)
+            ok = isalnum((unsigned char)o->cpu[i]) || strchr("._-", o->cpu[i]);
+        if (!ok)
+            return err_set(err, 0,
+                           "--cpu '%s': use host-passthrough, host-model or a CPU model name "
+                           "(letters, digits, '.', '_', '-')",
+                           o->cpu);
+    }
     return check_sources(o, lim && lim->check_files, err);
 }
 
@@ -223,8 +240,13 @@ vm_xml_domain(const struct vm_create_opts *o, const char *virt_type, const char 
     xml_put(sb, "  <vcpu placement='static'>%s</vcpu>\n", vcpus);
     xml_os(o, sb);
     strbuf_puts(sb, "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n");
-    if (strcmp(virt_type, "kvm") == 0)
-        strbuf_puts(sb, "  <cpu mode='host-passthrough'/>\n");
+    if (o->cpu && (strcmp(o->cpu, "host-passthrough") == 0 || strcmp(o->cpu, "host-model") == 0))
+        xml_put(sb, "  <cpu mode='%s'/>\n", o->cpu);
+    else if (o->cpu)
+        xml_put(sb,
+                "  <cpu mode='custom' match='exact' check='none'>\n"
+                "    <model fallback='forbid'>%s</model>\n  </cpu>\n",
+                o->cpu);
     strbuf_puts(sb, "  <clock offset='utc'/>\n  <on_poweroff>destroy</on_poweroff>\n"
                     "  <on_reboot>restart</on_reboot>\n  <on_crash>destroy</on_crash>\n");
     xml_devices(o, disk_path, disk_format, sb);
@@ -314,4 +336,46 @@ vm_xml_text(const char *p, const char *end, const char *tag)
         return NULL;
     const char *lt = strchr(gt, '<');
     return lt ? xml_unescape(gt + 1, (size_t)(lt - gt - 1)) : NULL;
+}
+
+const char *
+vm_start_error_hint(const char *msg)
+{
+    if (!msg)
+        return NULL;
+    static const char *const cpu[] = {
+        "kvm_buf_set_msrs",
+        "failed to set MSR",
+        "host doesn't support requested feature",
+        "CPU model",
+        "guest CPU doesn't match",
+        "unsupported configuration: CPU",
+        "does not support CPU",
+        "host-passthrough",
+        "host-model",
+        NULL,
+    };
+    static const char *const accel[] = {
+        "Could not access KVM kernel module",
+        "failed to initialize kvm",
+        "failed to initialize KVM",
+        "/dev/kvm",
+        "KVM is not available",
+        "kvm: ",
+        "no accelerator found",
+        "domain type 'kvm'",
+        "virtualization type 'kvm'",
+        "domaintype=kvm",
+        NULL,
+    };
+    for (size_t i = 0; cpu[i]; i++)
+        if (strstr(msg, cpu[i]))
+            return "QEMU refused the guest CPU model: recreate the VM with --cpu host-model (or "
+                   "--cpu qemu64, or --virt-type qemu)";
+    for (size_t i = 0; accel[i]; i++)
+        if (strstr(msg, accel[i]))
+            return "QEMU could not use KVM here: recreate the VM with --virt-type qemu (TCG)";
+    if (strstr(msg, "KVM"))
+        return "QEMU could not use KVM here: recreate the VM with --virt-type qemu (TCG)";
+    return NULL;
 }

@@ -150,6 +150,9 @@ vm_setup() {
     [ $rc -eq 77 ] && skip "libvirtd cannot run here: ${out##*SKIP: }"
     [ $rc -eq 0 ] || fail "scripts/libvirtd-setup.sh failed (exit $rc): $out"
     note "$(echo "$out" | tail -1)"
+    # The domain type the setup script decided (a KVM boot probe, else TCG): VM_ACCEL.
+    VM_ACCEL=$(echo "$out" | sed -n "s/.*guests use domain type '\([a-z]*\)'.*/\1/p" | tail -1)
+    [ -n "$VM_ACCEL" ] || fail "scripts/libvirtd-setup.sh did not say the domain type: $out"
     out=$("$BERTH_SRC"/scripts/build-guest.sh 2>"$VM_TMP/build-guest.err")
     rc=$?
     [ $rc -eq 77 ] && skip "cannot build the test guest: ${out##*SKIP: }"
@@ -166,12 +169,15 @@ vm_name() {
     VM_NAMES+=("berth-test-$$-$2")
 }
 
-# vm_create NAME MODE [extra berth vm create options...]: a 128 MiB, 1 vCPU guest.
+# vm_create NAME MODE [extra berth vm create options...]: a 128 MiB, 1 vCPU guest of the type the
+# setup script decided (VM_ACCEL); on KVM with CPU model qemu64, the one its boot probe proved.
 vm_create() {
-    local name=$1 mode=$2
+    local name=$1 mode=$2 cpu=()
     shift 2
+    [ "${VM_ACCEL:-}" = kvm ] && cpu=(--cpu qemu64)
     berth vm create "$name" --memory 128M --vcpus 1 --kernel "$KERNEL" --initrd "$INITRD" \
-        --cmdline "console=ttyS0 berth.mode=$mode" --network none --graphics none "$@" ||
+        --cmdline "console=ttyS0 berth.mode=$mode" --network none --graphics none \
+        ${VM_ACCEL:+--virt-type "$VM_ACCEL"} "${cpu[@]}" "$@" ||
         fail "berth vm create $name failed"
 }
 

@@ -64,6 +64,7 @@ expect 1 "berth: vm start 'run1': domain is already running" "${B[@]}" vm start 
 expect 1 "berth: vm shutdown 'off1': domain is not running" "${B[@]}" vm shutdown off1
 expect 1 "berth: vm destroy 'off1': domain is not running" "${B[@]}" vm destroy off1
 expect 1 "berth: vm resume 'run1': domain is not paused" "${B[@]}" vm resume run1
+expect 1 "berth: vm suspend 'paused1': domain is already paused" "${B[@]}" vm suspend paused1
 expect 1 "berth: vm rm 'run1': domain is running (destroy it first)" "${B[@]}" vm rm run1
 expect 1 "berth: vm start 'nosuch': domain not found" "${B[@]}" vm start nosuch
 expect 1 "berth: vm info 'nosuch': domain not found" "${B[@]}" vm info nosuch

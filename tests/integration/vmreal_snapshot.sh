@@ -54,4 +54,14 @@ berth vm snapshot rm "$dom" s-off || fail "snapshot rm s-off failed"
 [ -z "$(virsh_snaps)" ] || fail "after removing both virsh lists '$(virsh_snaps)'"
 berth vm rm "$dom" || fail "berth vm rm failed"
 [ -f "$disk" ] || fail "berth vm rm (without --remove-storage) deleted the disk image"
-echo "PASS: snapshots create/ls/revert/rm on a qcow2 disk"
+# A domain without a qcow2 disk (kernel boot only): the error says such a disk is needed.
+vm_name nodisk nodisk
+vm_create "$nodisk" idle
+if berth vm snapshot create "$nodisk" s1 2>"$VM_TMP/nd.err"; then
+    fail "snapshot of a domain without a disk succeeded"
+fi
+[ "$(wc -l <"$VM_TMP/nd.err")" -eq 1 ] || fail "snapshot error is not one line: $(cat "$VM_TMP/nd.err")"
+grep -q "internal snapshots need a qcow2 disk" "$VM_TMP/nd.err" ||
+    fail "snapshot without a qcow2 disk does not say one is needed: $(cat "$VM_TMP/nd.err")"
+note "$(cat "$VM_TMP/nd.err")"
+echo "PASS: snapshots create/ls/revert/rm on a qcow2 disk; without one the error says it is needed"

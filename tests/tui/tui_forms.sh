@@ -31,6 +31,29 @@ tui_keys Enter
 tui_wait "^ create vm 'formvm': done"
 tui_check_frame "after a form"
 
+# virt type and CPU fields become --virt-type and --cpu; a bad value is the CLI's one-line error.
+tui_keys N
+tui_wait 'new VM'
+tui_keys -l formcpu
+tui_keys Tab Tab Tab
+tui_keys -l 1G
+tui_keys Tab
+tui_keys -l qemu
+tui_keys Tab
+tui_keys -l qemu64
+tui_wait 'CPU \(host-model\|\.\.\.\) +qemu64_'
+tui_keys Enter
+tui_wait "^ create vm 'formcpu': done"
+tui_keys N
+tui_wait 'new VM'
+tui_keys -l formxen
+tui_keys Tab Tab Tab
+tui_keys -l 1G
+tui_keys Tab
+tui_keys -l xen
+tui_keys Enter
+tui_wait "^ create vm 'formxen' failed: .*--virt-type 'xen': use kvm or qemu"
+
 # Nothing to boot: the CLI's own error reaches the status line.
 tui_keys N
 tui_wait 'new VM'

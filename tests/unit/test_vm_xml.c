@@ -94,10 +94,24 @@ test_check_rejects_bad_input(void **state)
     o.name = "";
     expect_check_fails(&o, &lim, "empty domain name");
     base_opts(&o);
+    o.virt_type = "xen";
+    expect_check_fails(&o, &lim, "--virt-type 'xen': use kvm or qemu");
+    base_opts(&o);
+    o.cpu = "a b";
+    expect_check_fails(&o, &lim, "--cpu 'a b': use host-passthrough, host-model or a CPU model");
+    o.cpu = "";
+    expect_check_fails(&o, &lim, "--cpu ''");
+    o.cpu = "-x";
+    expect_check_fails(&o, &lim, "--cpu '-x'");
+    o.cpu = "x'/><evil";
+    expect_check_fails(&o, &lim, "--cpu");
+    base_opts(&o);
     o.disk_size_bytes = 0;
     expect_check_fails(&o, &lim, "nothing to boot");
     o.disk = "/nonexistent/disk.img";
     expect_check_fails(&o, &lim, "--disk '/nonexistent/disk.img': No such file or directory");
+    o.disk = "/etc";
+    expect_check_fails(&o, &lim, "--disk '/etc': is a directory, not an image file");
     o.disk = "relative.img";
     expect_check_fails(&o, &lim, "must be absolute");
     o.disk = NULL;
@@ -148,7 +162,7 @@ test_domain_xml_shape(void **state)
     assert_non_null(strstr(x, "<source network='default'/>"));
     assert_non_null(strstr(x, "<serial type='pty'>"));
     assert_non_null(strstr(x, "<graphics type='vnc'"));
-    assert_null(strstr(x, "host-passthrough")); /* TCG: no host CPU model */
+    assert_null(strstr(x, "<cpu")); /* no --cpu: no <cpu> element (QEMU's default model) */
     strbuf_reset(&sb);
     o.network = "none";
     o.graphics = VM_GRAPHICS_NONE;
@@ -156,7 +170,7 @@ test_domain_xml_shape(void **state)
     vm_xml_domain(&o, "kvm", NULL, NULL, &sb);
     x = strbuf_str(&sb);
     assert_non_null(strstr(x, "<domain type='kvm'>"));
-    assert_non_null(strstr(x, "host-passthrough"));
+    assert_null(strstr(x, "<cpu")); /* the caller picks the default CPU, not the XML writer */
     assert_non_null(strstr(x, "machine='pc'"));
     assert_non_null(strstr(x, "bus='ide'"));
     assert_null(strstr(x, "<interface"));
@@ -173,6 +187,60 @@ ignore_error(void *data, virErrorPtr e)
 }
 
 /* Odd characters in every free-text value survive libvirt's XML parser unchanged. */
+static void
+test_domain_xml_cpu(void **state)
+{
+    (void)state;
+    struct vm_create_opts o;
+    base_opts(&o);
+    struct strbuf sb = STRBUF_INIT;
+    o.cpu = "host-passthrough";
+    vm_xml_domain(&o, "kvm", NULL, NULL, &sb);
+    assert_non_null(strstr(strbuf_str(&sb), "  <cpu mode='host-passthrough'/>\n"));
+    strbuf_reset(&sb);
+    o.cpu = "host-model";
+    vm_xml_domain(&o, "kvm", NULL, NULL, &sb);
+    assert_non_null(strstr(strbuf_str(&sb), "  <cpu mode='host-model'/>\n"));
+    strbuf_reset(&sb);
+    o.cpu = "qemu64";
+    vm_xml_domain(&o, "qemu", NULL, NULL, &sb);
+    assert_non_null(strstr(strbuf_str(&sb), "<cpu mode='custom' match='exact' check='none'>\n"
+                                            "    <model fallback='forbid'>qemu64</model>\n"
+                                            "  </cpu>\n"));
+    strbuf_done(&sb);
+}
+
+static void
+test_start_error_hint(void **state)
+{
+    (void)state;
+    const char *msr =
+        "internal error: process exited while connecting to monitor: qemu-system-x86_64: "
+        "../../target/i386/kvm/kvm.c:2893: kvm_buf_set_msrs: Assertion `ret == "
+        "cpu->kvm_msr_buf->nmsrs' "
+        "failed. error: failed to set MSR 0x10a to 0x69";
+    const char *h = vm_start_error_hint(msr);
+    assert_non_null(h);
+    assert_non_null(strstr(h, "CPU model"));
+    assert_non_null(strstr(h, "--cpu host-model"));
+    assert_null(strchr(h, '\n'));
+    h = vm_start_error_hint("unsupported configuration: host doesn't support requested feature: "
+                            "CPUID.80000001H:ECX.svm [bit 2]");
+    assert_non_null(h);
+    assert_non_null(strstr(h, "--cpu"));
+    h = vm_start_error_hint("internal error: qemu unexpectedly closed the monitor: Could not "
+                            "access KVM kernel module: Permission denied");
+    assert_non_null(h);
+    assert_non_null(strstr(h, "--virt-type qemu"));
+    assert_null(strstr(h, "--cpu"));
+    h = vm_start_error_hint("invalid argument: could not find capabilities for domaintype=kvm");
+    assert_non_null(h);
+    assert_non_null(strstr(h, "--virt-type qemu"));
+    assert_null(vm_start_error_hint("Cannot access storage file '/x.qcow2': No such file"));
+    assert_null(vm_start_error_hint("Requested operation is not valid: domain is already running"));
+    assert_null(vm_start_error_hint(NULL));
+}
+
 static void
 test_domain_xml_round_trip(void **state)
 {
@@ -228,6 +296,8 @@ main(void)
         cmocka_unit_test(test_check_remote_skips_files),
         cmocka_unit_test(test_domain_xml_shape),
         cmocka_unit_test(test_domain_xml_round_trip),
+        cmocka_unit_test(test_domain_xml_cpu),
+        cmocka_unit_test(test_start_error_hint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

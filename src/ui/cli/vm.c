@@ -47,6 +47,7 @@ vm_usage(FILE *f)
             "  create NAME --memory SIZE [--vcpus N] (--disk PATH | --disk-size SIZE [--pool P]\n"
             "         | --iso PATH | --kernel K [--initrd I] [--cmdline C])\n"
             "         [--network NAME|none] [--graphics none|vnc] [--machine q35|pc]\n"
+            "         [--virt-type kvm|qemu] [--cpu host-passthrough|host-model|MODEL]\n"
             "  create --xml FILE                   define from domain XML\n"
             "  snapshot ls|create|revert|rm NAME [SNAP]\n"
             "  console NAME                        serial console; Ctrl-] detaches\n"
@@ -489,6 +490,8 @@ enum {
     OPT_NETWORK,
     OPT_GRAPHICS,
     OPT_MACHINE,
+    OPT_VIRT_TYPE,
+    OPT_CPU,
     OPT_XML,
 };
 
@@ -505,6 +508,8 @@ static const struct option create_opts[] = {
     {"network", required_argument, NULL, OPT_NETWORK},
     {"graphics", required_argument, NULL, OPT_GRAPHICS},
     {"machine", required_argument, NULL, OPT_MACHINE},
+    {"virt-type", required_argument, NULL, OPT_VIRT_TYPE},
+    {"cpu", required_argument, NULL, OPT_CPU},
     {"xml", required_argument, NULL, OPT_XML},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -550,6 +555,14 @@ create_opt(int c, const char *arg, struct vm_create_opts *o, const char **xml)
         if (create_enum("--machine", arg, "q35", "pc", &k) != 0)
             return 2;
         o->machine = k ? VM_MACHINE_PC : VM_MACHINE_Q35;
+        return 0;
+    case OPT_VIRT_TYPE:
+        if (create_enum("--virt-type", arg, "kvm", "qemu", &k) != 0)
+            return 2;
+        o->virt_type = k ? "qemu" : "kvm";
+        return 0;
+    case OPT_CPU:
+        o->cpu = arg;
         return 0;
     case OPT_DISK:
         o->disk = arg;

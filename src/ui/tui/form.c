@@ -18,18 +18,24 @@
 #define ARGV_MAX 48
 
 enum { F_NAME, F_ROOTFS, F_CMD, F_MEM, F_CPUS, F_PIDS, F_NET };
-enum { V_NAME, V_MEM, V_VCPUS, V_DISK };
+enum { V_NAME, V_MEM, V_VCPUS, V_DISK, V_VIRT, V_CPU };
 
 void
 tui_form_open(struct tui *t, bool vm)
 {
     static const char *const ctr_labels[] = {"name", "rootfs", "command", "memory",
                                              "CPUs", "pids",   "network"};
-    static const char *const vm_labels[] = {"name", "memory", "vCPUs", "disk, ISO or size"};
+    /* virt type and CPU: empty = berth vm create's defaults (from the host's capabilities) */
+    static const char *const vm_labels[] = {"name",
+                                            "memory",
+                                            "vCPUs",
+                                            "disk, ISO or size",
+                                            "virt type (kvm|qemu)",
+                                            "CPU (host-model|...)"};
     struct tui_form *f = &t->form;
     memset(f, 0, sizeof(*f));
     f->vm = vm;
-    f->nfields = vm ? 4 : 7;
+    f->nfields = vm ? 6 : 7;
     for (int i = 0; i < f->nfields; i++)
         f->labels[i] = vm ? vm_labels[i] : ctr_labels[i];
     if (vm) {
@@ -97,6 +103,8 @@ form_argv_vm(struct tui *t, struct tui_form *f, char **argv)
                       : looks_like_size(d)                          ? "--disk-size"
                                                                     : "--disk";
     add_opt(argv, &n, opt, d);
+    add_opt(argv, &n, "--virt-type", f->values[V_VIRT]);
+    add_opt(argv, &n, "--cpu", f->values[V_CPU]);
     argv[n] = NULL;
     return n;
 }
