@@ -33,6 +33,20 @@ tui_cleanup() {
 }
 trap tui_cleanup EXIT
 
+# For a dashboard test with real containers: root, berth's containers available, then
+# tests/integration/lib_ctr.sh (BERTH_ROOT, ROOTFS, P, ctr_cleanup) with this library's
+# fail/skip kept (they show the screen), and a trap that cleans up both.
+tui_ctr_setup() {
+    [ "$(id -u)" = 0 ] || skip "needs root (containers use namespaces and cgroups)"
+    local out tui_skip tui_fail
+    out=$("$BERTH_BIN" ctr ls 2>&1) || skip "berth ctr is not available in this build: $out"
+    tui_skip=$(declare -f skip) tui_fail=$(declare -f fail)
+    . "$BERTH_SRC/tests/integration/lib_ctr.sh"
+    eval "$tui_skip"
+    eval "$tui_fail"
+    trap 'tui_cleanup; ctr_cleanup' EXIT
+}
+
 command -v tmux >/dev/null || skip "tmux is not installed"
 
 # Start a shell in a W x H pane, then berth with the given arguments in it. The shell prints

@@ -5,16 +5,7 @@
 # detail pane, and pause / resume / stop from the keyboard change its real state.
 . "$BERTH_SRC/tests/tui/lib_tui.sh"
 
-[ "$(id -u)" = 0 ] || skip "needs root (containers use namespaces and cgroups)"
-[ -f "$BERTH_SRC/tests/integration/lib_ctr.sh" ] ||
-    skip "berth ctr is not in this tree yet (no tests/integration/lib_ctr.sh)"
-out=$("$BERTH_BIN" ctr ls 2>&1) || skip "berth ctr is not available in this build: $out"
-
-tui_skip=$(declare -f skip) tui_fail=$(declare -f fail)
-. "$BERTH_SRC/tests/integration/lib_ctr.sh" # BERTH_ROOT, ROOTFS, P, ctr_cleanup
-eval "$tui_skip"
-eval "$tui_fail"
-trap 'tui_cleanup; ctr_cleanup' EXIT
+tui_ctr_setup # BERTH_ROOT, ROOTFS, P, ctr_cleanup
 
 name=${P}tui
 "$BERTH_BIN" ctr create "$name" --rootfs "$ROOTFS" --memory 64M -- \
