@@ -55,8 +55,14 @@ has test "$r" || fail "berth -c test:///default vm start <TAB> gave '$r' (the te
 ok "commands, options, themes and VM names (on the -c connection) complete"
 
 # Container names come without libvirt and fast.
-if command -v strace >/dev/null; then
-    strace -f -e trace=openat -o "$BERTH_ROOT/strace" berth __complete ctr-names >/dev/null ||
+if ldd "$BERTH_BIN" 2>/dev/null | grep -q 'libvirt\.so'; then
+    # `make san`'s berth-san links libvirt at start (ASan needs it loaded first); the plain
+    # build, which loads it with dlopen, is where this is checked.
+    echo "not checked here: __complete ctr-names without libvirt (this build links libvirt at start)"
+elif command -v strace >/dev/null; then
+    # (LeakSanitizer cannot run under ptrace: no leak check in a sanitizer build here)
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+        strace -f -e trace=openat -o "$BERTH_ROOT/strace" berth __complete ctr-names >/dev/null ||
         fail "__complete ctr-names under strace"
     ! grep -q libvirt "$BERTH_ROOT/strace" || fail "__complete ctr-names opened libvirt: $(grep libvirt "$BERTH_ROOT/strace" | head -2)"
     ok "__complete ctr-names does not load libvirt"
