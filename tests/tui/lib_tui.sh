@@ -18,6 +18,7 @@ fail() {
     if [ -n "${TUI_STARTED:-}" ]; then
         echo "--- screen:" >&2
         tui_cap >&2 || true
+        echo "--- (the failure above the screen: $*)" >&2
     fi
     exit 1
 }

@@ -31,6 +31,7 @@ struct vmcli {
     size_t n;
     enum out_format format;
     const char *cmd; /* "start", ... for messages */
+    const struct app_opts *app; /* for a command that connects after parsing its options */
 };
 
 static void
@@ -619,6 +620,8 @@ cmd_create(struct vmcli *v, int argc, char **argv)
     if (!xml && npos != 1)
         return vm_bad_usage("%s", npos ? "create: one NAME only" : "create needs a NAME");
     cleanup_err struct err *e = NULL;
+    if (vmcli_open(v, v->app, &e) < 0) /* only now: a usage error needs no libvirt */
+        return vm_fail(v, NULL, e);
     struct vm_provider *vp = vm_provider_get(&v->p[0]);
     if (vm_wait_connected(vp, connect_ms(), &e) < 0)
         return vm_fail(v, xml ? NULL : argv[optind], e);
@@ -812,7 +815,8 @@ cmd_create_dom(struct vmcli *v, char **args, int nargs, const struct dom_opts *d
     return cmd_create(v, nargs, args);
 }
 
-/* `berth vm NAME ...`. A command with own_options gets its whole argument list (argv[0] its
+/* `berth vm NAME ...`. A command with own_options parses its whole argument list (argv[0] its
+ * name) and opens the connections itself, after its usage checks;
  * name); the others get the positional arguments left after the common options (dom_opts). */
 static const struct vm_cmd {
     const char *name;
@@ -852,13 +856,14 @@ cli_vm_main(const struct app_opts *o, int argc, char **argv)
     if (!c)
         return vm_bad_usage("unknown command '%s'", argv[1]);
     struct vmcli v = {.format = o->format == OUT_FORMAT_JSON ? OUT_FORMAT_JSON : OUT_FORMAT_TABLE,
-                      .cmd = c->name};
+                      .cmd = c->name,
+                      .app = o};
     int rc;
     struct dom_opts d = {0};
     if (!c->own_options && (rc = dom_opts_parse(&v, argc - 1, argv + 1, &d)) >= 0)
         return rc;
     cleanup_err struct err *e = NULL;
-    if (vmcli_open(&v, o, &e) < 0) {
+    if (!c->own_options && vmcli_open(&v, o, &e) < 0) {
         vmcli_close(&v);
         return vm_fail(&v, NULL, e);
     }
