@@ -30,7 +30,7 @@ struct vmcli {
     struct provider p[APP_MAX_URIS];
     size_t n;
     enum out_format format;
-    const char *cmd; /* "start", ... for messages */
+    const char *cmd;            /* "start", ... for messages */
     const struct app_opts *app; /* for a command that connects after parsing its options */
 };
 
