@@ -14,8 +14,14 @@ CC ?= cc
 # berth itself does not link libvirt: src/vm/virt.c loads it on first use (dlopen), so that
 # container commands start without it. Unit tests that build libvirt objects link it.
 PKGS := ncursesw libseccomp json-c
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) libvirt 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Libraries linked as shared objects (their static builds pull in long dependency chains), one
+# list per area so that each area's build needs stay in one line.
+DYN_PKGS_IMAGE :=
+DYN_PKGS_NET :=
+DYN_PKGS := $(strip $(DYN_PKGS_IMAGE) $(DYN_PKGS_NET))
+DYN_LIBS = $(if $(DYN_PKGS),$(shell pkg-config --libs $(DYN_PKGS) 2>/dev/null))
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DYN_PKGS) libvirt 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(DYN_LIBS)
 VIRT_LIBS = $(shell pkg-config --libs libvirt 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
@@ -38,7 +44,7 @@ LIBS := $(PKG_LIBS) -pthread -lm -lutil -ldl
 STATIC ?= 1
 ifeq ($(STATIC),1)
 BIN_LIBS = -Wl,-z,now -Wl,-Bstatic $(filter-out -ldl,$(shell pkg-config --libs --static $(PKGS) \
-	2>/dev/null)) -Wl,-Bdynamic -pthread -lm -lutil -ldl
+	2>/dev/null)) -Wl,-Bdynamic $(DYN_LIBS) -pthread -lm -lutil -ldl
 else
 BIN_LIBS = $(LIBS)
 endif

@@ -9,6 +9,16 @@ pkgs_run="libvirt0 libvirt-clients busybox-static"
 pkgs_test="libcmocka-dev tmux python3 clang-format libvirt-daemon-system libvirt-daemon-driver-qemu
  qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 procps util-linux kmod psmisc
  man-db strace zsh"
+# One line per area (images, networks, the OCI command line, the guest tests), added to the
+# build and test groups below.
+pkgs_build_image=""
+pkgs_build_net=""
+pkgs_test_image=""
+pkgs_test_net=""
+pkgs_test_oci=""
+pkgs_test_guest=""
+pkgs_build="$pkgs_build $pkgs_build_image $pkgs_build_net"
+pkgs_test="$pkgs_test $pkgs_test_image $pkgs_test_net $pkgs_test_oci $pkgs_test_guest"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="crun runc htop btop podman hyperfine"
 
