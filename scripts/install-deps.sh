@@ -57,7 +57,7 @@ fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # An old package list may not know the packages yet: refresh it once when needed.
-if ! $SUDO apt-get install -y -q --no-install-recommends $missing; then
-    $SUDO apt-get update -q
-    $SUDO apt-get install -y -q --no-install-recommends $missing
+if ! $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing; then
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing
 fi
