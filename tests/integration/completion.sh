@@ -70,8 +70,8 @@ fi
 t0=$(date +%s%N)
 for _ in 1 2 3 4 5; do berth __complete ctr-names >/dev/null; done
 ms=$((($(date +%s%N) - t0) / 5000000))
-[ "$ms" -lt 200 ] || fail "__complete ctr-names took ${ms} ms on average"
-ok "__complete ctr-names: ${ms} ms"
+# A figure for the log, not a check: speed is measured in bench/, never asserted here.
+echo "    (__complete ctr-names took ${ms} ms on average over 5 runs)"
 
 # zsh: the file parses, and a real zsh completes a container name.
 zcomp=$BERTH_SRC/completions/_berth
