@@ -93,15 +93,13 @@ finds_highest_owned_ancestor(void **state)
     if (geteuid() != 0)
         skip();
     char out[256];
-    assert_int_equal(deleg("0::/user.slice/user-4242.slice/user@4242.service/app.slice/x.scope\n",
-                           UID, out),
-                     0);
+    assert_int_equal(
+        deleg("0::/user.slice/user-4242.slice/user@4242.service/app.slice/x.scope\n", UID, out), 0);
     assert_string_equal(out, "user.slice/user-4242.slice/user@4242.service");
     assert_int_equal(deleg("0::/user-4242/session\n", UID, out), 0);
     assert_string_equal(out, "user-4242");
     /* v1 lines before the unified one are ignored */
-    assert_int_equal(deleg("4:memory:/x\n1:name=systemd:/y\n0::/user-4242/session\n", UID, out),
-                     0);
+    assert_int_equal(deleg("4:memory:/x\n1:name=systemd:/y\n0::/user-4242/session\n", UID, out), 0);
     assert_string_equal(out, "user-4242");
 }
 

@@ -28,8 +28,7 @@ owned(const char *root, const char *rel, uid_t uid)
 }
 
 int
-ctr_cgroup_delegated_at(const char *root, const char *self_cgroup, uid_t uid, char *out,
-                        size_t len)
+ctr_cgroup_delegated_at(const char *root, const char *self_cgroup, uid_t uid, char *out, size_t len)
 {
     out[0] = 0;
     char p[PATH_MAX], line[PATH_MAX + 8], own[PATH_MAX] = "";

@@ -112,10 +112,13 @@ else
 fi
 
 # 4. --userns (id-mapped rootfs)
-out=$($B ctr run --rm uns --rootfs "$R" --userns -- cat /proc/self/uid_map 2>&1)
+out=$($B ctr run --rm uns --rootfs "$R" --userns -- sh -c 'echo $(cat /proc/self/uid_map) owner=$(stat -c %u /bin/busybox); echo x >/etc/written && echo wrote' 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then
-    res userns PASS "uid_map $(echo $out)"
+    case $out in
+    *owner=0*wrote) res userns PASS "$(echo $out): root-owned rootfs seen as 0, copy-up works" ;;
+    *) res userns FAIL "$(echo $out)" ;;
+    esac
 elif echo "$out" | grep -q 'id-mapped' && [ "$(echo "$out" | wc -l)" -eq 1 ] && [ "$GUEST_STATE" = tmpfs ]; then
     res userns SKIP "refused clearly on $(stat -f -c %T "$R") with kernel $(uname -r): $out"
 else
