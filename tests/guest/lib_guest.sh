@@ -14,6 +14,7 @@ GUEST_WORK=$(mktemp -d /tmp/berth-guest.XXXXXX)
 QEMU_PID=
 guest_cleanup() {
     [ -z "$QEMU_PID" ] || kill -9 "$QEMU_PID" 2>/dev/null
+    [ -z "$VFSD_PID" ] || kill "$VFSD_PID" 2>/dev/null
     rm -rf "$GUEST_WORK"
 }
 trap guest_cleanup EXIT
@@ -22,6 +23,24 @@ trap 'exit 1' INT TERM
 img=$("$BERTH_SRC/tests/guest/image/build.sh")
 case $? in 0) ;; 77) skip "$(echo "$img" | tail -1 | sed 's/^SKIP: //')" ;; *) fail "building the guest image failed" ;; esac
 eval "$img"
+
+# guest_share: virtiofsd serving the host's /usr and /etc and this source tree, read-only
+# (recursive read-only binds in a mount namespace of its own), on $GUEST_WORK/vfs.sock.
+VFSD_PID=
+guest_share() {
+    local d=/usr/lib/qemu/virtiofsd s=$GUEST_WORK/share
+    [ -x "$d" ] || skip "no $d (qemu-system-common) to share the host's tools with the guest"
+    [ "$(id -u)" = 0 ] || skip "virtiofsd needs root"
+    mkdir -p "$s/usr" "$s/etc" "$s/src" || fail "mkdir $s"
+    unshare -m --propagation private sh -c "mount --rbind -o ro=recursive /usr $s/usr &&
+        mount --rbind -o ro=recursive /etc $s/etc && mount --rbind -o ro=recursive $BERTH_SRC $s/src &&
+        exec $d --socket-path=$GUEST_WORK/vfs.sock -o source=$s -o cache=auto -o sandbox=chroot" \
+        >"$GUEST_WORK/virtiofsd.log" 2>&1 &
+    VFSD_PID=$!
+    for _ in $(seq 50); do [ -S "$GUEST_WORK/vfs.sock" ] && return 0; sleep 0.2; done
+    cat "$GUEST_WORK/virtiofsd.log"
+    fail "virtiofsd did not start"
+}
 
 # guest_run LAYOUT "KERNEL ARGS" [ext4]: boots the guest, waits for GUEST-DONE (at most
 # GUEST_TIMEOUT_S, default 480 s), leaves the console log in $GUEST_LOG.
@@ -33,9 +52,16 @@ guest_run() {
             mkfs.ext4 -q -F -L berthstate "$GUEST_WORK/state.img" || fail "mkfs.ext4"
         disk=(-drive "file=$GUEST_WORK/state.img,if=virtio,format=raw")
     fi
+    if [ -n "${GUEST_SUITES:-}" ]; then
+        guest_share
+        disk+=(-object "memory-backend-memfd,id=mem,size=1024M,share=on" -numa node,memdev=mem
+            -chardev "socket,id=vfs,path=$GUEST_WORK/vfs.sock"
+            -device vhost-user-fs-pci,chardev=vfs,tag=hostshare)
+        args="$args berth.suites=$GUEST_SUITES"
+    fi
     [ -w /dev/kvm ] && [ "${BERTH_TEST_FORCE_NO_KVM:-0}" != 1 ] && acc=kvm
     echo "guest $layout: booting ($KFROM, $acc): $args"
-    qemu-system-x86_64 -accel "$acc" -m 512 -smp 1 -nographic -no-reboot -monitor none \
+    qemu-system-x86_64 -accel "$acc" -m 1024 -smp 1 -nographic -no-reboot -monitor none \
         -kernel "$KERNEL" -initrd "$INITRD" "${disk[@]}" \
         -append "console=ttyS0 quiet panic=-1 $args" >"$GUEST_LOG" 2>&1 </dev/null &
     QEMU_PID=$!
@@ -49,6 +75,12 @@ guest_run() {
     kill -9 "$QEMU_PID" 2>/dev/null
     wait "$QEMU_PID" 2>/dev/null
     QEMU_PID=
+    if [ -n "$VFSD_PID" ]; then
+        kill "$VFSD_PID" 2>/dev/null
+        wait "$VFSD_PID" 2>/dev/null
+        VFSD_PID=
+        rm -f "$GUEST_WORK/vfs.sock"
+    fi
     GUEST_TOOK=$((SECONDS - start))
     tr -d '\r' <"$GUEST_LOG" | grep -a '^GUEST-' | sed 's/^/  /'
     grep -aq '^GUEST-DONE' "$GUEST_LOG" || {
