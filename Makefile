@@ -64,7 +64,7 @@ MAN_SRCS := $(sort $(wildcard docs/man/*.scd))
 MANS := $(MAN_SRCS:docs/man/%.scd=$(B)/man/%)
 THEMES := $(sort $(wildcard themes/*))
 
-.PHONY: all deps deps-test run check unit integration tui san format format-check fuzz bench \
+.PHONY: all deps deps-test run check unit integration tui guest san format format-check fuzz bench \
 	install uninstall man clean cycles FORCE
 
 all: $(BIN)
@@ -127,6 +127,10 @@ integration: all
 
 tui: all
 	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=tui scripts/run-tests.sh
+
+# The container checks inside QEMU guests, one per cgroup layout (docs/TESTING-GUESTS.md).
+guest: all
+	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=guest scripts/run-tests.sh
 
 # The same suites under AddressSanitizer + UndefinedBehaviorSanitizer. berth-san links libvirt
 # at start: ASan's interceptors (libtirpc's xdr_* among them) resolve only libraries loaded

@@ -95,7 +95,10 @@ make_cgroup(struct mon *m, struct err **err)
     m->cg = ctr_cgroup_detect(err);
     if (!m->cg)
         return -1;
-    ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s/%s", ctr_cgroup_parent(), m->name);
+    /* Rootless on cgroup v2: under the subtree the machine delegates to the user, if any. */
+    const char *deleg = m->cg == &ctr_cgroup_v2_ops ? ctr_cgroup_delegated() : "";
+    ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s%s%s/%s", deleg, *deleg ? "/" : "",
+            ctr_cgroup_parent(), m->name);
     m->cg->destroy(m->cgpath, NULL); /* leftovers of a stale run */
     struct ctr_limits lim = {s->mem_limit, s->cpu_quota, s->cpu_period, s->pids_limit};
     cleanup_err struct err *e = NULL;
