@@ -46,8 +46,7 @@ ctr_start_restartable(size_t *started, char *names, size_t len, struct err **err
         }
         (*started)++;
         if (names && used + strlen(v[i].name) + 2 < len)
-            used += (size_t)ctr_fmt(names + used, len - used, "%s%s", used ? "\n" : "",
-                                    v[i].name);
+            used += (size_t)ctr_fmt(names + used, len - used, "%s%s", used ? "\n" : "", v[i].name);
     }
     return rc;
 }

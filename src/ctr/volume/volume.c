@@ -208,8 +208,7 @@ vol_list(struct vol_info **out, size_t *n, struct err **err)
     size_t cap = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' || vol_name_check(de->d_name, NULL) < 0 ||
-            !vol_exists(de->d_name))
+        if (de->d_name[0] == '.' || vol_name_check(de->d_name, NULL) < 0 || !vol_exists(de->d_name))
             continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;

@@ -14,8 +14,7 @@ vol_name_check(const char *name, struct err **err)
 {
     size_t n = strlen(name);
     if (n == 0 || n > VOL_NAME_MAX)
-        return err_set(err, 0, "invalid volume name '%s' (1 to %d characters)", name,
-                       VOL_NAME_MAX);
+        return err_set(err, 0, "invalid volume name '%s' (1 to %d characters)", name, VOL_NAME_MAX);
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
         bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -85,8 +84,8 @@ vol_mount_parse(const char *arg, struct vol_mount *m, struct err **err)
     memset(m, 0, sizeof(*m));
     const char *c1 = strchr(arg, ':');
     if (!c1)
-        return err_set(err, 0, "'%s': use SOURCE:DEST[:ro|rw] (SOURCE a host path or a volume name)",
-                       arg);
+        return err_set(err, 0,
+                       "'%s': use SOURCE:DEST[:ro|rw] (SOURCE a host path or a volume name)", arg);
     const char *c2 = strchr(c1 + 1, ':');
     size_t dlen = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
     if (copy_field(m->source, sizeof(m->source), arg, (size_t)(c1 - arg), arg, "source", err) < 0 ||
@@ -131,13 +130,12 @@ tmpfs_option(const char *arg, const char *o, size_t n, struct vol_mount *m, stru
         errno = 0;
         unsigned long md = strtoul(v + 5, &end, 8);
         if (end == v + 5 || *end || errno || md > 07777 || v[5] == '-')
-            return err_set(err, 0, "'%s': invalid mode '%s' (octal, like 1777 or 755)", arg,
-                           v + 5);
+            return err_set(err, 0, "'%s': invalid mode '%s' (octal, like 1777 or 755)", arg, v + 5);
         m->mode = (unsigned)md;
         m->mode_set = true;
     } else {
-        return err_set(err, 0, "'%s': unknown tmpfs option '%s' (size=, mode=, ro, rw, exec)",
-                       arg, v);
+        return err_set(err, 0, "'%s': unknown tmpfs option '%s' (size=, mode=, ro, rw, exec)", arg,
+                       v);
     }
     return 0;
 }

@@ -40,7 +40,8 @@ mount_json(const struct vol_mount *v, const char *source, bool userns)
 {
     json_object *m = json_object_new_object(), *o = json_object_new_array();
     json_object_object_add(m, "destination", json_object_new_string(v->dest));
-    json_object_object_add(m, "type", json_object_new_string(v->kind == VOL_KIND_TMPFS ? "tmpfs" : "bind"));
+    json_object_object_add(m, "type",
+                           json_object_new_string(v->kind == VOL_KIND_TMPFS ? "tmpfs" : "bind"));
     json_object_object_add(m, "source", json_object_new_string(source));
     if (v->kind != VOL_KIND_TMPFS)
         add_opt(o, "rbind");
@@ -136,8 +137,8 @@ apply_mounts(json_object *cfg, const struct vol_mount *v, size_t n, struct err *
             vol_data_path(v[i].source, real);
             src = real;
             if (nlen + strlen(v[i].source) + 2 < sizeof(names))
-                nlen += (size_t)ctr_fmt(names + nlen, sizeof(names) - nlen, "%s%s",
-                                        nlen ? "," : "", v[i].source);
+                nlen += (size_t)ctr_fmt(names + nlen, sizeof(names) - nlen, "%s%s", nlen ? "," : "",
+                                        v[i].source);
         }
         json_object_array_add(a, mount_json(&v[i], src, userns));
     }
