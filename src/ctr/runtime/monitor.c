@@ -228,6 +228,32 @@ init_message(struct mon *m, int n, const char *buf, struct err **err)
 }
 
 /* 'G': go on. With a user namespace as root, the root built here goes with it (rootfs_idmap.c). */
+/* Before 'G', as root with a user namespace: an id-mapped clone of each "idmap" bind (volumes of
+ * --userns), or 'b' and a line in the log when its file system has no id-mapped mounts. */
+static int
+send_binds(struct mon *m, int sync, struct err **err)
+{
+    for (size_t i = 0; i < m->spec->n_mounts; i++) {
+        const struct ctr_mount *mt = &m->spec->mounts[i];
+        char why[200], msg[PATH_MAX + 300];
+        if (!mt->bind || !mt->idmap)
+            continue;
+        cleanup_close int fd = ctr_bind_mapped(mt, m->pid, why, sizeof(why), err);
+        if (fd == -1)
+            return -1;
+        if (fd >= 0 ? ctr_fd_send(sync, 'B', fd) < 0 : write(sync, "b", 1) != 1)
+            return err_set(err, errno, "hand the volumes to the container");
+        if (fd >= 0)
+            continue;
+        int n = ctr_fmt(msg, sizeof(msg),
+                        "berth: volume '%s' on %s is bound without an id map (%s): its files "
+                        "show with their host owners, unmapped ones as nobody\n",
+                        mt->source, mt->dest, why);
+        ctr_logfile_write(&m->log, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+    }
+    return 0;
+}
+
 static int
 send_go(struct mon *m, int sync, struct err **err)
 {
@@ -236,6 +262,8 @@ send_go(struct mon *m, int sync, struct err **err)
             return err_set(err, errno, "sync with the container");
         return 0;
     }
+    if (send_binds(m, sync, err) < 0)
+        return -1;
     cleanup_close int root = ctr_rootfs_mapped(m->spec, m->pid, m->def_dir, err);
     if (root < 0)
         return -1;

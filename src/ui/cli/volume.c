@@ -211,7 +211,7 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"create", cmd_create}, {"ls", cmd_ls}, {"inspect", cmd_inspect},
+    {"create", cmd_create}, {"ls", cmd_ls},       {"inspect", cmd_inspect},
     {"rm", cmd_rm},         {"prune", cmd_prune},
 };
 
