@@ -902,6 +902,8 @@ info_json(const struct ctr_info *in)
     json_object_object_add(o, "finished", json_time(in->finished));
     json_object_object_add(o, "rootfs", json_object_new_string(in->rootfs));
     json_object_object_add(o, "command", json_object_new_string(in->command));
+    json_object_object_add(o, "restart_policy", json_object_new_string(in->restart));
+    json_object_object_add(o, "restarts", json_object_new_int64(in->restarts));
     return o;
 }
 
