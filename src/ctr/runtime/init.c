@@ -185,7 +185,7 @@ console_setup(int sync_fd, struct err **err)
 }
 
 /* 'G' from the monitor, with the root's mount fd when the monitor built the root; before it, one
- * 'B' (with the id-mapped mount) or 'b' (none: bind it as it is) per "idmap" bind, in order. */
+ * 'B' with the detached mount to attach per "idmap" bind, in order. */
 static int
 sync_go(int fd, const struct ctr_spec *s, int *root_mnt, int *bind_fds, struct err **err)
 {
@@ -202,7 +202,7 @@ sync_go(int fd, const struct ctr_spec *s, int *root_mnt, int *bind_fds, struct e
         }
         while (next < s->n_mounts && !(s->mounts[next].bind && s->mounts[next].idmap))
             next++;
-        if (n != 1 || (c != 'B' && c != 'b') || next == s->n_mounts) {
+        if (n != 1 || c != 'B' || got < 0 || next == s->n_mounts) {
             if (got >= 0)
                 close(got);
             return err_set(err, 0, "container setup interrupted (monitor gone)");

@@ -229,7 +229,7 @@ init_message(struct mon *m, int n, const char *buf, struct err **err)
 
 /* 'G': go on. With a user namespace as root, the root built here goes with it (rootfs_idmap.c). */
 /* Before 'G', as root with a user namespace: an id-mapped clone of each "idmap" bind (volumes of
- * --userns), or 'b' and a line in the log when its file system has no id-mapped mounts. */
+ * --userns); a clone without an id map and a line in the log when its file system has none. */
 static int
 send_binds(struct mon *m, int sync, struct err **err)
 {
@@ -239,11 +239,11 @@ send_binds(struct mon *m, int sync, struct err **err)
         if (!mt->bind || !mt->idmap)
             continue;
         cleanup_close int fd = ctr_bind_mapped(mt, m->pid, why, sizeof(why), err);
-        if (fd == -1)
+        if (fd < 0)
             return -1;
-        if (fd >= 0 ? ctr_fd_send(sync, 'B', fd) < 0 : write(sync, "b", 1) != 1)
+        if (ctr_fd_send(sync, 'B', fd) < 0)
             return err_set(err, errno, "hand the volumes to the container");
-        if (fd >= 0)
+        if (!why[0])
             continue;
         int n = ctr_fmt(msg, sizeof(msg),
                         "berth: volume '%s' on %s is bound without an id map (%s): its files "

@@ -253,7 +253,8 @@ ctr_bind_mapped(const struct ctr_mount *m, pid_t pid, char *why, size_t len, str
     int e = errno;
     if (e != EINVAL && e != ENOSYS && e != EOPNOTSUPP)
         return err_set(err, e, "id-mapped mount of volume '%s'", m->source);
-    /* This file system (or kernel) has no id-mapped mounts: the caller binds it as it is. */
+    /* This file system (or kernel) has no id-mapped mounts: the clone as it is (the init may not
+     * be able to walk to the source itself). */
     struct statfs sfs;
     struct utsname u;
     if (e == EINVAL && statfs(m->source, &sfs) == 0 && uname(&u) == 0)
@@ -261,5 +262,5 @@ ctr_bind_mapped(const struct ctr_mount *m, pid_t pid, char *why, size_t len, str
                 (unsigned long)sfs.f_type, u.release);
     else
         ctr_fmt(why, len, "this kernel has no id-mapped mounts (%s)", strerror(e));
-    return -2;
+    return steal_fd(&fd);
 }

@@ -49,8 +49,8 @@ int ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, 
  * gave it id-mapped mounts where known, this kernel, and what to do instead. */
 void ctr_idmap_unsupported_msg(char *buf, size_t len, unsigned long fs_magic, const char *release);
 /* In the monitor: a detached clone of bind mount m's source, id-mapped to the user namespace of
- * pid (the mount option "idmap"). -2 with why set (no err) when its file system cannot be
- * id-mapped: the init then binds it as it is (docs/CONTAINERS.md, "Volumes and --userns"). */
+ * pid (the mount option "idmap"); why = "" then. When its file system cannot be id-mapped, the
+ * clone without an id map, and why says so (docs/CONTAINERS.md, "Volumes and --userns"). */
 int ctr_bind_mapped(const struct ctr_mount *m, pid_t pid, char *why, size_t len, struct err **err);
 /* Open path (absolute, inside rootfd) without leaving the root; O_PATH | flags. */
 int ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err);
