@@ -21,6 +21,9 @@ int
 ctr_restart_parse(const char *s, struct ctr_restart_policy *p, struct err **err)
 {
     memset(p, 0, sizeof(*p));
+    if (strcspn(s, "\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f\x10\x11\x12\x13\x14"
+                   "\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f") != strlen(s))
+        return err_set(err, 0, "invalid restart policy (a control character)");
     const char *colon = strchr(s, ':');
     size_t n = colon ? (size_t)(colon - s) : strlen(s);
     for (int k = 0; k < CTR_RESTART_COUNT; k++) {

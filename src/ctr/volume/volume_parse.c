@@ -9,10 +9,24 @@
 
 #include "common/units.h"
 
+/* A control character would break the one-line error that quotes the value: refused first. */
+static int
+no_controls(const char *arg, struct err **err)
+{
+    for (const unsigned char *p = (const unsigned char *)arg; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return err_set(err, 0, "a control character (0x%02x) at position %zu", *p,
+                           (size_t)(p - (const unsigned char *)arg) + 1);
+    }
+    return 0;
+}
+
 int
 vol_name_check(const char *name, struct err **err)
 {
     size_t n = strlen(name);
+    if (no_controls(name, err) < 0)
+        return err_wrap(err, "invalid volume name");
     if (n == 0 || n > VOL_NAME_MAX)
         return err_set(err, 0, "invalid volume name '%s' (1 to %d characters)", name, VOL_NAME_MAX);
     for (size_t i = 0; i < n; i++) {
@@ -82,6 +96,8 @@ vol_mount_parse(const char *arg, struct vol_mount *m, struct err **err)
 {
     char dest[PATH_MAX], opts[16] = "";
     memset(m, 0, sizeof(*m));
+    if (no_controls(arg, err) < 0)
+        return -1;
     const char *c1 = strchr(arg, ':');
     if (!c1)
         return err_set(err, 0,
@@ -146,6 +162,8 @@ vol_tmpfs_parse(const char *arg, struct vol_mount *m, struct err **err)
     char dest[PATH_MAX];
     memset(m, 0, sizeof(*m));
     m->kind = VOL_KIND_TMPFS;
+    if (no_controls(arg, err) < 0)
+        return -1;
     const char *c = strchr(arg, ':');
     size_t dlen = c ? (size_t)(c - arg) : strlen(arg);
     if (copy_field(dest, sizeof(dest), arg, dlen, arg, "destination", err) < 0 ||
