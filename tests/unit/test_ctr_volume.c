@@ -38,10 +38,11 @@ mount_refusals(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "",         "/srv",           ":/d",         "/srv:",        "./x:/d",      "x/y:/d",
-        "/srv:d",   "/srv:/a/../b",   "/srv:/./a",   "/srv:/proc",   "/srv:/sys/x", "/srv:/",
-        "/srv:///", "/srv:/d:rx",     "/srv:/d:",    "-n:/d",        "/a/../b:/d",  "n!:/d",
-        "/srv:/d:ro:rw",
+        "",           "/srv",       ":/d",           "/srv:",
+        "./x:/d",     "x/y:/d",     "/srv:d",        "/srv:/a/../b",
+        "/srv:/./a",  "/srv:/proc", "/srv:/sys/x",   "/srv:/",
+        "/srv:///",   "/srv:/d:rx", "/srv:/d:",      "-n:/d",
+        "/a/../b:/d", "n!:/d",      "/srv:/d:ro:rw",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         cleanup_err struct err *e = NULL;
@@ -91,9 +92,9 @@ tmpfs_options(void **state)
     assert_true(m.mode_set);
     assert_true(m.exec);
     assert_true(m.ro);
-    static const char *const bad[] = {"",           "t",        "/proc/x",   "/t:",
-                                      "/t:size=",   "/t:size=0", "/t:mode=8", "/t:mode=-1",
-                                      "/t:mode=17777", "/t:suid", "/t:ro,,rw", "/t:ro,"};
+    static const char *const bad[] = {
+        "",          "t",          "/proc/x",       "/t:",     "/t:size=",  "/t:size=0",
+        "/t:mode=8", "/t:mode=-1", "/t:mode=17777", "/t:suid", "/t:ro,,rw", "/t:ro,"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (vol_tmpfs_parse(bad[i], &m, NULL) == 0)
             fail_msg("'%s' was accepted", bad[i]);
@@ -120,9 +121,15 @@ restart_policies(void **state)
     assert_true(ctr_restart_wanted(&p, 0, 5));
     assert_int_equal(ctr_restart_parse("no", &p, NULL), 0);
     assert_false(ctr_restart_wanted(&p, 1, 0));
-    static const char *const bad[] = {"",          "yes",          "always:1",
-                                      "on-failure:", "on-failure:0", "on-failure:-1",
-                                      "on-failure:1x", "no:2",     "on-failure:99999999999"};
+    static const char *const bad[] = {"",
+                                      "yes",
+                                      "always:1",
+                                      "on-failure:",
+                                      "on-failure:0",
+                                      "on-failure:-1",
+                                      "on-failure:1x",
+                                      "no:2",
+                                      "on-failure:99999999999"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (ctr_restart_parse(bad[i], &p, NULL) == 0)
             fail_msg("'%s' was accepted", bad[i]);
