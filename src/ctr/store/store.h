@@ -40,6 +40,8 @@ int ctr_run_open(const char *name, bool create, struct err **err);
 /* Exclusive flock of the container (blocks). Returns the fd, -1 with err. The lock file lives in
  * the definition directory; a missing definition is "no such container". */
 int ctr_lock(const char *name, struct err **err);
+/* flock(fd, LOCK_EX), waiting (EINTR retried); -1 with errno. */
+int ctr_flock_wait(int fd);
 /* The definition directory holds a config.json: a whole definition, not the remains of an
  * interrupted removal (config.json is unlinked first). */
 bool ctr_exists(const char *name);

@@ -48,12 +48,10 @@ vol_lock(struct err **err)
     int fd = open(p, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return err_set(err, errno, "open '%s'", p);
-    while (flock(fd, LOCK_EX) < 0) {
-        if (errno != EINTR) {
-            int e = errno;
-            close(fd);
-            return err_set(err, e, "lock '%s'", p);
-        }
+    if (ctr_flock_wait(fd) < 0) {
+        int e = errno;
+        close(fd);
+        return err_set(err, e, "lock '%s'", p);
     }
     return fd;
 }
