@@ -24,6 +24,7 @@ usage(FILE *f)
         "       berth --batch [OPTIONS]         print samples for scripts\n"
         "       berth ctr COMMAND [ARGS...]     native containers (berth ctr --help)\n"
         "       berth vm COMMAND [ARGS...]      libvirt VMs (berth vm --help)\n"
+        "       berth volume COMMAND [ARGS...]  container volumes (berth volume --help)\n"
         "\n"
         "options:\n"
         "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
@@ -117,6 +118,7 @@ parse_global(int argc, char **argv, struct app_opts *o)
 static const struct cli_cmd commands[] = {
     {"ctr", cli_ctr_main},
     {"vm", cli_vm_main},
+    {"volume", cli_volume_main},
 };
 
 int

@@ -42,6 +42,7 @@ struct inst {
     uint64_t pids;            /* containers: tasks in the cgroup */
     uint64_t blk_read_bytes, blk_write_bytes;
     uint64_t net_rx_bytes, net_tx_bytes;
+    uint64_t restarts;  /* containers: restarts by their restart policy since the last start */
     int64_t start_time; /* CLOCK_REALTIME seconds when it started; -1 unknown / not running */
     int64_t mono_ns;    /* CLOCK_MONOTONIC ns when the counters were read */
 

@@ -461,6 +461,9 @@ entry_row(struct entry *e, struct inst_list *out, int64_t now)
         ctr_fmt(reason, sizeof(reason), "exited %d", e->st.exit_code);
         inst_set_reason(in, reason);
     }
+    if (e->st.status == CTR_STATUS_RUNNING && e->st.restarting)
+        inst_set_reason(in, "restarting");
+    in->restarts = e->st.restarts;
     in->mono_ns = now;
     if (!e->fds_open) {
         in->mem_limit_bytes = e->mem_limit;

@@ -47,7 +47,9 @@ has --rootfs "$r" && has --rm "$r" || fail "berth ctr run --r<TAB> gave '$r'"
 r=$(complete_words berth --no-c)
 [ "$r" = "--no-containers" ] || fail "berth --no-c<TAB> gave '$r'"
 r=$(complete_words berth v)
-[ "$r" = vm ] || fail "berth v<TAB> gave '$r'"
+[ "$(echo $r)" = "vm volume" ] || fail "berth v<TAB> gave '$r'"
+r=$(complete_words berth ctr run --rest)
+[ "$r" = --restart ] || fail "berth ctr run --rest<TAB> gave '$r'"
 r=$(complete_words berth --theme "")
 has dark "$r" || fail "berth --theme <TAB> gave '$r'"
 r=$(complete_words berth -c test:///default vm start "")

@@ -231,6 +231,32 @@ init_message(struct mon *m, int n, const char *buf, struct err **err)
 }
 
 /* 'G': go on. With a user namespace as root, the root built here goes with it (rootfs_idmap.c). */
+/* Before 'G', as root with a user namespace: an id-mapped clone of each "idmap" bind (volumes of
+ * --userns); a clone without an id map and a line in the log when its file system has none. */
+static int
+send_binds(struct mon *m, int sync, struct err **err)
+{
+    for (size_t i = 0; i < m->spec->n_mounts; i++) {
+        const struct ctr_mount *mt = &m->spec->mounts[i];
+        char why[200], msg[PATH_MAX + 300];
+        if (!mt->bind || !mt->idmap)
+            continue;
+        cleanup_close int fd = ctr_bind_mapped(mt, m->pid, why, sizeof(why), err);
+        if (fd < 0)
+            return -1;
+        if (ctr_fd_send(sync, 'B', fd) < 0)
+            return err_set(err, errno, "hand the volumes to the container");
+        if (!why[0])
+            continue;
+        int n = ctr_fmt(msg, sizeof(msg),
+                        "berth: volume '%s' on %s is bound without an id map (%s): its files "
+                        "show with their host owners, unmapped ones as nobody\n",
+                        mt->source, mt->dest, why);
+        ctr_logfile_write(&m->log, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+    }
+    return 0;
+}
+
 static int
 send_go(struct mon *m, int sync, struct err **err)
 {
@@ -239,6 +265,8 @@ send_go(struct mon *m, int sync, struct err **err)
             return err_set(err, errno, "sync with the container");
         return 0;
     }
+    if (send_binds(m, sync, err) < 0)
+        return -1;
     cleanup_close int root = ctr_rootfs_mapped(m->spec, m->pid, m->def_dir, err);
     if (root < 0)
         return -1;
@@ -388,9 +416,89 @@ record_running(struct mon *m, struct err **err)
     ctr_fmt(st.boot_id, sizeof(st.boot_id), "%s", ctr_boot_id());
     st.started_ns = real_now_ns();
     st.autoremove = m->autoremove;
+    st.restarts = m->restarts;
+    m->run_start = mono_now_ns();
     ctr_fmt(st.cgroup, sizeof(st.cgroup), "%s", m->cgpath);
     ctr_fmt(st.cgroup_mgr, sizeof(st.cgroup_mgr), "%s", m->cg->name);
     return ctr_state_save(m->name, &st, err);
+}
+
+/* Between two runs: the state says so (pid 0), unless a `ctr stop` or `rm -f` came first.
+ * Returns false when the container is to stay stopped. */
+static bool
+restart_wanted(struct mon *m)
+{
+    int code = ctr_monitor_exit_code(m->status);
+    struct ctr_state st;
+    cleanup_close int lock = ctr_lock(m->name, NULL);
+    if (lock < 0 || ctr_state_load(m->name, &st, NULL) < 0 || st.stopping || st.autoremove ||
+        m->autoremove || st.monitor_pid != getpid() ||
+        !ctr_restart_wanted(&m->spec->restart, code, m->restarts))
+        return false;
+    st.restarting = true;
+    st.pid = 0;
+    st.pid_start = 0;
+    st.exit_code = code;
+    st.finished_ns = real_now_ns();
+    return ctr_state_save(m->name, &st, NULL) == 0;
+}
+
+/* The back-off, in steps of 50 ms that look for a `ctr stop`. false: stopped meanwhile. */
+static bool
+restart_wait(struct mon *m)
+{
+    if (mono_now_ns() - m->run_start >= 10 * 1000000000LL)
+        m->backoff_n = 0; /* it was up 10 s: a new series of failures starts short again */
+    int64_t end = mono_now_ns() + (int64_t)ctr_restart_backoff_ms(m->backoff_n++) * 1000000;
+    for (;;) {
+        struct ctr_state st;
+        if (ctr_state_load(m->name, &st, NULL) < 0 || st.stopping || st.autoremove)
+            return false;
+        int64_t left = end - mono_now_ns();
+        if (left <= 0)
+            return true;
+        int64_t step = left < 50000000 ? left : 50000000;
+        nanosleep(&(struct timespec){0, (long)step}, NULL);
+    }
+}
+
+/* The previous run's fds and cgroup let go of, before the next run makes its own. */
+static void
+restart_release(struct mon *m)
+{
+    int *fds[] = {&m->pidfd, &m->out, &m->err, &m->pty};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+    m->pid = 0;
+    if (m->cg)
+        m->cg->destroy(m->cgpath, NULL);
+}
+
+/* The restart policy (--restart): after the exit just seen, start the command again. A run that
+ * cannot start counts as an exit with status 125 (logged) and is retried by the same rules.
+ * Returns true once a new run is up. */
+static bool
+restart(struct mon *m)
+{
+    while (restart_wanted(m) && restart_wait(m)) {
+        cleanup_err struct err *e = NULL;
+        restart_release(m);
+        m->restarts++;
+        if (make_cgroup(m, &e) == 0 && spawn(m, &e) == 0 && record_running(m, &e) == 0)
+            return true;
+        char msg[1200];
+        int n =
+            ctr_fmt(msg, sizeof(msg), "berth: restart %u failed: %s\n", m->restarts, err_msg(e));
+        ctr_logfile_write(&m->log, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        undo_start(m);
+        m->pid = 0;
+        m->status = 125 << 8;
+        m->run_start = mono_now_ns();
+    }
+    return false;
 }
 
 static void
@@ -465,6 +573,8 @@ ctr_monitor_main(struct ctr_monitor_args *a)
         close(a->report_fd);
     close(a->lock_fd);
     ctr_monitor_loop(&m);
+    while (restart(&m))
+        ctr_monitor_loop(&m);
     struct ctr_removed removed;
     int code = ctr_monitor_finish(&m, &removed);
     trace_mark("mon: done");

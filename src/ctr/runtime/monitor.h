@@ -35,9 +35,14 @@ struct mon {
     int in;
     char inbuf[16384];
     size_t in_len, in_off;
+    unsigned restarts;  /* by the restart policy since `start` */
+    unsigned backoff_n; /* restarts in a row without 10 s up in between */
+    int64_t run_start;  /* monotonic ns of the current run's start */
 };
 
 void ctr_monitor_listen(struct mon *m);
+/* A wait status as an exit code: N, or 128+N for signal N. */
+int ctr_monitor_exit_code(int status);
 void ctr_monitor_loop(struct mon *m);
 /* Record the exit and remove the cgroup; returns the exit status (128+N for signal N). An
  * autoremove container's directories are renamed away instead of recorded: *removed names them

@@ -285,8 +285,8 @@ ctr_monitor_loop(struct mon *m)
     }
 }
 
-static int
-exit_code(int status)
+int
+ctr_monitor_exit_code(int status)
 {
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
@@ -310,7 +310,7 @@ ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
     ctr_logfile_close(&m->log);
     cleanup_err struct err *e = NULL;
     cleanup_close int lock = ctr_lock(m->name, &e);
-    int code = exit_code(m->status);
+    int code = ctr_monitor_exit_code(m->status);
     struct ctr_state st;
     if (ctr_state_load(m->name, &st, NULL) < 0)
         ctr_state_init(&st);
@@ -328,6 +328,7 @@ ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
         st.oom_killed = m->cg->oom_kills(m->cgpath) > 0;
         st.monitor_pid = 0;
         st.pid = 0;
+        st.restarting = false;
         if (lock >= 0 || mine)
             ctr_state_save_exit(m->name, &st, NULL);
     }

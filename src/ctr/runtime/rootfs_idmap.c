@@ -321,3 +321,35 @@ ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, stru
     }
     return overlay_attached(lower, def_dir, err); /* a kernel before 6.15 */
 }
+
+int
+ctr_bind_mapped(const struct ctr_mount *m, pid_t pid, char *why, size_t len, struct err **err)
+{
+    char p[64];
+    why[0] = '\0';
+    ctr_fmt(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
+    cleanup_close int userns = open(p, O_RDONLY | O_CLOEXEC);
+    if (userns < 0)
+        return err_set(err, errno, "open the container's user namespace");
+    unsigned rec = m->recursive ? AT_RECURSIVE : 0;
+    cleanup_close int fd =
+        open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+    if (fd < 0)
+        return err_set(err, errno, "bind mount source '%s'", m->source);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) == 0)
+        return steal_fd(&fd);
+    int e = errno;
+    if (e != EINVAL && e != ENOSYS && e != EOPNOTSUPP)
+        return err_set(err, e, "id-mapped mount of volume '%s'", m->source);
+    /* This file system (or kernel) has no id-mapped mounts: the clone as it is (the init may not
+     * be able to walk to the source itself). */
+    struct statfs sfs;
+    struct utsname u;
+    if (e == EINVAL && statfs(m->source, &sfs) == 0 && uname(&u) == 0)
+        ctr_fmt(why, len, "file system type 0x%lx on Linux %s has no id-mapped mounts",
+                (unsigned long)sfs.f_type, u.release);
+    else
+        ctr_fmt(why, len, "this kernel has no id-mapped mounts (%s)", strerror(e));
+    return steal_fd(&fd);
+}

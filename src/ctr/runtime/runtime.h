@@ -30,9 +30,11 @@ struct ctr_init_args {
 _Noreturn void ctr_init_main(const struct ctr_init_args *a);
 /* Mount the root, the spec's mounts, devices, /etc files; pivot_root. root_mnt: a detached mount
  * of the root made by the monitor (ctr_rootfs_mapped), attached instead of mounting one; -1 none.
+ * bind_fds (NULL, or one per mount, -1 for none): the id-mapped mounts the monitor made for the
+ * "idmap" binds (ctr_bind_mapped), attached instead of binding the source.
  */
 int ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir,
-                     int root_mnt, struct err **err);
+                     int root_mnt, const int *bind_fds, struct err **err);
 /* rootfs_cgroup.c: the container's read-only view of its own cgroups, mounted on tfd (its
  * /sys/fs/cgroup); fresh cgroup file systems inside its cgroup namespace, else binds. */
 int ctr_rootfs_cgroup(int tfd, bool cgroupns, struct err **err);
@@ -46,6 +48,10 @@ int ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, 
  * statfs's f_type, release the kernel's (uname). Names the file system, the Linux version that
  * gave it id-mapped mounts where known, this kernel, and what to do instead. */
 void ctr_idmap_unsupported_msg(char *buf, size_t len, unsigned long fs_magic, const char *release);
+/* In the monitor: a detached clone of bind mount m's source, id-mapped to the user namespace of
+ * pid (the mount option "idmap"); why = "" then. When its file system cannot be id-mapped, the
+ * clone without an id map, and why says so (docs/CONTAINERS.md, "Volumes and --userns"). */
+int ctr_bind_mapped(const struct ctr_mount *m, pid_t pid, char *why, size_t len, struct err **err);
 /* Open path (absolute, inside rootfd) without leaving the root; O_PATH | flags. */
 int ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err);
 /* Find argv0 in the container's PATH (after pivot_root). */

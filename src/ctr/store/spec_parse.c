@@ -358,7 +358,7 @@ static int
 parse_top(json_object *cfg, struct ctr_spec *s, struct err **err)
 {
     json_object *ann;
-    const char *h = NULL, *mode = NULL;
+    const char *h = NULL, *mode = NULL, *restart = NULL;
     if (field_str(cfg, "hostname", "hostname", &h, err) < 0 || (h && check_hostname(h, err) < 0) ||
         field(cfg, "annotations", json_type_object, "annotations", &ann, err) < 0 ||
         field_str(ann, "org.berth.rootfs-mode", "annotations.org.berth.rootfs-mode", &mode, err) <
@@ -372,6 +372,9 @@ parse_top(json_object *cfg, struct ctr_spec *s, struct err **err)
                        "'inplace', not '%s'",
                        mode);
     s->inplace = mode && strcmp(mode, "inplace") == 0;
+    if (field_str(ann, "org.berth.restart", "annotations.org.berth.restart", &restart, err) < 0 ||
+        (restart && ctr_restart_parse(restart, &s->restart, err) < 0))
+        return restart ? err_wrap(err, "config.json: annotations.org.berth.restart") : -1;
     return 0;
 }
 
@@ -483,6 +486,8 @@ mount_option(struct ctr_mount *m, const char *o, struct strbuf_lite *data)
     if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
         m->bind = true;
         m->recursive = o[0] == 'r';
+    } else if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+        m->idmap = true;
     } else if (strcmp(o, "private") == 0 || strcmp(o, "rprivate") == 0) {
         m->prop = MS_PRIVATE;
     } else if (strcmp(o, "slave") == 0 || strcmp(o, "rslave") == 0) {

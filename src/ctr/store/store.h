@@ -40,6 +40,8 @@ int ctr_run_open(const char *name, bool create, struct err **err);
 /* Exclusive flock of the container (blocks). Returns the fd, -1 with err. The lock file lives in
  * the definition directory; a missing definition is "no such container". */
 int ctr_lock(const char *name, struct err **err);
+/* flock(fd, LOCK_EX), waiting (EINTR retried); -1 with errno. */
+int ctr_flock_wait(int fd);
 /* The definition directory holds a config.json: a whole definition, not the remains of an
  * interrupted removal (config.json is unlinked first). */
 bool ctr_exists(const char *name);
@@ -62,6 +64,7 @@ struct ctr_mount {
     unsigned long flags;
     unsigned long prop; /* MS_PRIVATE etc. or 0 */
     bool bind, recursive;
+    bool idmap; /* "idmap"/"ridmap": id-mapped to the container's user namespace (root only) */
     char *data; /* comma-joined non-flag options */
 };
 
@@ -86,7 +89,8 @@ struct ctr_spec {
     int64_t mem_limit; /* bytes, -1 none */
     int64_t cpu_quota; /* us, -1 none */
     uint64_t cpu_period;
-    int64_t pids_limit; /* -1 none */
+    int64_t pids_limit;                /* -1 none */
+    struct ctr_restart_policy restart; /* annotation org.berth.restart */
 };
 
 /* Build a new config.json from create options (hardening defaults applied). */
@@ -116,6 +120,9 @@ struct ctr_state {
     bool autoremove;
     char cgroup[256]; /* relative cgroup path, "" none */
     char cgroup_mgr[16];
+    unsigned restarts; /* restarts by the monitor since `start` */
+    bool restarting;   /* between two runs (pid 0): the monitor waits out its back-off */
+    bool stopping;     /* `ctr stop` asked: the monitor restarts nothing more */
 };
 
 void ctr_state_init(struct ctr_state *st);
@@ -140,6 +147,10 @@ struct ctr_changes {
 /* True when any state changed since the last call with c (and on the first). */
 bool ctr_state_changes(struct ctr_changes *c);
 const char *ctr_boot_id(void);
+
+/* "<lib>/containers/<name>/autostart": present while an always or unless-stopped container is
+ * to be started at boot (start --all-restartable). */
+#define CTR_AUTOSTART_FILE "autostart"
 
 /* ---- logfile.c: size-capped rotated log ---- */
 #define CTR_LOG_MAX_DEFAULT (1024 * 1024)

@@ -94,6 +94,8 @@ json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
     strbuf_putc(sb, ',');
     json_u64(sb, "pids", in->pids);
     strbuf_putc(sb, ',');
+    json_u64(sb, "restarts", in->restarts);
+    strbuf_putc(sb, ',');
     json_u64(sb, "block_read_bytes", in->blk_read_bytes);
     strbuf_putc(sb, ',');
     json_u64(sb, "block_write_bytes", in->blk_write_bytes);

@@ -371,6 +371,9 @@ draw_facts(struct tui *t, const struct inst *in, const struct tui_rates *rt, int
              in->start_time >= 0 && in->state == INST_STATE_RUNNING
                  ? units_format_duration(real_now_ns() / 1000000000 - in->start_time, c, sizeof(c))
                  : "-");
+    if (in->restarts != INST_UNKNOWN && in->restarts > 0) /* the restart policy at work */
+        snprintf(l1 + strlen(l1), sizeof(l1) - strlen(l1), "   restarts %llu",
+                 (unsigned long long)in->restarts);
     put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], l1, false);
     snprintf(l1, sizeof(l1), "net rx %s/s tx %s/s   disk read %s/s write %s/s",
              fmt_rate(rt->net_rx, a, sizeof(a)), fmt_rate(rt->net_tx, b, sizeof(b)),

@@ -140,7 +140,7 @@ enum tui_mode {
     TUI_MODE_COUNT,
 };
 
-#define TUI_FORM_FIELDS 8
+#define TUI_FORM_FIELDS 12
 #define TUI_FIELD_MAX 256
 
 struct tui_form {
