@@ -35,6 +35,7 @@ struct mon {
     int in;
     char inbuf[16384];
     size_t in_len, in_off;
+    struct ctr_start_figs figs; /* start figures; first_output_ns set at the first output */
 };
 
 void ctr_monitor_listen(struct mon *m);

@@ -65,6 +65,63 @@ json_pct(struct strbuf *sb, const char *key, double v)
         strbuf_printf(sb, "\"%s\":%.2f", key, v);
 }
 
+/* VM vs container figures (docs/BATCH.md "figures"): null when unknown or not of this kind. */
+static void
+json_i64(struct strbuf *sb, const char *key, int64_t v, int64_t unknown)
+{
+    if (v == unknown)
+        strbuf_printf(sb, "\"%s\":null", key);
+    else
+        strbuf_printf(sb, "\"%s\":%" PRId64, key, v);
+}
+
+static void
+json_str_or_null(struct strbuf *sb, const char *key, const char *v)
+{
+    strbuf_printf(sb, "\"%s\":", key);
+    if (v[0])
+        strbuf_json_str(sb, v);
+    else
+        strbuf_puts(sb, "null");
+}
+
+static void
+json_figs(struct strbuf *sb, const struct inst_figs *f)
+{
+    const struct {
+        const char *key;
+        uint64_t v;
+    } u[] = {
+        {"mem_anon_bytes", f->mem_anon},
+        {"mem_file_bytes", f->mem_file},
+        {"mem_kernel_bytes", f->mem_kernel},
+        {"mem_cgroup_bytes", f->mem_total},
+        {"guest_mem_bytes", f->guest_mem},
+        {"host_rss_bytes", f->host_rss},
+        {"vcpu_ns", f->vcpu_ns},
+        {"emulator_cpu_ns", f->emu_ns},
+    };
+    strbuf_puts(sb, "\"figures\":{");
+    json_i64(sb, "start_request_ns", f->start_req_ns, -1);
+    strbuf_putc(sb, ',');
+    json_i64(sb, "start_exec_ns", f->start_exec_ns, -1);
+    strbuf_putc(sb, ',');
+    json_i64(sb, "start_first_output_ns", f->start_first_ns, -1);
+    for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+        strbuf_putc(sb, ',');
+        json_u64(sb, u[i].key, u[i].v);
+    }
+    strbuf_putc(sb, ',');
+    json_i64(sb, "mem_overhead_bytes", f->mem_overhead, INT64_MIN);
+    strbuf_putc(sb, ',');
+    json_str_or_null(sb, "kernel", f->kernel);
+    strbuf_putc(sb, ',');
+    json_str_or_null(sb, "accel", f->accel);
+    strbuf_putc(sb, ',');
+    json_str_or_null(sb, "isolation", f->isolation);
+    strbuf_putc(sb, '}');
+}
+
 static void
 json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
 {
@@ -104,6 +161,8 @@ json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
     int64_t up = inst_uptime(in, now_real_ns);
     strbuf_putc(sb, ',');
     json_u64(sb, "uptime_s", up < 0 ? INST_UNKNOWN : (uint64_t)up);
+    strbuf_putc(sb, ',');
+    json_figs(sb, &in->figs);
     strbuf_putc(sb, '}');
 }
 
