@@ -79,8 +79,8 @@ void
 figs_memstat_parse(bool v2, const char *stat, const char *kmem, const char *usage,
                    struct inst_figs *f)
 {
-    static const char *const kernel_v2_old[] = {"kernel_stack", "pagetables", "percpu", "sock",
-                                                "slab", NULL};
+    static const char *const kernel_v2_old[] = {"kernel_stack", "pagetables", "percpu",
+                                                "sock",         "slab",       NULL};
     f->mem_total = text_u64(usage);
     if (!v2)
         f->mem_kernel = text_u64(kmem);

@@ -31,8 +31,8 @@ seccomp_text(json_object *cfg)
 static int
 caps_count(json_object *cfg)
 {
-    json_object *b = jsonx_get_array(
-        jsonx_get_obj(jsonx_get_obj(cfg, "process"), "capabilities"), "bounding");
+    json_object *b =
+        jsonx_get_array(jsonx_get_obj(jsonx_get_obj(cfg, "process"), "capabilities"), "bounding");
     return b ? (int)json_object_array_length(b) : -1;
 }
 
@@ -56,8 +56,7 @@ ctr_figs_isolation(const struct ctr_spec *s, const char *mgr, struct inst_figs *
     snprintf(f->kernel, sizeof(f->kernel), "shared %s", figs_host_kernel());
     f->accel[0] = 0;
     snprintf(f->isolation, sizeof(f->isolation), "ns %s; userns %s; seccomp %s; caps %s; cgroup %s",
-             ns[0] ? ns : "none", userns, seccomp_text(s->json), capt,
-             mgr && mgr[0] ? mgr : "-");
+             ns[0] ? ns : "none", userns, seccomp_text(s->json), capt, mgr && mgr[0] ? mgr : "-");
 }
 
 bool

@@ -54,10 +54,10 @@ v1_tree_split_from_total_keys_and_kmem(void **state)
     struct inst_figs f;
     figs_init(&f);
     assert_int_equal(figs_cg_mem_read(data_dir("cgroupfs-v1/memory/berth/rec"), false, &f), 0);
-    assert_int_equal(f.mem_anon, 57344);   /* total_rss */
-    assert_int_equal(f.mem_file, 12288);   /* total_cache */
+    assert_int_equal(f.mem_anon, 57344);    /* total_rss */
+    assert_int_equal(f.mem_file, 12288);    /* total_cache */
     assert_int_equal(f.mem_kernel, 167936); /* memory.kmem.usage_in_bytes */
-    assert_int_equal(f.mem_total, 348160); /* memory.usage_in_bytes */
+    assert_int_equal(f.mem_total, 348160);  /* memory.usage_in_bytes */
     /* v1 charges kernel memory to the usage too: the parts fit in the total. */
     assert_true(f.mem_anon + f.mem_file + f.mem_kernel <= f.mem_total);
 }

@@ -15,10 +15,9 @@ ctr_figs_save(const char *name, const struct ctr_start_figs *sf, struct err **er
 {
     char path[PATH_MAX], text[256];
     ctr_path_run(path, name, "figures.json");
-    int n = snprintf(text, sizeof(text),
-                     "{\"request_ns\":%lld,\"exec_ns\":%lld,\"first_output_ns\":%lld}\n",
-                     (long long)sf->request_ns, (long long)sf->exec_ns,
-                     (long long)sf->first_output_ns);
+    int n = snprintf(
+        text, sizeof(text), "{\"request_ns\":%lld,\"exec_ns\":%lld,\"first_output_ns\":%lld}\n",
+        (long long)sf->request_ns, (long long)sf->exec_ns, (long long)sf->first_output_ns);
     if (ctr_write_runtime(path, text, (size_t)n, 0644, err) < 0)
         return -1;
     ctr_state_bump();
