@@ -155,8 +155,7 @@ start_figs(const struct inst *in, const char *pidfile, struct inst_figs *f)
 }
 
 void
-vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vcpu_ns,
-             bool active)
+vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vcpu_ns, bool active)
 {
     struct inst_figs *f = &in->figs;
     snprintf(f->kernel, sizeof(f->kernel), "own (guest)");

@@ -285,7 +285,8 @@ tui_compare_draw(struct tui *t, const struct rect *r)
     char line[600], buf[160];
     for (size_t m = 0; m < n; m++)
         in[m] = find_marked(t, m);
-    tui_overlay_line(t, r, 0, THEME_ROLE_TITLE, "compare: VM vs container figures   q/Esc/C closes");
+    tui_overlay_line(t, r, 0, THEME_ROLE_TITLE,
+                     "compare: VM vs container figures   q/Esc/C closes");
     line[0] = 0;
     cell(line, sizeof(line), 0, lw, "");
     for (size_t m = 0; m < n; m++) {
