@@ -14,6 +14,8 @@ URI = "qemu:///system"
 READY = "BERTH-GUEST-READY"
 TMP = tempfile.mkdtemp(prefix="berth-vmvsctr.")
 os.chmod(TMP, 0o755)  # QEMU (libvirt-qemu) writes the serial logs here
+shutil.copy(BERTH, TMP + "/berth")  # a private copy: a rebuild during the run must not break it
+BERTH = TMP + "/berth"
 os.environ["BERTH_ROOT"] = TMP + "/root"
 TAG = "bvc%d" % os.getpid()
 doms, ctrs = [], []

@@ -18,10 +18,7 @@ ctr_figs_save(const char *name, const struct ctr_start_figs *sf, struct err **er
     int n = snprintf(
         text, sizeof(text), "{\"request_ns\":%lld,\"exec_ns\":%lld,\"first_output_ns\":%lld}\n",
         (long long)sf->request_ns, (long long)sf->exec_ns, (long long)sf->first_output_ns);
-    if (ctr_write_runtime(path, text, (size_t)n, 0644, err) < 0)
-        return -1;
-    ctr_state_bump();
-    return 0;
+    return ctr_write_runtime(path, text, (size_t)n, 0644, err);
 }
 
 int
