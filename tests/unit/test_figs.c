@@ -14,20 +14,14 @@
 #include <cmocka.h>
 
 #include "common/figs.h"
+#include "unit_data.h"
 
 static const char *
 data_dir(const char *sub)
 {
-    static char buf[4][512];
-    static int i;
-    i = (i + 1) % 4;
-    const char *src = getenv("BERTH_SRC");
-    if (src && *src)
-        snprintf(buf[i], sizeof(buf[i]), "%s/tests/unit/data/figs/%s", src, sub);
-    else
-        snprintf(buf[i], sizeof(buf[i]), "%.*s/data/figs/%s",
-                 (int)(strrchr(__FILE__, '/') - __FILE__), __FILE__, sub);
-    return buf[i];
+    char rel[256];
+    snprintf(rel, sizeof(rel), "figs/%s", sub);
+    return UNIT_DATA_DIR(rel);
 }
 
 static void

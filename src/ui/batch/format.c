@@ -67,18 +67,19 @@ json_pct(struct strbuf *sb, const char *key, double v)
 
 /* VM vs container figures (docs/BATCH.md "figures"): null when unknown or not of this kind. */
 static void
-json_i64(struct strbuf *sb, const char *key, int64_t v, int64_t unknown)
+json_i64(struct strbuf *sb, const char *key, int64_t v, int64_t unknown, bool comma)
 {
     if (v == unknown)
-        strbuf_printf(sb, "\"%s\":null", key);
+        strbuf_printf(sb, "%s\"%s\":null", comma ? "," : "", key);
     else
-        strbuf_printf(sb, "\"%s\":%" PRId64, key, v);
+        strbuf_printf(sb, "%s\"%s\":%" PRId64, comma ? "," : "", key, v);
 }
 
+/* ,"key":"v" or ,"key":null for "" */
 static void
 json_str_or_null(struct strbuf *sb, const char *key, const char *v)
 {
-    strbuf_printf(sb, "\"%s\":", key);
+    strbuf_printf(sb, ",\"%s\":", key);
     if (v[0])
         strbuf_json_str(sb, v);
     else
@@ -88,6 +89,15 @@ json_str_or_null(struct strbuf *sb, const char *key, const char *v)
 static void
 json_figs(struct strbuf *sb, const struct inst_figs *f)
 {
+    const struct {
+        const char *key;
+        int64_t v, unknown;
+    } i64[] = {
+        {"start_request_ns", f->start_req_ns, -1},
+        {"start_exec_ns", f->start_exec_ns, -1},
+        {"start_first_output_ns", f->start_first_ns, -1},
+        {"mem_overhead_bytes", f->mem_overhead, INT64_MIN},
+    };
     const struct {
         const char *key;
         uint64_t v;
@@ -101,24 +111,18 @@ json_figs(struct strbuf *sb, const struct inst_figs *f)
         {"vcpu_ns", f->vcpu_ns},
         {"emulator_cpu_ns", f->emu_ns},
     };
+    const struct {
+        const char *key, *v;
+    } str[] = {{"kernel", f->kernel}, {"accel", f->accel}, {"isolation", f->isolation}};
     strbuf_puts(sb, "\"figures\":{");
-    json_i64(sb, "start_request_ns", f->start_req_ns, -1);
-    strbuf_putc(sb, ',');
-    json_i64(sb, "start_exec_ns", f->start_exec_ns, -1);
-    strbuf_putc(sb, ',');
-    json_i64(sb, "start_first_output_ns", f->start_first_ns, -1);
+    for (size_t i = 0; i < sizeof(i64) / sizeof(i64[0]); i++)
+        json_i64(sb, i64[i].key, i64[i].v, i64[i].unknown, i > 0);
     for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
         strbuf_putc(sb, ',');
         json_u64(sb, u[i].key, u[i].v);
     }
-    strbuf_putc(sb, ',');
-    json_i64(sb, "mem_overhead_bytes", f->mem_overhead, INT64_MIN);
-    strbuf_putc(sb, ',');
-    json_str_or_null(sb, "kernel", f->kernel);
-    strbuf_putc(sb, ',');
-    json_str_or_null(sb, "accel", f->accel);
-    strbuf_putc(sb, ',');
-    json_str_or_null(sb, "isolation", f->isolation);
+    for (size_t i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+        json_str_or_null(sb, str[i].key, str[i].v);
     strbuf_putc(sb, '}');
 }
 
