@@ -347,7 +347,9 @@ entry_refresh(struct prov *p, struct entry *e)
         return;
     }
     ctr_state_check_live(&e->st);
-    e->figs_pending = ctr_figs_start(e->name, &e->figs);
+    /* Only a running container's first output may still come. */
+    e->figs_pending = ctr_figs_start(e->name, &e->figs) &&
+                      (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED);
     if (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED)
         entry_open_live(p, e);
     else
