@@ -375,6 +375,10 @@ undo_start(struct mon *m)
 static int
 record_running(struct mon *m, struct err **err)
 {
+    /* The start figures so far (the first output is added by the monitor loop). A failure to
+     * write them costs the figures, not the start. */
+    m->figs.exec_ns = real_now_ns();
+    ctr_figs_save(m->name, &m->figs, NULL);
     struct ctr_state st;
     ctr_state_init(&st);
     st.status = CTR_STATUS_RUNNING;
@@ -388,18 +392,6 @@ record_running(struct mon *m, struct err **err)
     ctr_fmt(st.cgroup, sizeof(st.cgroup), "%s", m->cgpath);
     ctr_fmt(st.cgroup_mgr, sizeof(st.cgroup_mgr), "%s", m->cg->name);
     return ctr_state_save(m->name, &st, err);
-}
-
-/* The start figures so far (request, exec); the first output is added by the monitor loop. A
- * failure to write them costs the figures, not the start: returns false either way. */
-static bool
-record_start_figs(struct mon *m, int64_t request_ns)
-{
-    m->figs.request_ns = request_ns;
-    m->figs.exec_ns = real_now_ns();
-    m->figs.first_output_ns = -1;
-    ctr_figs_save(m->name, &m->figs, NULL);
-    return false;
 }
 
 static void
@@ -457,12 +449,12 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
     m.pty = m.out = m.err = m.in = m.listen = m.pidfd = -1;
+    m.figs = (struct ctr_start_figs){a->request_ns, -1, -1};
     trace_mark("mon: start");
     if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
         (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||
         (trace_mark("mon: security"), ctr_logfile_open(&m.log, m.def_dir, &e) < 0) ||
-        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), record_start_figs(&m, a->request_ns)) ||
-        record_running(&m, &e) < 0) {
+        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), record_running(&m, &e) < 0)) {
         undo_start(&m);
         report(a->report_fd, "ERR %s\n", err_msg(e));
         _exit(1);
