@@ -92,3 +92,21 @@ if f["mem_anon_bytes"] is not None:
     sys.exit("a stopped container with a memory split")
 ' "$P-fig" || fail "stopped figures"
 ok "a stopped container keeps its start figures and has no memory split"
+
+# A damaged figures.json (garbage, or numbers out of order) costs the start figures, nothing else.
+for junk in 'not json {' '{"request_ns":5,"exec_ns":3,"first_output_ns":"x"}'; do
+    printf '%s' "$junk" >"$BERTH_ROOT/run/$P-fig/figures.json"
+    out=$(b --batch -f json --no-vms -n 1 2>"$BERTH_ROOT/err") || fail "batch failed on a damaged figures.json"
+    [ -s "$BERTH_ROOT/err" ] && fail "batch complained: $(cat "$BERTH_ROOT/err")"
+    echo "$out" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+i = [i for i in d["instances"] if i["id"] == sys.argv[1]][0]
+f = i["figures"]
+if f["start_exec_ns"] is not None or f["start_first_output_ns"] is not None:
+    sys.exit("figures from a damaged file: %r" % f)
+if i["state"] != "stopped":
+    sys.exit("state %r" % i["state"])
+' "$P-fig" || fail "damaged figures.json: $junk"
+done
+ok "a damaged figures.json gives null start figures and no error"
