@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/figs.h"
 #include "common/xalloc.h"
 
 static const char *const kind_names[INST_KIND_COUNT] = {
@@ -90,6 +91,7 @@ inst_list_add(struct inst_list *l, enum inst_kind kind, const char *source, cons
     in->start_time = -1;
     in->mono_ns = 0;
     in->cpu_pct = NAN;
+    figs_init(&in->figs);
     return in;
 }
 

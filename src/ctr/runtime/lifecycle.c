@@ -273,6 +273,7 @@ autostart_stopped(const char *name)
 static int
 start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, struct err **err)
 {
+    int64_t request_ns = real_now_ns();
     cleanup_close int lock = ctr_lock(name, err);
     if (lock < 0)
         return -1;
@@ -292,7 +293,8 @@ start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, str
         err_set(err, 0, "container '%s': rootfs '%s' does not exist", name, spec.root);
         goto out;
     }
-    struct ctr_monitor_args a = {name, &spec, lock, -1, foreground, autoremove, r->attached};
+    struct ctr_monitor_args a = {name,       &spec,      lock,        -1,
+                                 foreground, autoremove, r->attached, request_ns};
     trace_mark("berth: fork monitor");
     rc = spawn_monitor(&a, r, err);
     trace_mark("berth: report read");

@@ -406,6 +406,10 @@ undo_start(struct mon *m)
 static int
 record_running(struct mon *m, struct err **err)
 {
+    /* The start figures so far (the first output is added by the monitor loop). A failure to
+     * write them costs the figures, not the start. */
+    m->figs.exec_ns = real_now_ns();
+    ctr_figs_save(m->name, &m->figs, NULL);
     struct ctr_state st;
     ctr_state_init(&st);
     st.status = CTR_STATUS_RUNNING;
@@ -556,6 +560,7 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
     m.pty = m.out = m.err = m.in = m.listen = m.pidfd = -1;
+    m.figs = (struct ctr_start_figs){a->request_ns, -1, -1};
     trace_mark("mon: start");
     if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
         (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||

@@ -38,6 +38,7 @@ struct mon {
     unsigned restarts;  /* by the restart policy since `start` */
     unsigned backoff_n; /* restarts in a row without 10 s up in between */
     int64_t run_start;  /* monotonic ns of the current run's start */
+    struct ctr_start_figs figs; /* start figures; first_output_ns set at the first output */
 };
 
 void ctr_monitor_listen(struct mon *m);

@@ -71,6 +71,11 @@ client_drop(struct mon *m, size_t i)
 static bool
 output(struct mon *m, int which, const char *buf, size_t n)
 {
+    if (m->figs.first_output_ns < 0 && m->figs.exec_ns > 0) {
+        m->figs.first_output_ns = real_now_ns();
+        if (ctr_figs_save(m->name, &m->figs, NULL) == 0)
+            ctr_state_bump();
+    }
     ctr_logfile_write(&m->log, buf, n);
     if (m->foreground && which > 0 && fileio_write_full(which, buf, n) < 0) {
         if (errno == EPIPE)

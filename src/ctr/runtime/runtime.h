@@ -75,7 +75,8 @@ struct ctr_monitor_args {
     int report_fd;   /* "OK <pid>\n" or "ERR <msg>\n" then closed (attached: kept) */
     bool foreground; /* keep stdin, tee output to stdout/stderr */
     bool autoremove;
-    bool attached; /* the caller waits: "EXIT <code>\n" once the exit is recorded */
+    bool attached;      /* the caller waits: "EXIT <code>\n" once the exit is recorded */
+    int64_t request_ns; /* CLOCK_REALTIME of the start request (figures.json) */
 };
 _Noreturn void ctr_monitor_main(struct ctr_monitor_args *a);
 

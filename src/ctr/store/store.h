@@ -199,3 +199,16 @@ int ctr_write_runtime(const char *path, const char *data, size_t len, mode_t mod
 /* The same for leaf in the directory dfd, never following a symlink. */
 int ctr_write_runtime_at(int dfd, const char *leaf, const char *data, size_t len, mode_t mode,
                          struct err **err);
+
+/* ---- figs_file.c: start figures ($run/<name>/figures.json, CLOCK_REALTIME ns, -1 unknown) ---- */
+struct ctr_start_figs {
+    int64_t request_ns;      /* `start` asked for (before the lock and the monitor's fork) */
+    int64_t exec_ns;         /* the container's process has exec'd (seen by the monitor) */
+    int64_t first_output_ns; /* the monitor read its first output */
+};
+/* Replace the file (atomic, not durable). The caller bumps the change counter when readers should
+ * look (not at start: the running state saved just after does, and a reader woken before it
+ * would see the container not running yet). */
+int ctr_figs_save(const char *name, const struct ctr_start_figs *sf, struct err **err);
+/* -1 (all fields -1) when there is no readable file. */
+int ctr_figs_load(const char *name, struct ctr_start_figs *sf);

@@ -301,6 +301,8 @@ draw_list_row(struct tui *t, int y, const struct rect *r, size_t vi)
         put(t, y, x, w, attr, cell_text(t, in, rt, c, buf, sizeof(buf)), layout_cols[c].right);
         x += w + 1;
     }
+    if (tui_marked(t, in)) /* marked for compare: a star in the row's last cell */
+        put(t, y, r->x + r->w - 1, 1, base | A_BOLD, "*", false);
 }
 
 static void
@@ -424,6 +426,10 @@ draw_detail(struct tui *t)
         return;
     int y = draw_facts(t, in, rt, r->y + 1, x, w);
     y = draw_more_facts(t, in, y, x, w, r->y + r->h - y - 6); /* graphs keep 6 rows */
+    char figs[3][256]; /* VM vs container figures, where the graphs leave room */
+    int nf = tui_figs_lines(in, figs, r->y + r->h - y - 6 > 3 ? 3 : r->y + r->h - y - 6);
+    for (int i = 0; i < nf; i++)
+        put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], figs[i], false);
     int left = r->y + r->h - y;
     if (left < 4)
         return;
@@ -445,6 +451,8 @@ draw_overlay(struct tui *t)
         tui_log_draw(t, &r);
     else if (t->mode == TUI_MODE_FORM)
         tui_form_draw(t, &r);
+    else if (t->mode == TUI_MODE_COMPARE)
+        tui_compare_draw(t, &r);
 }
 
 /* The F-key bar: each F-key's current action, htop style. */
