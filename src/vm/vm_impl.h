@@ -98,3 +98,22 @@ const char *vm_state_reason(int state, int reason);
 /* A lifecycle event (VIR_DOMAIN_EVENT_*, detail) applied to a row's state. */
 void vm_event_apply(struct inst *in, int event, int detail);
 void vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri, int64_t mono);
+
+struct vm_create_opts;
+/* Cloud images on the worker (cloud.c). What vm_cloud_prepare made for one VM: the base volume
+ * (base_new when this call imported it), the overlay and the seed ISO (NULL without
+ * --cloud-init). */
+struct vm_cloud_made {
+    char *base_path;
+    bool base_new;
+    virStorageVolPtr overlay;
+    char *overlay_path;
+    char *seed_path;
+};
+/* Import o->image into pool (a directory pool) unless a base of the same SHA-256 is there, make
+ * the overlay and the seed. On failure nothing of it is left (and m is empty). */
+int vm_cloud_prepare(virStoragePoolPtr pool, const struct vm_create_opts *o,
+                     struct vm_cloud_made *m, struct err **err);
+/* Undo what m holds (delete the overlay and seed, the base when new) and empty m. */
+void vm_cloud_rollback(virStoragePoolPtr pool, struct vm_cloud_made *m);
+void vm_cloud_made_done(struct vm_cloud_made *m);
