@@ -61,6 +61,7 @@ vm_image_probe(const char *path, const char **fmt, uint64_t *vsize, struct err *
     if (*vsize == 0 || *vsize > VM_MAX_DISK_BYTES)
         return err_set(err, 0, "--image '%s': its virtual size %llu bytes is not between 1 and 64T",
                        path, (unsigned long long)*vsize);
+    /* (--disk-size above 64T is refused by vm_create_check) */
     return 0;
 }
 
@@ -116,11 +117,12 @@ ssh_key_check(const char *path, const char *text, struct err **err)
         if (n && l[0] != '#') {
             if (strncmp(l, "ssh-", 4) != 0 && strncmp(l, "ecdsa-", 6) != 0 &&
                 strncmp(l, "sk-", 3) != 0)
-                return err_set(err, 0, "--ssh-key '%s': '%.20s...' is not an SSH public key line",
-                               path, l);
+                return err_set(err, 0, "--ssh-key '%s': '%.*s' is not an SSH public key line", path,
+                               (int)(n > 24 ? 24 : n), l);
             for (size_t i = 0; i < n; i++)
                 if (l[i] < 0x20 || l[i] > 0x7e || l[i] == '"' || l[i] == '\\')
-                    return err_set(err, 0, "--ssh-key '%s': a key line holds a character "
+                    return err_set(err, 0,
+                                   "--ssh-key '%s': a key line holds a character "
                                    "an SSH public key does not",
                                    path);
             keys++;
@@ -162,8 +164,9 @@ vm_cloud_check(const struct vm_create_opts *o, bool files, struct err **err)
 {
     bool ci = o->cloud_init || o->ssh_key || o->user_data || o->hostname;
     if (ci && !o->image)
-        return err_set(err, 0, "--cloud-init (and --ssh-key, --user-data, --hostname) needs "
-                               "--image");
+        return err_set(err, 0,
+                       "--cloud-init (and --ssh-key, --user-data, --hostname) needs "
+                       "--image");
     if (!o->image)
         return 0;
     if (!*o->image)
@@ -175,9 +178,6 @@ vm_cloud_check(const struct vm_create_opts *o, bool files, struct err **err)
                        "--hostname '%s': not a host name (labels of letters, digits and '-', "
                        "at most 63 each)",
                        o->hostname);
-    if (o->disk_size_bytes > VM_MAX_DISK_BYTES)
-        return err_set(err, 0, "--disk-size %llu bytes: must be at most 64T",
-                       (unsigned long long)o->disk_size_bytes);
     if (!files)
         return 0;
     const char *fmt;
@@ -423,8 +423,8 @@ seed_iso_write(const char *dir, const char *out, struct err **err)
     cleanup_free char *md = xasprintf("%s/meta-data", dir), *ud = xasprintf("%s/user-data", dir),
                       *nc = xasprintf("%s/network-config", dir),
                       *log = xasprintf("%s/genisoimage.log", dir);
-    char a0[] = "genisoimage", a1[] = "-quiet", a2[] = "-output", a4[] = "-volid",
-         a5[] = "cidata", a6[] = "-joliet", a7[] = "-rock";
+    char a0[] = "genisoimage", a1[] = "-quiet", a2[] = "-output", a4[] = "-volid", a5[] = "cidata",
+         a6[] = "-joliet", a7[] = "-rock";
     cleanup_free char *o = xstrdup(out);
     char *argv[] = {a0, a1, a2, o, a4, a5, a6, a7, md, ud, nc, NULL};
     posix_spawn_file_actions_t fa;
@@ -496,7 +496,8 @@ vm_cloud_prepare(virStoragePoolPtr pool, const struct vm_create_opts *o, struct 
     if (base_import(pool, dir, o->image, fmt, m, err) < 0 ||
         overlay_create(pool, o, fmt, o->disk_size_bytes ? o->disk_size_bytes : vsize, m, err) < 0)
         goto fail;
-    if ((o->cloud_init || o->ssh_key || o->user_data || o->hostname) && seed_make(o, dir, m, err) < 0)
+    if ((o->cloud_init || o->ssh_key || o->user_data || o->hostname) &&
+        seed_make(o, dir, m, err) < 0)
         goto fail;
     if (virStoragePoolRefresh(pool, 0) < 0)
         virResetLastError();

@@ -64,6 +64,7 @@ check_file(const char *opt, const char *path, bool must_exist, struct err **err)
 static int
 check_sources(const struct vm_create_opts *o, bool files, struct err **err)
 {
+    char a[16];
     if (!o->disk && !o->disk_size_bytes && !o->iso && !o->kernel && !o->image)
         return err_set(err, 0,
                        "nothing to boot: give --image, --disk, --disk-size, --iso or --kernel");
@@ -82,8 +83,8 @@ check_sources(const struct vm_create_opts *o, bool files, struct err **err)
     if (o->initrd && check_file("--initrd", o->initrd, files, err) < 0)
         return -1;
     if (o->disk_size_bytes > VM_MAX_DISK_BYTES)
-        return err_set(err, 0, "--disk-size %llu bytes: must be at most 64T",
-                       (unsigned long long)o->disk_size_bytes);
+        return err_set(err, 0, "--disk-size %s: must be at most 64T",
+                       units_format_size(o->disk_size_bytes, a, sizeof(a)));
     if (o->disk_size_bytes && o->disk_size_bytes < (1ull << 20))
         return err_set(err, 0, "--disk-size %llu bytes: must be at least 1M",
                        (unsigned long long)o->disk_size_bytes);
