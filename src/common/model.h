@@ -47,6 +47,10 @@ struct inst {
 
     /* Filled by the sampler from two samples; NaN when unknown. 100 = one host CPU. */
     double cpu_pct;
+
+    /* VMs with a network interface, running: the guest's IP addresses "ADDR/PREFIX" separated
+     * by spaces (DHCP leases, else ARP), or NULL; owned */
+    char *addrs;
 };
 
 struct inst_list {

@@ -505,6 +505,7 @@ op_info(virConnectPtr conn, virDomainPtr d, struct dom_job *j, struct err **err)
         free(in->console_pty);
         in->console_pty = NULL;
     }
+    in->addresses = active && in->n_networks ? vm_dom_addresses(d, true) : NULL;
     return 0;
 }
 
@@ -527,6 +528,7 @@ vm_info_done(struct vm_info *in)
     free(in->state_reason);
     free(in->virt_type);
     free(in->os_type);
+    free(in->addresses);
     for (size_t i = 0; i < in->n_disks; i++) {
         free(in->disks[i].target);
         free(in->disks[i].device);

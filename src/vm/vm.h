@@ -82,6 +82,7 @@ struct vm_info {
     char **networks; /* source network / bridge per interface */
     size_t n_networks;
     char *console_pty; /* /dev/pts/N of the serial console while running, or NULL */
+    char *addresses;   /* running: "ADDR/PREFIX ..." (leases, agent, ARP), or NULL */
 };
 int vm_info_get(struct vm_provider *vp, const char *dom, struct vm_info *out, struct err **err);
 void vm_info_done(struct vm_info *in);

@@ -117,3 +117,7 @@ int vm_cloud_prepare(virStoragePoolPtr pool, const struct vm_create_opts *o,
 /* Undo what m holds (delete the overlay and seed, the base when new) and empty m. */
 void vm_cloud_rollback(virStoragePoolPtr pool, struct vm_cloud_made *m);
 void vm_cloud_made_done(struct vm_cloud_made *m);
+
+/* A running domain's IP addresses as "ADDR/PREFIX" separated by spaces, malloc'd; NULL when
+ * libvirt knows none. Sources in turn: DHCP leases, the guest agent (when agent), ARP (addrs.c). */
+char *vm_dom_addresses(virDomainPtr d, bool agent);

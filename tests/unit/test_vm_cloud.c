@@ -52,7 +52,8 @@ static void
 test_seed_default_user_data(void **state)
 {
     (void)state;
-    const char key[] = "# a comment\nssh-ed25519 AAAAC3Nza user@host\r\n\necdsa-sha2-nistp256 AAAAE2 k2\n";
+    const char key[] =
+        "# a comment\nssh-ed25519 AAAAC3Nza user@host\r\n\necdsa-sha2-nistp256 AAAAE2 k2\n";
     char *kp = write_file("key.pub", key, sizeof(key) - 1);
     struct vm_create_opts o;
     opts(&o);
@@ -64,9 +65,10 @@ test_seed_default_user_data(void **state)
     assert_string_equal(s.meta_data, "instance-id: iid-1\nlocal-hostname: web-1-example\n"
                                      "public-keys:\n  - \"ssh-ed25519 AAAAC3Nza user@host\"\n"
                                      "  - \"ecdsa-sha2-nistp256 AAAAE2 k2\"\n");
-    assert_string_equal(s.user_data, "#cloud-config\nhostname: web-1-example\nssh_authorized_keys:\n"
-                                     "  - \"ssh-ed25519 AAAAC3Nza user@host\"\n"
-                                     "  - \"ecdsa-sha2-nistp256 AAAAE2 k2\"\n");
+    assert_string_equal(s.user_data,
+                        "#cloud-config\nhostname: web-1-example\nssh_authorized_keys:\n"
+                        "  - \"ssh-ed25519 AAAAC3Nza user@host\"\n"
+                        "  - \"ecdsa-sha2-nistp256 AAAAE2 k2\"\n");
     assert_non_null(strstr(s.network_config, "version: 2\n"));
     assert_non_null(strstr(s.network_config, "dhcp4: true"));
     vm_cloud_seed_done(&s);
@@ -191,7 +193,8 @@ test_seed_in_domain_xml(void **state)
     assert_non_null(strstr(x, "<controller type='scsi' model='virtio-scsi'/>"));
     assert_non_null(strstr(x, "<source file='/pool/web.cidata.iso'/>"));
     assert_non_null(strstr(x, "<target dev='sdz' bus='scsi'/>"));
-    assert_non_null(strstr(x, "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"));
+    assert_non_null(
+        strstr(x, "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"));
     strbuf_done(&sb);
 }
 
@@ -201,9 +204,12 @@ main(void)
     if (!mkdtemp(dir))
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_default_user_data), cmocka_unit_test(test_seed_user_data_as_given),
-        cmocka_unit_test(test_hostname_from_name),     cmocka_unit_test(test_cloud_check_options),
-        cmocka_unit_test(test_check_files),            cmocka_unit_test(test_seed_in_domain_xml),
+        cmocka_unit_test(test_seed_default_user_data),
+        cmocka_unit_test(test_seed_user_data_as_given),
+        cmocka_unit_test(test_hostname_from_name),
+        cmocka_unit_test(test_cloud_check_options),
+        cmocka_unit_test(test_check_files),
+        cmocka_unit_test(test_seed_in_domain_xml),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(dir);

@@ -308,6 +308,13 @@ info_json(const struct vm_info *in, const char *uri)
         json_object_array_add(nets, jstr(in->networks[i]));
     json_object_object_add(o, "networks", nets);
     json_object_object_add(o, "console_pty", jstr(in->console_pty));
+    json_object *addrs = json_object_new_array();
+    for (const char *a = in->addresses; a && *a;) { /* "ADDR/PREFIX" separated by spaces */
+        size_t n = strcspn(a, " ");
+        json_object_array_add(addrs, json_object_new_string_len(a, (int)n));
+        a += n + strspn(a + n, " ");
+    }
+    json_object_object_add(o, "addresses", addrs);
     json_print(o);
 }
 
@@ -335,6 +342,8 @@ info_table(const struct vm_info *in, const char *uri)
         printf("Network:     %s\n", in->networks[i]);
     if (in->console_pty)
         printf("Console:     %s\n", in->console_pty);
+    if (in->addresses)
+        printf("Addresses:   %s\n", in->addresses);
 }
 
 static int
