@@ -77,7 +77,7 @@ _berth_vm()
 {
     local cmd=$1 npos=$2
     case $prev in
-    --disk | --iso | --kernel | --initrd | --xml)
+    --disk | --iso | --kernel | --initrd | --xml | --image | --ssh-key | --user-data)
         COMPREPLY=($(compgen -f -- "$cur"))
         return
         ;;
@@ -87,13 +87,14 @@ _berth_vm()
     --virt-type) _berth_reply kvm qemu; return ;;
     --cpu) _berth_reply host-passthrough host-model qemu64; return ;;
     --network) _berth_reply none default; return ;;
-    --memory | --vcpus | --disk-size | --pool | --cmdline | -t | --timeout) return ;;
+    --memory | --vcpus | --disk-size | --pool | --cmdline | -t | --timeout | --hostname) return ;;
     esac
     if [[ $cur == -* ]]; then
         case $cmd in
         create)
             _berth_reply --memory --vcpus --disk --disk-size --pool --iso --kernel --initrd \
-                --cmdline --network --graphics --machine --virt-type --cpu --xml --help
+                --cmdline --network --graphics --machine --virt-type --cpu --xml --image \
+                --cloud-init --ssh-key --user-data --hostname --help
             ;;
         ls | info) _berth_reply --format --help ;;
         shutdown) _berth_reply -t --timeout --help ;;
@@ -142,7 +143,7 @@ _berth()
             COMPREPLY=($(compgen -c -- "$cur")) # the container's command: no berth words
             return
         elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsfmewuv] &&
-            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|virt-type|cpu|xml|timeout|volume|tmpfs|restart) ]]; then
+            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|virt-type|cpu|xml|timeout|volume|tmpfs|restart|image|ssh-key|user-data) ]]; then
             ((npos++))
         fi
     done

@@ -5,7 +5,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config libncurses-dev libvirt-dev libseccomp-dev libjson-c-dev scdoc"
-pkgs_run="libvirt0 libvirt-clients busybox-static"
+pkgs_run="libvirt0 libvirt-clients busybox-static genisoimage"
 pkgs_test="libcmocka-dev tmux python3 clang-format libvirt-daemon-system libvirt-daemon-driver-qemu
  qemu-system-x86 qemu-utils busybox-static cpio gzip iproute2 procps util-linux kmod psmisc
  man-db strace zsh"
@@ -17,8 +17,10 @@ pkgs_test_image=""
 pkgs_test_net=""
 pkgs_test_oci=""
 pkgs_test_guest="qemu-system-x86 qemu-system-common busybox-static cpio gzip e2fsprogs util-linux"
-pkgs_build="$pkgs_build $pkgs_build_image $pkgs_build_net"
-pkgs_test="$pkgs_test $pkgs_test_image $pkgs_test_net $pkgs_test_oci $pkgs_test_guest"
+pkgs_build_vm="libssl-dev"
+pkgs_test_cloud="genisoimage qemu-utils e2fsprogs"
+pkgs_build="$pkgs_build $pkgs_build_image $pkgs_build_net $pkgs_build_vm"
+pkgs_test="$pkgs_test $pkgs_test_image $pkgs_test_net $pkgs_test_oci $pkgs_test_guest $pkgs_test_cloud"
 pkgs_fuzz="clang libclang-rt-14-dev"
 pkgs_bench="crun runc htop btop podman hyperfine"
 

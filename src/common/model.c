@@ -49,6 +49,7 @@ inst_done(struct inst *in)
     free(in->id);
     free(in->name);
     free(in->state_reason);
+    free(in->addrs);
 }
 
 void
@@ -115,6 +116,7 @@ inst_list_copy(struct inst_list *dst, const struct inst_list *src)
         d->id = id;
         d->name = name;
         d->state_reason = s->state_reason ? xstrdup(s->state_reason) : NULL;
+        d->addrs = s->addrs ? xstrdup(s->addrs) : NULL;
     }
 }
 

@@ -72,6 +72,9 @@ struct inst {
     double cpu_pct;
 
     struct inst_figs figs; /* VM vs container figures (issue 17) */
+    /* VMs with a network interface, running: the guest's IP addresses "ADDR/PREFIX" separated
+     * by spaces (DHCP leases, else ARP), or NULL; owned */
+    char *addrs;
 };
 
 struct inst_list {

@@ -16,7 +16,7 @@
 
 struct create_job {
     struct vm_create_opts o; /* strings below are owned copies */
-    char *strs[11];
+    char *strs[15];
     bool local;
 };
 
@@ -33,9 +33,9 @@ static void
 create_job_copy(struct create_job *j, const struct vm_create_opts *o)
 {
     j->o = *o;
-    const char **f[] = {&j->o.name,      &j->o.disk,   &j->o.pool,    &j->o.iso,
-                        &j->o.kernel,    &j->o.initrd, &j->o.cmdline, &j->o.network,
-                        &j->o.virt_type, &j->o.cpu,    NULL};
+    const char **f[] = {&j->o.name,   &j->o.disk,    &j->o.pool,      &j->o.iso,       &j->o.kernel,
+                        &j->o.initrd, &j->o.cmdline, &j->o.network,   &j->o.virt_type, &j->o.cpu,
+                        &j->o.image,  &j->o.ssh_key, &j->o.user_data, &j->o.hostname,  NULL};
     for (size_t i = 0; f[i]; i++) {
         if (*f[i]) {
             j->strs[i] = xstrdup(*f[i]);
@@ -216,6 +216,43 @@ create_precheck(virConnectPtr conn, struct create_job *j, struct err **err)
 }
 
 static int
+define_domain(virConnectPtr conn, const struct vm_create_opts *o, const char *virt,
+              const char *disk, const char *fmt, struct err **err)
+{
+    struct strbuf xml = STRBUF_INIT;
+    vm_xml_domain(o, virt, disk, fmt, &xml);
+    virDomainPtr d = virDomainDefineXML(conn, strbuf_str(&xml));
+    strbuf_done(&xml);
+    if (!d)
+        return vm_err_libvirt(err, "define");
+    virDomainFree(d);
+    return 0;
+}
+
+/* --image: the base, overlay and seed in the pool, then the domain; all undone on failure. */
+static int
+create_cloud(virConnectPtr conn, struct create_job *j, const char *virt, struct err **err)
+{
+    if (!j->local)
+        return err_set(err, 0, "--image needs a libvirt on this machine (the URI is remote)");
+    virStoragePoolPtr pool = pool_lookup(conn, j->o.pool, err);
+    if (!pool)
+        return -1;
+    struct vm_cloud_made m;
+    int rc = vm_cloud_prepare(pool, &j->o, &m, err);
+    if (rc == 0) {
+        j->o.seed_iso = m.seed_path;
+        rc = define_domain(conn, &j->o, virt, m.overlay_path, "qcow2", err);
+        j->o.seed_iso = NULL;
+        if (rc < 0)
+            vm_cloud_rollback(pool, &m);
+        vm_cloud_made_done(&m);
+    }
+    virStoragePoolFree(pool);
+    return rc;
+}
+
+static int
 create_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
 {
     struct create_job *j = arg;
@@ -226,24 +263,17 @@ create_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
         return -1;
     if (!j->o.cpu && strcmp(virt, "kvm") == 0 && host_model_supported(conn))
         j->o.cpu = "host-model";
+    if (j->o.image)
+        return create_cloud(conn, j, virt, err);
     cleanup_free char *vol_path = NULL;
     virStorageVolPtr vol = NULL;
     if (j->o.disk_size_bytes && !(vol = volume_create(conn, &j->o, &vol_path, err)))
         return -1;
     const char *disk = vol ? vol_path : j->o.disk;
     const char *fmt = vol ? "qcow2" : disk ? image_format(disk, j->local) : NULL;
-    struct strbuf xml = STRBUF_INIT;
-    vm_xml_domain(&j->o, virt, disk, fmt, &xml);
-    virDomainPtr d = virDomainDefineXML(conn, strbuf_str(&xml));
-    strbuf_done(&xml);
-    int rc = 0;
-    if (!d) {
-        rc = vm_err_libvirt(err, "define");
-        if (vol)
-            virStorageVolDelete(vol, 0); /* nothing half-made left behind */
-    }
-    if (d)
-        virDomainFree(d);
+    int rc = define_domain(conn, &j->o, virt, disk, fmt, err);
+    if (rc < 0 && vol)
+        virStorageVolDelete(vol, 0); /* nothing half-made left behind */
     if (vol)
         virStorageVolFree(vol);
     return rc;
@@ -258,7 +288,7 @@ vm_create(struct vm_provider *vp, const struct vm_create_opts *o, struct err **e
     cleanup_err struct err *he = NULL;
     if (lim.check_files && host_sample_read(NULL, NULL, &hs, &he) == 0)
         lim.mem_total_bytes = hs.mem_total_bytes;
-    if (vm_create_check(o, &lim, err) < 0)
+    if (vm_create_check(o, &lim, err) < 0 || vm_cloud_check(o, lim.check_files, err) < 0)
         return -1;
     struct create_job *j = vmconn_job_new(sizeof(*j), create_job_fini);
     create_job_copy(j, o);

@@ -147,7 +147,8 @@ vm_shutdown_wait(struct vm_provider *vp, const char *dom, unsigned timeout_s, bo
 
 /* ---- removal ---- */
 
-/* Disk images of a domain that belong to it alone: device='disk', not read-only or shared. */
+/* Disk images of a domain that belong to it alone: device='disk', not read-only or shared, and
+ * the NAME.cidata.iso seed vm create made. */
 static size_t
 dom_own_images(const char *xml, char ***out)
 {
@@ -162,7 +163,13 @@ dom_own_images(const char *xml, char ***out)
         const char *src = vm_xml_find(p, e, "source");
         bool mine = (!device || strcmp(device, "disk") == 0) && !vm_xml_find(p, e, "readonly") &&
                     !vm_xml_find(p, e, "shareable") && src;
-        char *file = mine ? vm_xml_attr(src, "file") : NULL;
+        char *file = src ? vm_xml_attr(src, "file") : NULL;
+        size_t fl = file ? strlen(file) : 0;
+        /* berth's own cloud-init seed (vm create --cloud-init) is the domain's too */
+        if (!mine && !(fl > 11 && strcmp(file + fl - 11, ".cidata.iso") == 0)) {
+            free(file);
+            file = NULL;
+        }
         if (file) {
             v = xreallocarray(v, n + 1, sizeof(*v));
             v[n++] = file;
@@ -498,6 +505,7 @@ op_info(virConnectPtr conn, virDomainPtr d, struct dom_job *j, struct err **err)
         free(in->console_pty);
         in->console_pty = NULL;
     }
+    in->addresses = active && in->n_networks ? vm_dom_addresses(d, true) : NULL;
     return 0;
 }
 
@@ -520,6 +528,7 @@ vm_info_done(struct vm_info *in)
     free(in->state_reason);
     free(in->virt_type);
     free(in->os_type);
+    free(in->addresses);
     for (size_t i = 0; i < in->n_disks; i++) {
         free(in->disks[i].target);
         free(in->disks[i].device);

@@ -35,6 +35,8 @@
     X(virDomainGetUUIDString) \
     X(virDomainGetXMLDesc) \
     X(virDomainHasManagedSaveImage) \
+    X(virDomainInterfaceAddresses) \
+    X(virDomainInterfaceFree) \
     X(virDomainIsActive) \
     X(virDomainIsPersistent) \
     X(virDomainListAllSnapshots) \
@@ -75,6 +77,9 @@
     X(virStoragePoolSetAutostart) \
     X(virStoragePoolUndefine) \
     X(virStoragePoolLookupByName) \
+    X(virStoragePoolGetXMLDesc) \
+    X(virStoragePoolRefresh) \
+    X(virStorageVolLookupByName) \
     X(virStorageVolCreateXML) \
     X(virStorageVolDelete) \
     X(virStorageVolFree) \
@@ -182,4 +187,9 @@ const struct virt_api *virt_api(void);
 #define virStreamRecv (*virt_api()->virStreamRecv)
 #define virStreamSend (*virt_api()->virStreamSend)
 #define virTypedParamsGet (*virt_api()->virTypedParamsGet)
+#define virStorageVolLookupByName (*virt_api()->virStorageVolLookupByName)
+#define virStoragePoolRefresh (*virt_api()->virStoragePoolRefresh)
+#define virStoragePoolGetXMLDesc (*virt_api()->virStoragePoolGetXMLDesc)
+#define virDomainInterfaceFree (*virt_api()->virDomainInterfaceFree)
+#define virDomainInterfaceAddresses (*virt_api()->virDomainInterfaceAddresses)
 #endif

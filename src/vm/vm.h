@@ -82,6 +82,7 @@ struct vm_info {
     char **networks; /* source network / bridge per interface */
     size_t n_networks;
     char *console_pty; /* /dev/pts/N of the serial console while running, or NULL */
+    char *addresses;   /* running: "ADDR/PREFIX ..." (leases, agent, ARP), or NULL */
 };
 int vm_info_get(struct vm_provider *vp, const char *dom, struct vm_info *out, struct err **err);
 void vm_info_done(struct vm_info *in);
@@ -130,6 +131,17 @@ struct vm_create_opts {
     /* --cpu host-passthrough|host-model|MODEL; NULL = the default (host-model on kvm when the
      * domain capabilities support it, else no <cpu>: QEMU's own model) */
     const char *cpu;
+    /* Cloud images (docs/VMS.md "Cloud images"). --image PATH: a qcow2 or raw disk image,
+     * imported once into the pool as a read-only base volume named by its SHA-256 and shared;
+     * the VM's disk is a qcow2 overlay NAME.qcow2 over it (--disk-size: its size, at least the
+     * image's). --cloud-init (implied by the three after it): a NoCloud seed NAME.cidata.iso
+     * (volume label cidata: meta-data, user-data, network-config) as a CD-ROM. Local URIs only. */
+    const char *image;
+    bool cloud_init;
+    const char *ssh_key;   /* --ssh-key FILE: authorized_keys lines for the guest */
+    const char *user_data; /* --user-data FILE: '#cloud-config' (or '#!') text used as is */
+    const char *hostname;  /* --hostname H; default: NAME made a valid host name */
+    const char *seed_iso;  /* set by vm_create itself: the seed to attach (not a user option) */
 };
 void vm_create_opts_init(struct vm_create_opts *o); /* 1 vCPU, no memory, q35, no graphics */
 
@@ -165,6 +177,33 @@ void vm_xml_domain(const struct vm_create_opts *o, const char *virt_type, const 
  * model: recreate the VM with --cpu host-model or --virt-type qemu"); NULL otherwise. Pure.
  */
 const char *vm_start_error_hint(const char *msg);
+
+/* ---- Cloud images (cloud.c) ---- */
+
+#define VM_MAX_DISK_BYTES (64ull << 40) /* 64T: a larger --disk-size or image is refused */
+#define VM_USER_DATA_MAX (64u << 10)
+#define VM_SSH_KEY_MAX (16u << 10)
+
+/* What is in a disk image file: "qcow2" (by its header) or "raw" (a partition table's boot
+ * signature at byte 510), and its virtual size. -1 "not a disk image" for anything else. */
+int vm_image_probe(const char *path, const char **fmt, uint64_t *vsize, struct err **err);
+/* Check the cloud options of o (reads --image's header, --ssh-key and --user-data when files is
+ * true). One-line message naming the option and quoting the value. */
+int vm_cloud_check(const struct vm_create_opts *o, bool files, struct err **err);
+
+/* The NoCloud seed's three files. */
+struct vm_cloud_seed {
+    char *meta_data, *user_data, *network_config;
+};
+/* Build the seed for o (reads --ssh-key and --user-data): meta-data with instance_id,
+ * local-hostname and public-keys; user-data as given, else a #cloud-config with the host name
+ * and the keys; network-config: DHCP on every Ethernet interface. */
+int vm_cloud_seed_build(const struct vm_create_opts *o, const char *instance_id,
+                        struct vm_cloud_seed *out, struct err **err);
+void vm_cloud_seed_done(struct vm_cloud_seed *s);
+/* The host name for o: --hostname, else NAME with characters a host name cannot hold made '-'
+ * (at most 63). Written into buf (at least 64 bytes). */
+const char *vm_cloud_hostname(const struct vm_create_opts *o, char *buf, size_t size);
 
 /* Check o against the connection's host, make the volume if asked, define the domain. On any
  * failure nothing is left behind (the volume is deleted, the domain undefined). */

@@ -108,3 +108,26 @@ void vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64
                   bool active);
 /* Keep the start of domain uuid (request, running; CLOCK_REALTIME ns) for vm_figs_fill. */
 void vm_figs_start_record(const char *uuid, int64_t req_ns, int64_t running_ns);
+
+struct vm_create_opts;
+/* Cloud images on the worker (cloud.c). What vm_cloud_prepare made for one VM: the base volume
+ * (base_new when this call imported it), the overlay and the seed ISO (NULL without
+ * --cloud-init). */
+struct vm_cloud_made {
+    char *base_path;
+    bool base_new;
+    virStorageVolPtr overlay;
+    char *overlay_path;
+    char *seed_path;
+};
+/* Import o->image into pool (a directory pool) unless a base of the same SHA-256 is there, make
+ * the overlay and the seed. On failure nothing of it is left (and m is empty). */
+int vm_cloud_prepare(virStoragePoolPtr pool, const struct vm_create_opts *o,
+                     struct vm_cloud_made *m, struct err **err);
+/* Undo what m holds (delete the overlay and seed, the base when new) and empty m. */
+void vm_cloud_rollback(virStoragePoolPtr pool, struct vm_cloud_made *m);
+void vm_cloud_made_done(struct vm_cloud_made *m);
+
+/* A running domain's IP addresses as "ADDR/PREFIX" separated by spaces, malloc'd; NULL when
+ * libvirt knows none. Sources in turn: DHCP leases, the guest agent (when agent), ARP (addrs.c). */
+char *vm_dom_addresses(virDomainPtr d, bool agent);

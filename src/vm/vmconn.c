@@ -258,6 +258,7 @@ vmconn_cache_append(struct vmconn *c, struct inst_list *out)
         d->name = name;
         d->state_reason = NULL;
         inst_set_reason(d, s->state_reason);
+        d->addrs = s->addrs ? xstrdup(s->addrs) : NULL;
     }
     pthread_mutex_unlock(&c->mu);
 }

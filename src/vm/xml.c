@@ -64,12 +64,14 @@ check_file(const char *opt, const char *path, bool must_exist, struct err **err)
 static int
 check_sources(const struct vm_create_opts *o, bool files, struct err **err)
 {
-    if (!o->disk && !o->disk_size_bytes && !o->iso && !o->kernel)
-        return err_set(err, 0, "nothing to boot: give --disk, --disk-size, --iso or --kernel");
+    char a[16];
+    if (!o->disk && !o->disk_size_bytes && !o->iso && !o->kernel && !o->image)
+        return err_set(err, 0,
+                       "nothing to boot: give --image, --disk, --disk-size, --iso or --kernel");
     if (o->disk && o->disk_size_bytes)
         return err_set(err, 0, "--disk and --disk-size cannot be used together");
-    if (o->pool && !o->disk_size_bytes)
-        return err_set(err, 0, "--pool '%s' needs --disk-size", o->pool);
+    if (o->pool && !o->disk_size_bytes && !o->image)
+        return err_set(err, 0, "--pool '%s' needs --disk-size or --image", o->pool);
     if ((o->initrd || o->cmdline) && !o->kernel)
         return err_set(err, 0, "%s needs --kernel", o->initrd ? "--initrd" : "--cmdline");
     if (o->disk && check_file("--disk", o->disk, files, err) < 0)
@@ -80,6 +82,9 @@ check_sources(const struct vm_create_opts *o, bool files, struct err **err)
         return -1;
     if (o->initrd && check_file("--initrd", o->initrd, files, err) < 0)
         return -1;
+    if (o->disk_size_bytes > VM_MAX_DISK_BYTES)
+        return err_set(err, 0, "--disk-size %s: must be at most 64T",
+                       units_format_size(o->disk_size_bytes, a, sizeof(a)));
     if (o->disk_size_bytes && o->disk_size_bytes < (1ull << 20))
         return err_set(err, 0, "--disk-size %llu bytes: must be at least 1M",
                        (unsigned long long)o->disk_size_bytes);
@@ -210,6 +215,19 @@ xml_devices(const struct vm_create_opts *o, const char *disk_path, const char *d
                 "      <readonly/>\n"
                 "    </disk>\n",
                 o->iso, o->machine == VM_MACHINE_PC ? "ide" : "sata");
+    /* The seed on virtio-scsi (cloud kernels carry it; Debian's lacks AHCI), unit 0 of controller
+     * 0 (its dev name alone would place it on a controller of its own) */
+    if (o->seed_iso)
+        xml_put(sb,
+                "    <controller type='scsi' model='virtio-scsi'/>\n"
+                "    <disk type='file' device='cdrom'>\n"
+                "      <driver name='qemu' type='raw'/>\n"
+                "      <source file='%s'/>\n"
+                "      <target dev='sdz' bus='scsi'/>\n"
+                "      <readonly/>\n"
+                "      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n"
+                "    </disk>\n",
+                o->seed_iso);
     if (o->network && strcmp(o->network, "none") != 0)
         xml_put(sb,
                 "    <interface type='network'>\n"

@@ -54,6 +54,16 @@ tui_keys -l xen
 tui_keys Enter
 tui_wait "^ create vm 'formxen' failed: .*--virt-type 'xen': use kvm or qemu"
 
+# The cloud image field becomes --image FILE --cloud-init; a missing file is the CLI's error.
+tui_keys N
+tui_wait 'new VM'
+tui_keys -l formimg
+tui_keys Tab Tab Tab Tab Tab Tab
+tui_keys -l /nonexistent/cloud.qcow2
+tui_wait 'cloud image \(file\) +/nonexistent/cloud.qcow2_'
+tui_keys Enter
+tui_wait "^ create vm 'formimg' failed: .*--image '/nonexistent/cloud.qcow2'"
+
 # Nothing to boot: the CLI's own error reaches the status line.
 tui_keys N
 tui_wait 'new VM'

@@ -35,9 +35,9 @@ struct mon {
     int in;
     char inbuf[16384];
     size_t in_len, in_off;
-    unsigned restarts;  /* by the restart policy since `start` */
-    unsigned backoff_n; /* restarts in a row without 10 s up in between */
-    int64_t run_start;  /* monotonic ns of the current run's start */
+    unsigned restarts;          /* by the restart policy since `start` */
+    unsigned backoff_n;         /* restarts in a row without 10 s up in between */
+    int64_t run_start;          /* monotonic ns of the current run's start */
     struct ctr_start_figs figs; /* start figures; first_output_ns set at the first output */
 };
 

@@ -169,7 +169,17 @@ json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
     json_u64(sb, "uptime_s", up < 0 ? INST_UNKNOWN : (uint64_t)up);
     strbuf_putc(sb, ',');
     json_figs(sb, &in->figs);
-    strbuf_putc(sb, '}');
+    strbuf_puts(sb, ",\"addresses\":[");
+    for (const char *a = in->addrs; a && *a;) { /* "ADDR/PREFIX" separated by spaces */
+        size_t n = strcspn(a, " ");
+        char *one = xstrndup(a, n);
+        if (a != in->addrs)
+            strbuf_putc(sb, ',');
+        strbuf_json_str(sb, one);
+        free(one);
+        a += n + strspn(a + n, " ");
+    }
+    strbuf_puts(sb, "]}");
 }
 
 static void

@@ -47,6 +47,8 @@ vm_usage(FILE *f)
             "  autostart NAME on|off\n"
             "  create NAME --memory SIZE [--vcpus N] (--disk PATH | --disk-size SIZE [--pool P]\n"
             "         | --iso PATH | --kernel K [--initrd I] [--cmdline C])\n"
+            "         [--image FILE [--disk-size SIZE] [--cloud-init] [--ssh-key FILE]\n"
+            "          [--user-data FILE] [--hostname H]]  a cloud image: overlay + seed\n"
             "         [--network NAME|none] [--graphics none|vnc] [--machine q35|pc]\n"
             "         [--virt-type kvm|qemu] [--cpu host-passthrough|host-model|MODEL]\n"
             "  create --xml FILE                   define from domain XML\n"
@@ -306,6 +308,13 @@ info_json(const struct vm_info *in, const char *uri)
         json_object_array_add(nets, jstr(in->networks[i]));
     json_object_object_add(o, "networks", nets);
     json_object_object_add(o, "console_pty", jstr(in->console_pty));
+    json_object *addrs = json_object_new_array();
+    for (const char *a = in->addresses; a && *a;) { /* "ADDR/PREFIX" separated by spaces */
+        size_t n = strcspn(a, " ");
+        json_object_array_add(addrs, json_object_new_string_len(a, (int)n));
+        a += n + strspn(a + n, " ");
+    }
+    json_object_object_add(o, "addresses", addrs);
     json_print(o);
 }
 
@@ -333,6 +342,8 @@ info_table(const struct vm_info *in, const char *uri)
         printf("Network:     %s\n", in->networks[i]);
     if (in->console_pty)
         printf("Console:     %s\n", in->console_pty);
+    if (in->addresses)
+        printf("Addresses:   %s\n", in->addresses);
 }
 
 static int
@@ -494,6 +505,11 @@ enum {
     OPT_VIRT_TYPE,
     OPT_CPU,
     OPT_XML,
+    OPT_IMAGE,
+    OPT_CLOUD_INIT,
+    OPT_SSH_KEY,
+    OPT_USER_DATA,
+    OPT_HOSTNAME,
 };
 
 static const struct option create_opts[] = {
@@ -512,6 +528,11 @@ static const struct option create_opts[] = {
     {"virt-type", required_argument, NULL, OPT_VIRT_TYPE},
     {"cpu", required_argument, NULL, OPT_CPU},
     {"xml", required_argument, NULL, OPT_XML},
+    {"image", required_argument, NULL, OPT_IMAGE},
+    {"cloud-init", no_argument, NULL, OPT_CLOUD_INIT},
+    {"ssh-key", required_argument, NULL, OPT_SSH_KEY},
+    {"user-data", required_argument, NULL, OPT_USER_DATA},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -588,6 +609,21 @@ create_opt(int c, const char *arg, struct vm_create_opts *o, const char **xml)
         return 0;
     case OPT_XML:
         *xml = arg;
+        return 0;
+    case OPT_IMAGE:
+        o->image = arg;
+        return 0;
+    case OPT_CLOUD_INIT:
+        o->cloud_init = true;
+        return 0;
+    case OPT_SSH_KEY:
+        o->ssh_key = arg;
+        return 0;
+    case OPT_USER_DATA:
+        o->user_data = arg;
+        return 0;
+    case OPT_HOSTNAME:
+        o->hostname = arg;
         return 0;
     default:
         return 2;

@@ -383,6 +383,10 @@ draw_facts(struct tui *t, const struct inst *in, const struct tui_rates *rt, int
     put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], l1, false);
     snprintf(l1, sizeof(l1), "id %s", in->id);
     put(t, y++, x, w, t->attr[THEME_ROLE_DIM], l1, false);
+    if (in->addrs) { /* a VM's guest addresses (leases, ARP) */
+        snprintf(l1, sizeof(l1), "addresses %s", in->addrs);
+        put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], l1, false);
+    }
     return y;
 }
 

@@ -18,7 +18,7 @@
 #define ARGV_MAX 48
 
 enum { F_NAME, F_ROOTFS, F_CMD, F_MEM, F_CPUS, F_PIDS, F_NET, F_VOLUMES, F_RESTART };
-enum { V_NAME, V_MEM, V_VCPUS, V_DISK, V_VIRT, V_CPU };
+enum { V_NAME, V_MEM, V_VCPUS, V_DISK, V_VIRT, V_CPU, V_IMAGE, V_SSH_KEY };
 
 void
 tui_form_open(struct tui *t, bool vm)
@@ -27,16 +27,14 @@ tui_form_open(struct tui *t, bool vm)
         "name", "rootfs",  "command",          "memory",        "CPUs",
         "pids", "network", "volumes (-v ...)", "restart policy"};
     /* virt type and CPU: empty = berth vm create's defaults (from the host's capabilities) */
-    static const char *const vm_labels[] = {"name",
-                                            "memory",
-                                            "vCPUs",
-                                            "disk, ISO or size",
-                                            "virt type (kvm|qemu)",
-                                            "CPU (host-model|...)"};
+    static const char *const vm_labels[] = {"name", "memory", "vCPUs", "disk, ISO or size",
+                                            "virt type (kvm|qemu)", "CPU (host-model|...)",
+                                            /* a cloud image: --image FILE --cloud-init */
+                                            "cloud image (file)", "SSH key for it (file)"};
     struct tui_form *f = &t->form;
     memset(f, 0, sizeof(*f));
     f->vm = vm;
-    f->nfields = vm ? 6 : 9;
+    f->nfields = vm ? 8 : 9;
     for (int i = 0; i < f->nfields; i++)
         f->labels[i] = vm ? vm_labels[i] : ctr_labels[i];
     if (vm) {
@@ -107,6 +105,11 @@ form_argv_vm(struct tui *t, struct tui_form *f, char **argv)
     add_opt(argv, &n, opt, d);
     add_opt(argv, &n, "--virt-type", f->values[V_VIRT]);
     add_opt(argv, &n, "--cpu", f->values[V_CPU]);
+    if (f->values[V_IMAGE][0]) { /* the disk field's size, if any, is the overlay's */
+        add_opt(argv, &n, "--image", f->values[V_IMAGE]);
+        argv[n++] = (char *)(uintptr_t) "--cloud-init";
+        add_opt(argv, &n, "--ssh-key", f->values[V_SSH_KEY]);
+    }
     argv[n] = NULL;
     return n;
 }

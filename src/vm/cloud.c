@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: MIT */
+/* Cloud images: checking --image and the cloud-init options, the NoCloud seed's content, and on
+ * the connection's worker the shared base volume, the VM's overlay and the seed ISO. */
+#include "vm/vm.h"
+#include "vm/vm_impl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <openssl/evp.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "common/units.h"
+#include "common/xalloc.h"
+
+extern char **environ;
+
+static uint64_t
+be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+int
+vm_image_probe(const char *path, const char **fmt, uint64_t *vsize, struct err **err)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(err, errno, "--image '%s'", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return err_set(err, errno, "--image '%s'", path);
+    if (!S_ISREG(st.st_mode))
+        return err_set(err, 0, "--image '%s': not a regular file", path);
+    unsigned char h[512] = {0};
+    ssize_t n = pread(fd, h, sizeof(h), 0);
+    if (n >= 32 && memcmp(h, "QFI\xfb", 4) == 0 && (h[7] == 2 || h[7] == 3)) {
+        *fmt = "qcow2";
+        *vsize = be64(h + 24);
+    } else if (n == 512 && h[510] == 0x55 && h[511] == 0xaa) {
+        *fmt = "raw";
+        *vsize = (uint64_t)st.st_size;
+    } else {
+        return err_set(err, 0,
+                       "--image '%s': not a disk image (neither qcow2 nor a raw disk with a "
+                       "partition table)",
+                       path);
+    }
+    if (*vsize == 0 || *vsize > VM_MAX_DISK_BYTES)
+        return err_set(err, 0, "--image '%s': its virtual size %llu bytes is not between 1 and 64T",
+                       path, (unsigned long long)*vsize);
+    /* (--disk-size above 64T is refused by vm_create_check) */
+    return 0;
+}
+
+static bool
+hostname_ok(const char *h)
+{
+    size_t n = strlen(h), label = 0;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        if (h[i] == '.' || h[i] == '\0') {
+            if (label == 0 || label > 63 || h[i - 1] == '-')
+                return false;
+            label = 0;
+        } else if (isalnum((unsigned char)h[i]) || (h[i] == '-' && label > 0)) {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *
+vm_cloud_hostname(const struct vm_create_opts *o, char *buf, size_t size)
+{
+    if (o->hostname) {
+        snprintf(buf, size, "%s", o->hostname);
+        return buf;
+    }
+    size_t k = 0;
+    for (const char *p = o->name; p && *p && k + 1 < size && k < 63; p++)
+        buf[k++] = isalnum((unsigned char)*p) ? *p : '-';
+    while (k > 0 && buf[k - 1] == '-')
+        k--;
+    buf[k] = '\0';
+    if (k == 0)
+        snprintf(buf, size, "vm");
+    return buf;
+}
+
+/* authorized_keys text: lines "TYPE BASE64 [comment]" of printable ASCII without quotes or
+ * backslashes (they go into YAML double quotes), at least one. */
+static int
+ssh_key_check(const char *path, const char *text, struct err **err)
+{
+    size_t keys = 0;
+    for (const char *l = text; *l;) {
+        const char *e = strchrnul(l, '\n');
+        size_t n = (size_t)(e - l);
+        while (n && (l[n - 1] == '\r' || l[n - 1] == ' '))
+            n--;
+        if (n && l[0] != '#') {
+            if (strncmp(l, "ssh-", 4) != 0 && strncmp(l, "ecdsa-", 6) != 0 &&
+                strncmp(l, "sk-", 3) != 0)
+                return err_set(err, 0, "--ssh-key '%s': '%.*s' is not an SSH public key line", path,
+                               (int)(n > 24 ? 24 : n), l);
+            for (size_t i = 0; i < n; i++)
+                if (l[i] < 0x20 || l[i] > 0x7e || l[i] == '"' || l[i] == '\\')
+                    return err_set(err, 0,
+                                   "--ssh-key '%s': a key line holds a character "
+                                   "an SSH public key does not",
+                                   path);
+            keys++;
+        }
+        l = *e ? e + 1 : e;
+    }
+    return keys ? 0 : err_set(err, 0, "--ssh-key '%s': no public key in it", path);
+}
+
+static int
+user_data_check(const char *path, const char *text, size_t len, struct err **err)
+{
+    if (memchr(text, '\0', len))
+        return err_set(err, 0, "--user-data '%s': not a text file", path);
+    size_t first = strcspn(text, "\r\n");
+    while (first && text[first - 1] == ' ')
+        first--;
+    if (strncmp(text, "#!", 2) == 0 || (first == 13 && strncmp(text, "#cloud-config", 13) == 0))
+        return 0;
+    return err_set(err, 0,
+                   "--user-data '%s': the first line must be '#cloud-config' (or a '#!' script), "
+                   "not '%.*s'",
+                   path, (int)(first > 40 ? 40 : first), text);
+}
+
+static int
+read_checked(const char *opt, const char *path, size_t max, char **out, struct err **err)
+{
+    size_t len = 0;
+    if (fileio_read_all(path, max, out, &len, err) < 0)
+        return err_wrap(err, "%s", opt);
+    if (strcmp(opt, "--ssh-key") == 0)
+        return ssh_key_check(path, *out, err);
+    return user_data_check(path, *out, len, err);
+}
+
+int
+vm_cloud_check(const struct vm_create_opts *o, bool files, struct err **err)
+{
+    bool ci = o->cloud_init || o->ssh_key || o->user_data || o->hostname;
+    if (ci && !o->image)
+        return err_set(err, 0,
+                       "--cloud-init (and --ssh-key, --user-data, --hostname) needs "
+                       "--image");
+    if (!o->image)
+        return 0;
+    if (!*o->image)
+        return err_set(err, 0, "--image: empty path");
+    if (o->disk)
+        return err_set(err, 0, "--image and --disk cannot be used together");
+    if (o->hostname && !hostname_ok(o->hostname))
+        return err_set(err, 0,
+                       "--hostname '%s': not a host name (labels of letters, digits and '-', "
+                       "at most 63 each)",
+                       o->hostname);
+    if (!files)
+        return 0;
+    const char *fmt;
+    uint64_t vsize;
+    if (vm_image_probe(o->image, &fmt, &vsize, err) < 0)
+        return -1;
+    char a[16], b[16];
+    if (o->disk_size_bytes && o->disk_size_bytes < vsize)
+        return err_set(err, 0, "--disk-size %s: smaller than the image's virtual size %s",
+                       units_format_size(o->disk_size_bytes, a, sizeof(a)),
+                       units_format_size(vsize, b, sizeof(b)));
+    cleanup_free char *key = NULL, *ud = NULL;
+    if (o->ssh_key && read_checked("--ssh-key", o->ssh_key, VM_SSH_KEY_MAX, &key, err) < 0)
+        return -1;
+    if (o->user_data && read_checked("--user-data", o->user_data, VM_USER_DATA_MAX, &ud, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* "  - \"KEY\"\n" for every key line of text. */
+static void
+put_keys(struct strbuf *sb, const char *text)
+{
+    for (const char *l = text; l && *l;) {
+        const char *e = strchrnul(l, '\n');
+        size_t n = (size_t)(e - l);
+        while (n && (l[n - 1] == '\r' || l[n - 1] == ' '))
+            n--;
+        if (n && l[0] != '#')
+            strbuf_printf(sb, "  - \"%.*s\"\n", (int)n, l);
+        l = *e ? e + 1 : e;
+    }
+}
+
+int
+vm_cloud_seed_build(const struct vm_create_opts *o, const char *instance_id,
+                    struct vm_cloud_seed *out, struct err **err)
+{
+    memset(out, 0, sizeof(*out));
+    cleanup_free char *key = NULL, *ud = NULL;
+    if (o->ssh_key && read_checked("--ssh-key", o->ssh_key, VM_SSH_KEY_MAX, &key, err) < 0)
+        return -1;
+    if (o->user_data && read_checked("--user-data", o->user_data, VM_USER_DATA_MAX, &ud, err) < 0)
+        return -1;
+    char host[256];
+    vm_cloud_hostname(o, host, sizeof(host));
+    struct strbuf md = STRBUF_INIT;
+    strbuf_printf(&md, "instance-id: %s\nlocal-hostname: %s\n", instance_id, host);
+    if (key) {
+        strbuf_puts(&md, "public-keys:\n");
+        put_keys(&md, key);
+    }
+    out->meta_data = strbuf_steal(&md);
+    if (ud) {
+        out->user_data = steal_pointer(&ud);
+    } else {
+        struct strbuf u = STRBUF_INIT;
+        strbuf_printf(&u, "#cloud-config\nhostname: %s\n", host);
+        if (key) {
+            strbuf_puts(&u, "ssh_authorized_keys:\n");
+            put_keys(&u, key);
+        }
+        out->user_data = strbuf_steal(&u);
+    }
+    out->network_config = xstrdup("version: 2\nethernets:\n  all:\n    match:\n      name: \"e*\"\n"
+                                  "    dhcp4: true\n");
+    return 0;
+}
+
+void
+vm_cloud_seed_done(struct vm_cloud_seed *s)
+{
+    free(s->meta_data);
+    free(s->user_data);
+    free(s->network_config);
+    memset(s, 0, sizeof(*s));
+}
+
+/* ---- on the worker: volumes and files in a directory pool ---- */
+
+void
+vm_cloud_made_done(struct vm_cloud_made *m)
+{
+    if (m->overlay)
+        virStorageVolFree(m->overlay);
+    free(m->base_path);
+    free(m->overlay_path);
+    free(m->seed_path);
+    memset(m, 0, sizeof(*m));
+}
+
+void
+vm_cloud_rollback(virStoragePoolPtr pool, struct vm_cloud_made *m)
+{
+    if (m->overlay && virStorageVolDelete(m->overlay, 0) < 0)
+        virResetLastError();
+    if (m->seed_path)
+        unlink(m->seed_path);
+    if (m->base_new && m->base_path)
+        unlink(m->base_path);
+    if (virStoragePoolRefresh(pool, 0) < 0)
+        virResetLastError();
+    vm_cloud_made_done(m);
+}
+
+/* The target directory of a directory pool, malloc'd. */
+static char *
+pool_dir(virStoragePoolPtr pool, struct err **err)
+{
+    cleanup_free char *xml = virStoragePoolGetXMLDesc(pool, 0);
+    if (!xml) {
+        vm_err_libvirt(err, "storage pool description");
+        return NULL;
+    }
+    cleanup_free char *type = vm_xml_attr(xml, "type");
+    const char *end = xml + strlen(xml);
+    const char *t = vm_xml_find(xml, end, "target");
+    char *dir = t ? vm_xml_text(t, end, "path") : NULL;
+    if (!type || strcmp(type, "dir") != 0 || !dir) {
+        free(dir);
+        err_set(err, 0, "--image needs a directory storage pool (this one is of type '%s')",
+                type ? type : "?");
+        return NULL;
+    }
+    return dir;
+}
+
+/* SHA-256 of the file at fd as 64 hex digits. */
+static int
+file_sha256(int fd, const char *path, char hex[65], struct err **err)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(ctx);
+        return err_set(err, 0, "SHA-256: libcrypto failed");
+    }
+    static __thread unsigned char buf[1 << 16];
+    ssize_t n;
+    off_t off = 0;
+    while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+        EVP_DigestUpdate(ctx, buf, (size_t)n);
+        off += n;
+    }
+    unsigned char md[32];
+    unsigned mdlen = 0;
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    if (n < 0)
+        return err_set(err, errno, "read '%s'", path);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return 0;
+}
+
+/* Copy src into dir/name (read-only, 0444) through a temp file and rename. */
+static int
+copy_into(int src, const char *dir, const char *name, struct err **err)
+{
+    cleanup_free char *tmp = xasprintf("%s/.%s.tmp.%d", dir, name, (int)getpid());
+    cleanup_free char *dst = xasprintf("%s/%s", dir, name);
+    cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+    if (fd < 0)
+        return err_set(err, errno, "create '%s'", tmp);
+    off_t off = 0;
+    ssize_t n;
+    while ((n = copy_file_range(src, &off, fd, NULL, 1 << 30, 0)) > 0)
+        ;
+    if (n < 0 || fsync(fd) < 0 || rename(tmp, dst) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return err_set(err, e, "copy the image to '%s'", dst);
+    }
+    return 0;
+}
+
+/* The base volume for o->image: found by its digest, else copied in. */
+static int
+base_import(virStoragePoolPtr pool, const char *dir, const char *image, const char *fmt,
+            struct vm_cloud_made *m, struct err **err)
+{
+    cleanup_close int fd = open(image, O_RDONLY | O_CLOEXEC);
+    char hex[65];
+    if (fd < 0)
+        return err_set(err, errno, "--image '%s'", image);
+    if (file_sha256(fd, image, hex, err) < 0)
+        return -1;
+    cleanup_free char *name = xasprintf("berth-base-%s.%s", hex, fmt);
+    virStorageVolPtr v = virStorageVolLookupByName(pool, name);
+    if (!v) {
+        virResetLastError();
+        if (copy_into(fd, dir, name, err) < 0)
+            return -1;
+        m->base_new = true;
+    } else {
+        virStorageVolFree(v);
+    }
+    m->base_path = xasprintf("%s/%s", dir, name);
+    if (virStoragePoolRefresh(pool, 0) < 0)
+        return vm_err_libvirt(err, "refresh the storage pool");
+    return 0;
+}
+
+static int
+overlay_create(virStoragePoolPtr pool, const struct vm_create_opts *o, const char *fmt,
+               uint64_t size, struct vm_cloud_made *m, struct err **err)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_puts(&sb, "<volume><name>");
+    vm_xml_escape(&sb, o->name);
+    strbuf_printf(&sb,
+                  ".qcow2</name><capacity unit='bytes'>%llu</capacity>"
+                  "<target><format type='qcow2'/></target><backingStore><path>",
+                  (unsigned long long)size);
+    vm_xml_escape(&sb, m->base_path);
+    strbuf_printf(&sb, "</path><format type='%s'/></backingStore></volume>", fmt);
+    m->overlay = virStorageVolCreateXML(pool, strbuf_str(&sb), 0);
+    strbuf_done(&sb);
+    if (!m->overlay)
+        return vm_err_libvirt(err, "create the overlay volume '%s.qcow2'", o->name);
+    if (!(m->overlay_path = virStorageVolGetPath(m->overlay)))
+        return vm_err_libvirt(err, "overlay volume path");
+    return 0;
+}
+
+/* Write the seed's files into dir (a private temp directory). */
+static int
+seed_files(const char *dir, const struct vm_cloud_seed *s, struct err **err)
+{
+    const char *names[] = {"meta-data", "user-data", "network-config"};
+    const char *data[] = {s->meta_data, s->user_data, s->network_config};
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        cleanup_free char *p = xasprintf("%s/%s", dir, names[i]);
+        if (fileio_write_atomic(p, data[i], strlen(data[i]), 0644, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* genisoimage -volid cidata (Joliet + Rock Ridge) of dir's three files into out. */
+static int
+seed_iso_write(const char *dir, const char *out, struct err **err)
+{
+    cleanup_free char *md = xasprintf("%s/meta-data", dir), *ud = xasprintf("%s/user-data", dir),
+                      *nc = xasprintf("%s/network-config", dir),
+                      *log = xasprintf("%s/genisoimage.log", dir);
+    char a0[] = "genisoimage", a1[] = "-quiet", a2[] = "-output", a4[] = "-volid", a5[] = "cidata",
+         a6[] = "-joliet", a7[] = "-rock";
+    cleanup_free char *o = xstrdup(out);
+    char *argv[] = {a0, a1, a2, o, a4, a5, a6, a7, md, ud, nc, NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "genisoimage", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        return err_set(err, rc, "--cloud-init needs genisoimage (Debian package genisoimage)");
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return 0;
+    cleanup_free char *msg = NULL;
+    if (fileio_read_all(log, 4096, &msg, NULL, NULL) == 0)
+        msg[strcspn(msg, "\n")] = '\0';
+    return err_set(err, 0, "genisoimage failed for '%s': %s", out, msg && *msg ? msg : "?");
+}
+
+static int
+seed_make(const struct vm_create_opts *o, const char *dir, struct vm_cloud_made *m,
+          struct err **err)
+{
+    char iid[160];
+    snprintf(iid, sizeof(iid), "iid-berth-%s-%llx", o->name, (unsigned long long)time(NULL));
+    struct vm_cloud_seed s;
+    if (vm_cloud_seed_build(o, iid, &s, err) < 0)
+        return -1;
+    char tmpl[] = "/tmp/berth-seed.XXXXXX";
+    int rc = -1;
+    cleanup_free char *out = xasprintf("%s/%s.cidata.iso", dir, o->name);
+    if (access(out, F_OK) == 0) {
+        err_set(err, 0, "'%s' already exists in the storage pool", out);
+    } else if (!mkdtemp(tmpl)) {
+        err_set(err, errno, "mkdtemp '%s'", tmpl);
+    } else {
+        if (seed_files(tmpl, &s, err) == 0 && seed_iso_write(tmpl, out, err) == 0) {
+            m->seed_path = steal_pointer(&out);
+            chmod(m->seed_path, 0644);
+            rc = 0;
+        } else {
+            unlink(out); /* a partial ISO of a failed genisoimage */
+        }
+        const char *names[] = {"meta-data", "user-data", "network-config", "genisoimage.log"};
+        for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+            cleanup_free char *p = xasprintf("%s/%s", tmpl, names[i]);
+            unlink(p);
+        }
+        rmdir(tmpl);
+    }
+    vm_cloud_seed_done(&s);
+    return rc;
+}
+
+int
+vm_cloud_prepare(virStoragePoolPtr pool, const struct vm_create_opts *o, struct vm_cloud_made *m,
+                 struct err **err)
+{
+    memset(m, 0, sizeof(*m));
+    const char *fmt;
+    uint64_t vsize;
+    cleanup_free char *dir = pool_dir(pool, err);
+    if (!dir || vm_image_probe(o->image, &fmt, &vsize, err) < 0)
+        return -1;
+    if (base_import(pool, dir, o->image, fmt, m, err) < 0 ||
+        overlay_create(pool, o, fmt, o->disk_size_bytes ? o->disk_size_bytes : vsize, m, err) < 0)
+        goto fail;
+    if ((o->cloud_init || o->ssh_key || o->user_data || o->hostname) &&
+        seed_make(o, dir, m, err) < 0)
+        goto fail;
+    if (virStoragePoolRefresh(pool, 0) < 0)
+        virResetLastError();
+    return 0;
+fail:
+    vm_cloud_rollback(pool, m);
+    return -1;
+}
