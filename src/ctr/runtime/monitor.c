@@ -126,6 +126,11 @@ make_stdio(struct mon *m, int child[3], struct err **err)
         child[0] = child[1] = child[2] = null;
         return 0;
     }
+    if (m->oci) {
+        /* OCI: the caller's stdio (conmon's pipes) is the container's, as with runc. */
+        child[0] = 0, child[1] = 1, child[2] = 2;
+        return 0;
+    }
     int o[2], e[2], i[2];
     if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
         return err_set(err, errno, "pipe");
@@ -290,7 +295,10 @@ check_exec(struct mon *m, struct err **err)
     return 0; /* still starting after 1 s: the monitor loop records what follows */
 }
 
-/* Parent side of the start protocol; returns 0 once the user's process runs. */
+static int finish_exec(struct mon *m, int sync, struct err **err);
+
+/* Parent side of the start protocol; returns 0 once the user's process runs (OCI: once the init
+ * waits at the sync point). */
 static int
 start_init(struct mon *m, int sync, struct err **err)
 {
@@ -312,9 +320,19 @@ start_init(struct mon *m, int sync, struct err **err)
     if (n != 1 || buf[0] != 'R')
         return init_message(m, n, buf, err);
     trace_mark("mon: R");
+    if (m->oci)
+        return 0; /* `start` says when */
+    return finish_exec(m, sync, err);
+}
+
+/* 'S': the init execs the user's process; 0 once it did. */
+static int
+finish_exec(struct mon *m, int sync, struct err **err)
+{
+    char buf[1200];
     if (write(sync, "S", 1) != 1)
         return err_set(err, errno, "sync with the container");
-    n = read_sync(m, sync, buf, sizeof(buf), 30000);
+    int n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 0)
         return init_message(m, n, buf, err);
     /* EOF: the sync socket was closed by execve (CLOEXEC). An init killed before that (it
@@ -357,7 +375,10 @@ spawn(struct mon *m, struct err **err)
             close(child[i]);
     }
     int rc = start_init(m, sp[0], err);
-    close(sp[0]);
+    if (m->oci && rc == 0)
+        m->sync = sp[0];
+    else
+        close(sp[0]);
     return rc;
 }
 
@@ -429,8 +450,33 @@ monitor_init_process(struct ctr_monitor_args *a)
     if (keep_hi > keep_lo + 1)
         close_range((unsigned)keep_lo + 1, (unsigned)keep_hi - 1, 0);
     close_range((unsigned)keep_hi + 1, ~0U, 0);
-    monitor_detach_stdio(a->foreground);
+    monitor_detach_stdio(a->foreground || a->oci);
     trace_reset(true);
+}
+
+/* An OCI container after create: wait for `start`, exec, leave (monitor_oci.c). */
+static _Noreturn void
+monitor_oci(struct mon *m, struct ctr_monitor_args *a)
+{
+    cleanup_err struct err *e = NULL;
+    if (ctr_monitor_oci_created(m, a->console, &e) < 0) {
+        undo_start(m);
+        report(a->report_fd, "ERR %s\n", err_msg(e));
+        _exit(1);
+    }
+    report(a->report_fd, "OK %d\n", (int)m->pid);
+    close(a->report_fd);
+    close(a->lock_fd);
+    monitor_detach_stdio(false); /* the caller's pipes end with its `create` */
+    int client = ctr_monitor_oci_wait(m);
+    if (client < 0)
+        _exit(0);
+    if (finish_exec(m, m->sync, &e) < 0) {
+        ctr_monitor_oci_started(m, client, e);
+        _exit(1);
+    }
+    ctr_monitor_oci_started(m, client, NULL);
+    _exit(0);
 }
 
 _Noreturn void
@@ -444,16 +490,19 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.spec = a->spec;
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
-    m.pty = m.out = m.err = m.in = m.listen = m.pidfd = -1;
+    m.pty = m.out = m.err = m.in = m.listen = m.pidfd = m.sync = -1;
+    m.oci = a->oci;
     trace_mark("mon: start");
     if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
         (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||
         (trace_mark("mon: security"), ctr_logfile_open(&m.log, m.def_dir, &e) < 0) ||
-        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), record_running(&m, &e) < 0)) {
+        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), !m.oci && record_running(&m, &e) < 0)) {
         undo_start(&m);
         report(a->report_fd, "ERR %s\n", err_msg(e));
         _exit(1);
     }
+    if (m.oci)
+        monitor_oci(&m, a);
     if (m.spec->terminal)
         ctr_monitor_listen(&m);
     trace_mark("mon: recorded");
