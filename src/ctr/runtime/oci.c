@@ -131,8 +131,8 @@ ctr_oci_state(const char *id, char **json, struct err **err)
         return -1;
     json_object *doc =
         ctr_oci_state_doc(id, oci_names[s], s == OCI_STOPPED ? 0 : st.pid, spec.json);
-    json_object *cr = json_object_object_get(jsonx_get_obj(spec.json, "annotations"),
-                                             "org.berth.created");
+    json_object *cr =
+        json_object_object_get(jsonx_get_obj(spec.json, "annotations"), "org.berth.created");
     if (cr) {
         time_t t = (time_t)strtoll(json_object_get_string(cr), NULL, 10);
         struct tm tm;

@@ -284,8 +284,7 @@ cmd_state(int argc, char **argv)
 static int
 cmd_kill(int argc, char **argv)
 {
-    static const struct option kill_long[] = {{"all", no_argument, NULL, 'a'},
-                                              {NULL, 0, NULL, 0}};
+    static const struct option kill_long[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
     bool all = false;
     int c;
     while ((c = getopt_long_only(argc, argv, "+:a", kill_long, NULL)) != -1) {
@@ -308,8 +307,7 @@ cmd_kill(int argc, char **argv)
 static int
 cmd_delete(int argc, char **argv)
 {
-    static const struct option del_long[] = {{"force", no_argument, NULL, 'f'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option del_long[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     bool force = false;
     int c;
     while ((c = getopt_long_only(argc, argv, "+:f", del_long, NULL)) != -1) {
@@ -445,12 +443,17 @@ static int
 cmd_exec(int argc, char **argv)
 {
     static const struct option exec_long[] = {
-        {"process", required_argument, NULL, 'p'}, {"tty", no_argument, NULL, 't'},
-        {"cwd", required_argument, NULL, 'w'},     {"env", required_argument, NULL, 'e'},
+        {"process", required_argument, NULL, 'p'},
+        {"tty", no_argument, NULL, 't'},
+        {"cwd", required_argument, NULL, 'w'},
+        {"env", required_argument, NULL, 'e'},
         {"console-socket", required_argument, NULL, 'c'},
-        {"pid-file", required_argument, NULL, 'P'}, {"detach", no_argument, NULL, 'd'},
-        {"user", required_argument, NULL, 'u'},    {"cap", required_argument, NULL, 'C'},
-        {"preserve-fds", required_argument, NULL, 'F'}, {"no-new-privs", no_argument, NULL, 'n'},
+        {"pid-file", required_argument, NULL, 'P'},
+        {"detach", no_argument, NULL, 'd'},
+        {"user", required_argument, NULL, 'u'},
+        {"cap", required_argument, NULL, 'C'},
+        {"preserve-fds", required_argument, NULL, 'F'},
+        {"no-new-privs", no_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
     const char *process = NULL, *cwd = NULL, *console = NULL, *pid_file = NULL, *user = NULL;
@@ -459,15 +462,33 @@ cmd_exec(int argc, char **argv)
     int c;
     while ((c = getopt_long_only(argc, argv, "+:tde:u:", exec_long, NULL)) != -1) {
         switch (c) {
-        case 'p': process = optarg; break;
-        case 't': tty = true; break;
-        case 'w': cwd = optarg; break;
-        case 'e': json_object_array_add(env, json_object_new_string(optarg)); break;
-        case 'c': console = optarg; break;
-        case 'P': pid_file = optarg; break;
-        case 'd': detach = true; break;
-        case 'u': user = optarg; break;
-        case 'C': case 'n': break;
+        case 'p':
+            process = optarg;
+            break;
+        case 't':
+            tty = true;
+            break;
+        case 'w':
+            cwd = optarg;
+            break;
+        case 'e':
+            json_object_array_add(env, json_object_new_string(optarg));
+            break;
+        case 'c':
+            console = optarg;
+            break;
+        case 'P':
+            pid_file = optarg;
+            break;
+        case 'd':
+            detach = true;
+            break;
+        case 'u':
+            user = optarg;
+            break;
+        case 'C':
+        case 'n':
+            break;
         case 'F':
             if (strcmp(optarg, "0") != 0) {
                 json_object_put(env);
@@ -509,9 +530,9 @@ cmd_exec(int argc, char **argv)
         json_object_object_add(proc, "terminal", json_object_new_boolean(tty));
         json_object_object_add(proc, "cwd", json_object_new_string(cwd ? cwd : "/"));
         if (json_object_array_length(env) == 0)
-            json_object_array_add(env, json_object_new_string(
-                                           "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-                                           "/usr/bin:/sbin:/bin"));
+            json_object_array_add(
+                env, json_object_new_string("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+                                            "/usr/bin:/sbin:/bin"));
         json_object_object_add(proc, "env", env);
         if (user) {
             json_object *u = json_object_new_object();
@@ -600,10 +621,18 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"create", cmd_create}, {"start", cmd_start},         {"run", cmd_run},
-    {"state", cmd_state},   {"kill", cmd_kill},           {"delete", cmd_delete},
-    {"ps", cmd_ps},         {"list", cmd_list},           {"pause", cmd_pause_resume},
-    {"resume", cmd_pause_resume}, {"features", cmd_features}, {"exec", cmd_exec},
+    {"create", cmd_create},
+    {"start", cmd_start},
+    {"run", cmd_run},
+    {"state", cmd_state},
+    {"kill", cmd_kill},
+    {"delete", cmd_delete},
+    {"ps", cmd_ps},
+    {"list", cmd_list},
+    {"pause", cmd_pause_resume},
+    {"resume", cmd_pause_resume},
+    {"features", cmd_features},
+    {"exec", cmd_exec},
     {"spec", cmd_spec},
 };
 

@@ -8,4 +8,3 @@
 int cli_oci_main(int argc, char **argv, const char *prog);
 /* `berth oci ...` from main's command table. */
 int cli_oci_berth_main(const struct app_opts *o, int argc, char **argv);
-
