@@ -94,9 +94,8 @@ ctr_monitor_oci_created(struct mon *m, const char *console, struct err **err)
 {
     if (console && console_send(m, console, err) < 0)
         return -1;
-    if (hooks(m, "createRuntime", "creating", err) < 0 ||
-        hooks(m, "prestart", "creating", err) < 0 ||
-        hooks(m, "createContainer", "creating", err) < 0)
+    if (hooks(m, "createRuntime", "created", err) < 0 || hooks(m, "prestart", "created", err) < 0 ||
+        hooks(m, "createContainer", "created", err) < 0)
         return -1;
     if (listen_start(m, err) < 0)
         return -1;

@@ -25,7 +25,10 @@ ctr_oci_state_doc(const char *id, const char *status, pid_t pid, json_object *co
     json_object *o = json_object_new_object();
     json_object *ann = json_object_new_object();
     const char *bundle = "";
-    json_object_object_foreach(jsonx_get_obj(config, "annotations"), k, v)
+    json_object *given = jsonx_get_obj(config, "annotations");
+    if (!given)
+        given = ann; /* empty: nothing to copy */
+    json_object_object_foreach(given, k, v)
     {
         if (strcmp(k, "org.berth.bundle") == 0)
             bundle = json_object_get_string(v);

@@ -26,6 +26,13 @@ struct ctr_init_args {
                           * "E<msg>" out */
     int stdio[3];
 };
+/* ---- init_oci.c: config.json fields applied for OCI bundles, in the init ---- */
+/* Join linux.namespaces[].path (network, ipc, uts, cgroup). */
+int ctr_init_oci_join(const struct ctr_spec *s, struct err **err);
+/* After pivot_root: linux.devices (mknod), linux.sysctl. */
+int ctr_init_oci_rootfs(const struct ctr_spec *s, struct err **err);
+/* Before the change of user: process.rlimits, process.oomScoreAdj. */
+int ctr_init_oci_process(const struct ctr_spec *s, struct err **err);
 /* Runs in the cloned child; never returns. */
 _Noreturn void ctr_init_main(const struct ctr_init_args *a);
 /* Mount the root, the spec's mounts, devices, /etc files; pivot_root. root_mnt: a detached mount
