@@ -66,6 +66,15 @@ const struct cgroup_ops *ctr_cgroup_by_name(const char *name);
 void ctr_cgroup_set_root(const char *root);
 const char *ctr_cgroup_root(void);
 
+/* ---- oci.c: an OCI bundle's linux.resources beyond berth's limits (v1 controllers) ---- */
+struct json_object;
+/* Write lin's resources (config.json linux.resources) into path's controllers, making cpuset,
+ * devices, net_cls, net_prio and hugetlb groups as needed, and put pid in those. Nothing on a v2
+ * host. */
+int ctr_cgroup_oci_apply(const char *path, struct json_object *lin, pid_t pid, struct err **err);
+/* Remove the groups ctr_cgroup_oci_apply made (the backend's destroy removes the rest). */
+void ctr_cgroup_oci_destroy(const char *path);
+
 /* ---- common.c: helpers shared by the backends ---- */
 void ctr_cgfds_init(struct ctr_cgfds *f);
 void ctr_cgfds_close(struct ctr_cgfds *f);

@@ -29,6 +29,7 @@
 #include "common/cleanup.h"
 #include "common/trace.h"
 #include "common/fileio.h"
+#include "common/json.h"
 #include "common/model.h"
 #include "common/xalloc.h"
 #include "ctr/security/security.h"
@@ -95,7 +96,12 @@ make_cgroup(struct mon *m, struct err **err)
     m->cg = ctr_cgroup_detect(err);
     if (!m->cg)
         return -1;
-    ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s/%s", ctr_cgroup_parent(), m->name);
+    const char *oci_path = NULL;
+    jsonx_get_str(jsonx_get_obj(s->json, "linux"), "cgroupsPath", &oci_path);
+    if (m->oci && oci_path && oci_path[strspn(oci_path, "/")]) /* podman passes its own */
+        ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s", oci_path + strspn(oci_path, "/"));
+    else
+        ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s/%s", ctr_cgroup_parent(), m->name);
     m->cg->destroy(m->cgpath, NULL); /* leftovers of a stale run */
     struct ctr_limits lim = {s->mem_limit, s->cpu_quota, s->cpu_period, s->pids_limit};
     cleanup_err struct err *e = NULL;
@@ -313,6 +319,8 @@ start_init(struct mon *m, int sync, struct err **err)
     trace_mark("mon: cloned");
     if (m->cg->attach(m->cgpath, m->pid, err) < 0)
         return err_wrap(err, "join cgroup");
+    if (m->oci && ctr_cgroup_oci_apply(m->cgpath, jsonx_get_obj(s->json, "linux"), m->pid, err) < 0)
+        return -1;
     trace_mark("mon: attached");
     if (send_go(m, sync, err) < 0)
         return -1;
@@ -391,6 +399,8 @@ undo_start(struct mon *m)
     }
     if (m->cg)
         m->cg->destroy(m->cgpath, NULL);
+    if (m->oci)
+        ctr_cgroup_oci_destroy(m->cgpath);
 }
 
 static int

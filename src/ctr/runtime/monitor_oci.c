@@ -109,6 +109,7 @@ died(struct mon *m)
     struct ctr_removed removed;
     ctr_monitor_loop(m); /* returns at once: it only reaps */
     ctr_monitor_finish(m, &removed);
+    ctr_cgroup_oci_destroy(m->cgpath);
 }
 
 int

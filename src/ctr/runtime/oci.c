@@ -214,8 +214,10 @@ ctr_oci_delete(const char *id, bool force, struct err **err)
     if (s != OCI_STOPPED && kill_wait(id, &st, err) < 0)
         return -1;
     const struct cgroup_ops *cg = ctr_cgroup_by_name(st.cgroup_mgr);
-    if (cg && st.cgroup[0])
+    if (cg && st.cgroup[0]) {
         cg->destroy(st.cgroup, NULL);
+        ctr_cgroup_oci_destroy(st.cgroup);
+    }
     cleanup_err struct err *hook_err = NULL;
     hooks_now(id, "poststop", "stopped", 0, &hook_err); /* warned of, never fatal */
     if (ctr_remove_files(id, err) < 0)
