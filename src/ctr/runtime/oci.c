@@ -154,10 +154,6 @@ ctr_oci_kill(const char *id, int sig, bool all, struct err **err)
     enum oci_status s;
     if (oci_status(id, &st, &s, err) < 0)
         return -1;
-    /* A stopped container: no effect. Not an error, unlike what runtime.md asks: a caller that
-     * saw it running a moment ago (the suite's pidfile test, podman's stop) races its exit. */
-    if (s == OCI_STOPPED)
-        return 0;
     if (s != OCI_CREATED && s != OCI_RUNNING && s != OCI_PAUSED)
         return err_set(err, 0, "container '%s' is %s: nothing to signal", id, oci_names[s]);
     const struct cgroup_ops *cg = ctr_cgroup_by_name(st.cgroup_mgr);
@@ -208,7 +204,7 @@ ctr_oci_delete(const char *id, bool force, struct err **err)
         return 0; /* as runc: nothing to delete is no error with --force */
     if (oci_status(id, &st, &s, err) < 0)
         return -1;
-    if (s != OCI_STOPPED && s != OCI_CREATED && !force)
+    if (s != OCI_STOPPED && !force)
         return err_set(err, 0, "container '%s' is %s: stop it first or use --force", id,
                        oci_names[s]);
     if (s != OCI_STOPPED && kill_wait(id, &st, err) < 0)
