@@ -242,8 +242,8 @@ devices(const char *path, json_object *a, struct err **err)
 static int
 devices_default(const char *path, json_object *made, struct err **err)
 {
-    static const char *const always[] = {"c 1:3 rwm", "c 1:5 rwm",   "c 1:7 rwm", "c 1:8 rwm",
-                                         "c 1:9 rwm", "c 5:0 rwm",   "c 5:1 rwm", "c 5:2 rwm",
+    static const char *const always[] = {"c 1:3 rwm",   "c 1:5 rwm",   "c 1:7 rwm", "c 1:8 rwm",
+                                         "c 1:9 rwm",   "c 5:0 rwm",   "c 5:1 rwm", "c 5:2 rwm",
                                          "c 136:* rwm", "c 10:200 rwm"};
     char d[PATH_MAX];
     dir_of(d, "devices", path);
