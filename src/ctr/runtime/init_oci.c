@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -96,10 +97,35 @@ sysctl_write(const char *key, const char *val, struct err **err)
     return 0;
 }
 
+static int
+rootfs_propagation(json_object *lin, struct err **err)
+{
+    static const struct {
+        const char *name;
+        unsigned long flag;
+    } props[] = {{"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE},
+                 {"slave", MS_SLAVE},           {"rslave", MS_SLAVE},
+                 {"shared", MS_SHARED},         {"rshared", MS_SHARED},
+                 {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE}};
+    const char *v;
+    if (!jsonx_get_str(lin, "rootfsPropagation", &v))
+        return 0;
+    for (size_t k = 0; k < ARRAY_SIZE(props); k++) {
+        if (strcmp(v, props[k].name) != 0)
+            continue;
+        if (mount(NULL, "/", NULL, MS_REC | props[k].flag, NULL) < 0)
+            return err_set(err, errno, "linux.rootfsPropagation '%s'", v);
+        return 0;
+    }
+    return err_set(err, 0, "config.json: linux.rootfsPropagation: unknown value '%s'", v);
+}
+
 int
 ctr_init_oci_rootfs(const struct ctr_spec *s, struct err **err)
 {
     json_object *lin = jsonx_get_obj(s->json, "linux");
+    if (rootfs_propagation(lin, err) < 0)
+        return -1;
     json_object *devs = jsonx_get_array(lin, "devices");
     for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
         if (device_make(json_object_array_get_idx(devs, i), i, err) < 0)

@@ -47,11 +47,12 @@ void ctr_monitor_loop(struct mon *m);
 int ctr_monitor_finish(struct mon *m, struct ctr_removed *removed);
 
 /* ---- monitor_oci.c: the monitor of an OCI `create` between create and start ---- */
-/* The init is set up and waits at the sync point: createRuntime, prestart and createContainer
- * hooks run, the console's master goes to console (a socket path; NULL none), the state
- * "created" is recorded and start.sock listens (m->listen). 0, or -1 with err. */
+/* The init is set up and waits at the sync point: createRuntime and createContainer hooks run, the
+ * console's master goes to console (a socket path; NULL none), the state "created" is recorded and
+ * start.sock listens (m->listen). 0, or -1 with err. */
 int ctr_monitor_oci_created(struct mon *m, const char *console, struct err **err);
-/* Wait for `start` on m->listen: the accepted client (>= 0) once startContainer hooks ran, or
+/* Wait for `start` on m->listen: the accepted client (>= 0) once prestart and startContainer
+ * hooks ran, or
  * -1 once the init died first (its exit recorded, the cgroup removed). */
 int ctr_monitor_oci_wait(struct mon *m);
 /* After the exec (e NULL): record "running" (no monitor: the init's pid is what lives), answer

@@ -94,7 +94,7 @@ ctr_monitor_oci_created(struct mon *m, const char *console, struct err **err)
 {
     if (console && console_send(m, console, err) < 0)
         return -1;
-    if (hooks(m, "createRuntime", "created", err) < 0 || hooks(m, "prestart", "created", err) < 0 ||
+    if (hooks(m, "createRuntime", "created", err) < 0 ||
         hooks(m, "createContainer", "created", err) < 0)
         return -1;
     if (listen_start(m, err) < 0)
@@ -132,7 +132,9 @@ ctr_monitor_oci_wait(struct mon *m)
         if (c < 0)
             continue;
         cleanup_err struct err *e = NULL;
-        if (hooks(m, "startContainer", "created", &e) < 0) {
+        /* prestart (deprecated) when `start` is called, as runtime-tools checks, and runc did */
+        if (hooks(m, "prestart", "created", &e) < 0 ||
+            hooks(m, "startContainer", "created", &e) < 0) {
             ctr_monitor_oci_started(m, c, e);
             _exit(1);
         }

@@ -613,6 +613,10 @@ mount_option(struct ctr_mount *m, const char *o, struct strbuf_lite *data)
         m->prop = MS_PRIVATE;
     } else if (strcmp(o, "slave") == 0 || strcmp(o, "rslave") == 0) {
         m->prop = MS_SLAVE;
+    } else if (strcmp(o, "shared") == 0 || strcmp(o, "rshared") == 0) {
+        m->prop = MS_SHARED;
+    } else if (strcmp(o, "unbindable") == 0 || strcmp(o, "runbindable") == 0) {
+        m->prop = MS_UNBINDABLE;
     } else if (strlen(o) + data->len + 2 < sizeof(data->buf)) {
         data->len += (size_t)ctr_fmt(data->buf + data->len, sizeof(data->buf) - data->len, "%s%s",
                                      data->len ? "," : "", o);
