@@ -215,12 +215,14 @@ is_cgroup_type(const char *type)
     return type && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0);
 }
 
+static bool is_cgroup_type(const char *type);
+
 /* The mount's propagation option (shared, slave, private, unbindable), on the mount now there. */
 static int
 mount_prop(int rootfd, const struct ctr_mount *m, struct err **err)
 {
-    if (!m->prop)
-        return 0;
+    if (!m->prop || is_cgroup_type(m->type))
+        return 0; /* the cgroup view is mounted later, read-only and private */
     cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
     char p[64];
     if (tfd < 0)
