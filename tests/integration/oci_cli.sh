@@ -134,7 +134,7 @@ bad() { # bad WHAT PYTHON-EDIT WORD: refused naming WORD, nothing left
 }
 bad "an unsupported field" "c['linux']['intelRdt'] = {'closID': 'x'}" intelRdt
 bad "an unknown rlimit" "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]" RLIMIT_BOGUS
-bad "a pid namespace path" "c['linux']['namespaces'][0] = {'type': 'pid', 'path': '/proc/1/ns/pid'}" pid
+bad "a mount namespace path" "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/1/ns/mnt'} for n in c['linux']['namespaces']]" mount
 bad "a relative netns path" "c['linux']['namespaces'] = [{'type': 'mount'}, {'type': 'network', 'path': 'x'}]" path
 bad "an SELinux label" "c['process']['selinuxLabel'] = 'system_u:system_r:container_t:s0'" SELinux
 bad "a failing prestart hook" "c['hooks'] = {'prestart': [{'path': '/bin/false'}]}" prestart

@@ -67,6 +67,11 @@ static int
 put(const char *ctl, const char *path, const char *file, const char *val, struct err **err)
 {
     char d[PATH_MAX], p[PATH_MAX];
+    /* Never a directory where no controller is mounted (that is the tmpfs above them). */
+    ctr_fmt(p, sizeof(p), "%s/%s/cgroup.procs", ctr_cgroup_root(), ctl);
+    if (access(p, F_OK) < 0)
+        return err_set(err, 0, "linux.resources: this host has no cgroup %s controller (for %s)",
+                       ctl, file);
     dir_of(d, ctl, path);
     ctr_fmt(p, sizeof(p), "%s/%s", d, file);
     if (strstr(file, "kmem.") && access(p, F_OK) < 0)

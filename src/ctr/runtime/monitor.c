@@ -157,6 +157,27 @@ make_stdio(struct mon *m, int child[3], struct err **err)
     return 0;
 }
 
+/* An OCI bundle's pid namespace given by path: the monitor enters it for its children (setns on a
+ * pid namespace moves the children made after it), and the init is cloned into it. 1 joined,
+ * 0 none asked, -1 error. */
+static int
+join_pid_ns(struct mon *m, struct err **err)
+{
+    json_object *a = jsonx_get_array(jsonx_get_obj(m->spec->json, "linux"), "namespaces");
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        json_object *ns = json_object_array_get_idx(a, i);
+        const char *type, *path;
+        if (!jsonx_get_str(ns, "type", &type) || strcmp(type, "pid") != 0 ||
+            !jsonx_get_str(ns, "path", &path))
+            continue;
+        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+            return err_set(err, errno, "join pid namespace '%s'", path);
+        return 1;
+    }
+    return 0;
+}
+
 static int
 clone_init(struct mon *m, int *pidfd)
 {
@@ -368,6 +389,11 @@ spawn(struct mon *m, struct err **err)
     if (fchdir(dfd) < 0)
         return err_set(err, errno, "chdir '%s'", m->run_dir);
     trace_mark("mon: clone");
+    int joined = join_pid_ns(m, err);
+    if (joined < 0)
+        return -1;
+    if (joined)
+        m->spec->ns &= ~(unsigned)CTR_NS_PID;
     m->pid = clone_init(m, &m->pidfd);
     int e = errno;
     if (m->pid != 0 && chdir("/") < 0) {
