@@ -25,6 +25,7 @@ usage(FILE *f)
         "       berth --batch [OPTIONS]         print samples for scripts\n"
         "       berth ctr COMMAND [ARGS...]     native containers (berth ctr --help)\n"
         "       berth vm COMMAND [ARGS...]      libvirt VMs (berth vm --help)\n"
+        "       berth oci COMMAND [ARGS...]     the OCI runtime command line (also berth-oci)\n"
         "\n"
         "options:\n"
         "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
