@@ -46,6 +46,9 @@ struct ctr_create_opts {
     size_t n_tmpfs;
     bool read_only;      /* --read-only: the root file system is mounted read-only */
     const char *restart; /* --restart no|on-failure[:N]|always|unless-stopped, or NULL */
+    /* The OCI command line (ui/oci): the bundle's config.json as it is (no hardening defaults,
+     * no default pids limit), its root used in place. */
+    bool oci;
 };
 
 /* A restart policy: when the monitor starts the container's command again after it exits. */
@@ -178,6 +181,31 @@ int ctr_logs(const char *name, long tail, bool follow, int fd, struct err **err)
  * a container "demo" printing a line every few seconds, and write the marker. 0 when nothing had
  * to be done. */
 int ctr_demo_ensure(struct err **err);
+
+/* ---- The OCI runtime command line (runtime/oci.c; docs/OCI.md) ---- */
+/* create: the container set up and stopped before its process (the init waits at the sync
+ * point, its monitor waits for `start`). console_socket: a unix socket path that gets the pty
+ * master of a terminal container (NULL: none). *pid: the init's host pid. Hooks createRuntime,
+ * prestart and createContainer run before this returns. */
+int ctr_oci_create(const char *id, const char *bundle, const char *console_socket, pid_t *pid,
+                   struct err **err);
+/* start: release a created container (startContainer hooks, exec, poststart hooks). The monitor
+ * leaves then: the init is reparented to the caller's subreaper (conmon), as with runc. */
+int ctr_oci_start(const char *id, struct err **err);
+/* The runtime-spec state document (JSON text, malloc'd). */
+int ctr_oci_state(const char *id, char **json, struct err **err);
+/* Signal the init (all: every process of its cgroup). */
+int ctr_oci_kill(const char *id, int sig, bool all, struct err **err);
+/* delete a stopped container (force: kill it first); poststop hooks; cgroup and files removed. */
+int ctr_oci_delete(const char *id, bool force, struct err **err);
+struct json_object;
+/* exec: a process (a process.json object) in the running
+ * container with the caller's stdio (a terminal: its master to console, a socket path); the
+ * process is left to the caller's subreaper (conmon) as with runc; *pid its host pid. */
+int ctr_oci_exec(const char *id, struct json_object *proc, const char *console, pid_t *pid,
+                 struct err **err);
+/* The pids in the container's cgroup (*out malloc'd). */
+int ctr_oci_pids(const char *id, pid_t **out, size_t *n, struct err **err);
 
 /* Open the provider for the local containers (ops name "containers"; state under $BERTH_ROOT,
  * /run/berth and /var/lib/berth for root, the XDG directories otherwise). */

@@ -230,6 +230,8 @@ init_setup(const struct ctr_init_args *a, struct err **err)
         return err_set(err, errno, "become root in the user namespace");
     if ((s->ns & CTR_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
         return err_set(err, errno, "new cgroup namespace");
+    if (ctr_init_oci_join(s, err) < 0)
+        return -1;
     if ((s->ns & CTR_NS_UTS) && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
         return err_set(err, errno, "set hostname '%s'", s->hostname);
     trace_mark("init: ns");
@@ -241,6 +243,8 @@ init_setup(const struct ctr_init_args *a, struct err **err)
     if (rc < 0)
         return -1;
     trace_mark("init: rootfs");
+    if (ctr_init_oci_rootfs(s, err) < 0)
+        return -1;
     if ((s->ns & CTR_NS_NET) && loopback_up(err) < 0)
         return -1;
     setsid();
@@ -258,7 +262,7 @@ init_exec(const struct ctr_init_args *a, struct err **err)
     const struct ctr_spec *s = a->spec;
     char path[PATH_MAX];
     trace_mark("init: S");
-    if (ctr_set_user(s, err) < 0)
+    if (ctr_init_oci_process(s, err) < 0 || ctr_set_user(s, err) < 0)
         return -1;
     ctr_close_fds_except(a->sync_fd);
     trace_reset(false);

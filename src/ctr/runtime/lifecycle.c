@@ -271,7 +271,8 @@ autostart_stopped(const char *name)
 }
 
 static int
-start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, struct err **err)
+start_ex(const char *name, bool foreground, bool autoremove, struct ctr_run *r, const char *console,
+         bool oci, struct err **err)
 {
     int64_t request_ns = real_now_ns();
     cleanup_close int lock = ctr_lock(name, err);
@@ -293,8 +294,8 @@ start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, str
         err_set(err, 0, "container '%s': rootfs '%s' does not exist", name, spec.root);
         goto out;
     }
-    struct ctr_monitor_args a = {name,       &spec,      lock,        -1,
-                                 foreground, autoremove, r->attached, request_ns};
+    struct ctr_monitor_args a = {name,       &spec,       lock,       -1,  foreground,
+                                 autoremove, r->attached, request_ns, oci, console};
     trace_mark("berth: fork monitor");
     rc = spawn_monitor(&a, r, err);
     trace_mark("berth: report read");
@@ -305,6 +306,22 @@ start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, str
 out:
     ctr_spec_done(&spec);
     return rc;
+}
+
+static int
+start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, struct err **err)
+{
+    return start_ex(name, foreground, autoremove, r, NULL, false, err);
+}
+
+int
+ctr_start_oci(const char *name, const char *console, pid_t *pid, struct err **err)
+{
+    struct ctr_run r = {.report_fd = -1};
+    if (start_ex(name, false, false, &r, console, true, err) < 0)
+        return -1;
+    *pid = r.pid;
+    return 0;
 }
 
 int

@@ -29,6 +29,7 @@
 #include "common/cleanup.h"
 #include "common/trace.h"
 #include "common/fileio.h"
+#include "common/json.h"
 #include "common/model.h"
 #include "common/xalloc.h"
 #include "ctr/security/security.h"
@@ -95,10 +96,15 @@ make_cgroup(struct mon *m, struct err **err)
     m->cg = ctr_cgroup_detect(err);
     if (!m->cg)
         return -1;
+    const char *oci_path = NULL;
+    jsonx_get_str(jsonx_get_obj(s->json, "linux"), "cgroupsPath", &oci_path);
     /* Rootless on cgroup v2: under the subtree the machine delegates to the user, if any. */
     const char *deleg = m->cg == &ctr_cgroup_v2_ops ? ctr_cgroup_delegated() : "";
-    ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s%s%s/%s", deleg, *deleg ? "/" : "",
-            ctr_cgroup_parent(), m->name);
+    if (m->oci && oci_path && oci_path[strspn(oci_path, "/")]) /* podman passes its own */
+        ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s", oci_path + strspn(oci_path, "/"));
+    else
+        ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s%s%s/%s", deleg, *deleg ? "/" : "",
+                ctr_cgroup_parent(), m->name);
     m->cg->destroy(m->cgpath, NULL); /* leftovers of a stale run */
     struct ctr_limits lim = {s->mem_limit, s->cpu_quota, s->cpu_period, s->pids_limit};
     cleanup_err struct err *e = NULL;
@@ -129,6 +135,11 @@ make_stdio(struct mon *m, int child[3], struct err **err)
         child[0] = child[1] = child[2] = null;
         return 0;
     }
+    if (m->oci) {
+        /* OCI: the caller's stdio (conmon's pipes) is the container's, as with runc. */
+        child[0] = 0, child[1] = 1, child[2] = 2;
+        return 0;
+    }
     int o[2], e[2], i[2];
     if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
         return err_set(err, errno, "pipe");
@@ -146,6 +157,27 @@ make_stdio(struct mon *m, int child[3], struct err **err)
     }
     child[1] = o[1];
     child[2] = e[1];
+    return 0;
+}
+
+/* An OCI bundle's pid namespace given by path: the monitor enters it for its children (setns on a
+ * pid namespace moves the children made after it), and the init is cloned into it. 1 joined,
+ * 0 none asked, -1 error. */
+static int
+join_pid_ns(struct mon *m, struct err **err)
+{
+    json_object *a = jsonx_get_array(jsonx_get_obj(m->spec->json, "linux"), "namespaces");
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        json_object *ns = json_object_array_get_idx(a, i);
+        const char *type, *path;
+        if (!jsonx_get_str(ns, "type", &type) || strcmp(type, "pid") != 0 ||
+            !jsonx_get_str(ns, "path", &path))
+            continue;
+        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+            return err_set(err, errno, "join pid namespace '%s'", path);
+        return 1;
+    }
     return 0;
 }
 
@@ -321,7 +353,10 @@ check_exec(struct mon *m, struct err **err)
     return 0; /* still starting after 1 s: the monitor loop records what follows */
 }
 
-/* Parent side of the start protocol; returns 0 once the user's process runs. */
+static int finish_exec(struct mon *m, int sync, struct err **err);
+
+/* Parent side of the start protocol; returns 0 once the user's process runs (OCI: once the init
+ * waits at the sync point). */
 static int
 start_init(struct mon *m, int sync, struct err **err)
 {
@@ -336,6 +371,8 @@ start_init(struct mon *m, int sync, struct err **err)
     trace_mark("mon: cloned");
     if (m->cg->attach(m->cgpath, m->pid, err) < 0)
         return err_wrap(err, "join cgroup");
+    if (m->oci && ctr_cgroup_oci_apply(m->cgpath, jsonx_get_obj(s->json, "linux"), m->pid, err) < 0)
+        return -1;
     trace_mark("mon: attached");
     if (send_go(m, sync, err) < 0)
         return -1;
@@ -343,9 +380,19 @@ start_init(struct mon *m, int sync, struct err **err)
     if (n != 1 || buf[0] != 'R')
         return init_message(m, n, buf, err);
     trace_mark("mon: R");
+    if (m->oci)
+        return 0; /* `start` says when */
+    return finish_exec(m, sync, err);
+}
+
+/* 'S': the init execs the user's process; 0 once it did. */
+static int
+finish_exec(struct mon *m, int sync, struct err **err)
+{
+    char buf[1200];
     if (write(sync, "S", 1) != 1)
         return err_set(err, errno, "sync with the container");
-    n = read_sync(m, sync, buf, sizeof(buf), 30000);
+    int n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 0)
         return init_message(m, n, buf, err);
     /* EOF: the sync socket was closed by execve (CLOEXEC). An init killed before that (it
@@ -373,6 +420,11 @@ spawn(struct mon *m, struct err **err)
     if (fchdir(dfd) < 0)
         return err_set(err, errno, "chdir '%s'", m->run_dir);
     trace_mark("mon: clone");
+    int joined = join_pid_ns(m, err);
+    if (joined < 0)
+        return -1;
+    if (joined)
+        m->spec->ns &= ~(unsigned)CTR_NS_PID;
     m->pid = clone_init(m, &m->pidfd);
     int e = errno;
     if (m->pid != 0 && chdir("/") < 0) {
@@ -388,7 +440,10 @@ spawn(struct mon *m, struct err **err)
             close(child[i]);
     }
     int rc = start_init(m, sp[0], err);
-    close(sp[0]);
+    if (m->oci && rc == 0)
+        m->sync = sp[0];
+    else
+        close(sp[0]);
     return rc;
 }
 
@@ -401,6 +456,8 @@ undo_start(struct mon *m)
     }
     if (m->cg)
         m->cg->destroy(m->cgpath, NULL);
+    if (m->oci)
+        ctr_cgroup_oci_destroy(m->cgpath);
 }
 
 static int
@@ -544,8 +601,33 @@ monitor_init_process(struct ctr_monitor_args *a)
     if (keep_hi > keep_lo + 1)
         close_range((unsigned)keep_lo + 1, (unsigned)keep_hi - 1, 0);
     close_range((unsigned)keep_hi + 1, ~0U, 0);
-    monitor_detach_stdio(a->foreground);
+    monitor_detach_stdio(a->foreground || a->oci);
     trace_reset(true);
+}
+
+/* An OCI container after create: wait for `start`, exec, leave (monitor_oci.c). */
+static _Noreturn void
+monitor_oci(struct mon *m, struct ctr_monitor_args *a)
+{
+    cleanup_err struct err *e = NULL;
+    if (ctr_monitor_oci_created(m, a->console, &e) < 0) {
+        undo_start(m);
+        report(a->report_fd, "ERR %s\n", err_msg(e));
+        _exit(1);
+    }
+    report(a->report_fd, "OK %d\n", (int)m->pid);
+    close(a->report_fd);
+    close(a->lock_fd);
+    monitor_detach_stdio(false); /* the caller's pipes end with its `create` */
+    int client = ctr_monitor_oci_wait(m);
+    if (client < 0)
+        _exit(0);
+    if (finish_exec(m, m->sync, &e) < 0) {
+        ctr_monitor_oci_started(m, client, e);
+        _exit(1);
+    }
+    ctr_monitor_oci_started(m, client, NULL);
+    _exit(0);
 }
 
 _Noreturn void
@@ -559,17 +641,20 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.spec = a->spec;
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
-    m.pty = m.out = m.err = m.in = m.listen = m.pidfd = -1;
+    m.pty = m.out = m.err = m.in = m.listen = m.pidfd = m.sync = -1;
     m.figs = (struct ctr_start_figs){a->request_ns, -1, -1};
+    m.oci = a->oci;
     trace_mark("mon: start");
     if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
         (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||
         (trace_mark("mon: security"), ctr_logfile_open(&m.log, m.def_dir, &e) < 0) ||
-        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), record_running(&m, &e) < 0)) {
+        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), !m.oci && record_running(&m, &e) < 0)) {
         undo_start(&m);
         report(a->report_fd, "ERR %s\n", err_msg(e));
         _exit(1);
     }
+    if (m.oci)
+        monitor_oci(&m, a);
     if (m.spec->terminal)
         ctr_monitor_listen(&m);
     trace_mark("mon: recorded");

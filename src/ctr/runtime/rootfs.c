@@ -221,11 +221,35 @@ is_cgroup_type(const char *type)
     return type && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0);
 }
 
+/* The mount's propagation option (shared, slave, private, unbindable), on the mount now there. */
+static int
+mount_prop(int rootfd, const struct ctr_mount *m, struct err **err)
+{
+    if (!m->prop || is_cgroup_type(m->type))
+        return 0; /* the cgroup view is mounted later, read-only and private */
+    cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
+    char p[64];
+    if (tfd < 0)
+        return -1;
+    fd_path(p, tfd);
+    if (mount(NULL, p, NULL, m->prop | (m->recursive ? MS_REC : 0), NULL) < 0)
+        return err_set(err, errno, "set the propagation of '%s'", m->dest);
+    return 0;
+}
+
+static int mount_one_type(int rootfd, const struct ctr_mount *m, struct err **err);
+
 static int
 mount_one(int rootfd, const struct ctr_mount *m, int mapped, struct err **err)
 {
-    if (m->bind)
-        return mount_bind(rootfd, m, mapped, err);
+    if (m->bind ? mount_bind(rootfd, m, mapped, err) < 0 : mount_one_type(rootfd, m, err) < 0)
+        return -1;
+    return mount_prop(rootfd, m, err);
+}
+
+static int
+mount_one_type(int rootfd, const struct ctr_mount *m, struct err **err)
+{
     if (is_cgroup_type(m->type))
         return 0; /* the cgroup view, below */
     cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);

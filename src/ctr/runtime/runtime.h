@@ -26,6 +26,13 @@ struct ctr_init_args {
                           * "E<msg>" out */
     int stdio[3];
 };
+/* ---- init_oci.c: config.json fields applied for OCI bundles, in the init ---- */
+/* Join linux.namespaces[].path (network, ipc, uts, cgroup). */
+int ctr_init_oci_join(const struct ctr_spec *s, struct err **err);
+/* After pivot_root: linux.devices (mknod), linux.sysctl. */
+int ctr_init_oci_rootfs(const struct ctr_spec *s, struct err **err);
+/* Before the change of user: process.rlimits, process.oomScoreAdj. */
+int ctr_init_oci_process(const struct ctr_spec *s, struct err **err);
 /* Runs in the cloned child; never returns. */
 _Noreturn void ctr_init_main(const struct ctr_init_args *a);
 /* Mount the root, the spec's mounts, devices, /etc files; pivot_root. root_mnt: a detached mount
@@ -77,6 +84,9 @@ struct ctr_monitor_args {
     bool autoremove;
     bool attached;      /* the caller waits: "EXIT <code>\n" once the exit is recorded */
     int64_t request_ns; /* CLOCK_REALTIME of the start request (figures.json) */
+    bool oci; /* OCI create: the init's stdio is ours (the caller's); wait for `start` at the
+               * sync point (monitor_oci.c), then leave the init to the caller's subreaper */
+    const char *console; /* OCI --console-socket path, or NULL */
 };
 _Noreturn void ctr_monitor_main(struct ctr_monitor_args *a);
 
@@ -101,3 +111,17 @@ int ctr_fd_send(int sock, char tag, int fd);
 ssize_t ctr_fd_recv(int sock, char *buf, size_t len, int *fd);
 /* Open a pty in the devpts at /dev/pts (inside the container); returns the master. */
 int ctr_pty_inside(int *slave_out, char *name, size_t len, struct err **err);
+
+/* ---- lifecycle.c: the OCI create's start ---- */
+/* Fork the monitor of an OCI container (ctr_monitor_args.oci): returns once the init waits at the
+ * sync point; *pid its host pid. */
+int ctr_start_oci(const char *name, const char *console, pid_t *pid, struct err **err);
+
+/* ---- oci_hooks.c: OCI hooks and the state document ---- */
+/* The runtime-spec state of a container: {ociVersion, id, status, pid, bundle, annotations}
+ * (berth's own org.berth.* annotations left out; pid omitted when 0). Caller owns it. */
+json_object *ctr_oci_state_doc(const char *id, const char *status, pid_t pid, json_object *config);
+/* Run config's hooks.<kind> in order, each with the state on stdin, its timeout honoured (10 s
+ * without one would wait forever: none given = wait). The first failure stops: error naming the
+ * hook and its status. */
+int ctr_oci_hooks_run(json_object *config, const char *kind, json_object *state, struct err **err);

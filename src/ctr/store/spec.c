@@ -360,6 +360,12 @@ ctr_spec_build(const char *name, const struct ctr_create_opts *o, struct err **e
     char now[32];
     ctr_fmt(now, sizeof(now), "%lld", (long long)time(NULL));
     json_object_object_add(ann, "org.berth.created", json_object_new_string(now));
+    if (o->oci) {
+        /* A runtime runs the bundle as written: no defaults of berth's; podman's root in place. */
+        json_object_object_add(ann, "org.berth.rootfs-mode", json_object_new_string("inplace"));
+        json_object_object_add(ann, "org.berth.bundle", json_object_new_string(o->bundle));
+        return cfg;
+    }
     pids_default(cfg, o, ann);
     if (ctr_security_default_config(cfg, err) < 0)
         goto fail;

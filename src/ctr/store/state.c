@@ -265,8 +265,8 @@ state_from_json(json_object *o, struct ctr_state *st, struct err **err)
     ctr_fmt(st->cgroup, sizeof(st->cgroup), "%s", cg);
     ctr_fmt(st->cgroup_mgr, sizeof(st->cgroup_mgr), "%s", mgr);
     if ((st->status == CTR_STATUS_RUNNING || st->status == CTR_STATUS_PAUSED) &&
-        (st->monitor_pid <= 0 || (st->pid <= 0 && !st->restarting)))
-        return err_set(err, 0, "running without pids");
+        (st->monitor_pid < 0 || (st->pid <= 0 && !st->restarting)))
+        return err_set(err, 0, "running without pids"); /* monitor 0: started by OCI `start` */
     return 0;
 }
 
@@ -303,6 +303,12 @@ ctr_state_check_live(struct ctr_state *st)
 {
     if (st->status != CTR_STATUS_RUNNING && st->status != CTR_STATUS_PAUSED)
         return;
+    /* Started by the OCI command line: no monitor stays; the init's life is the container's. */
+    if (st->monitor_pid == 0 && st->pid > 0) {
+        if (strcmp(st->boot_id, ctr_boot_id()) != 0 || ctr_proc_starttime(st->pid) != st->pid_start)
+            st->status = CTR_STATUS_STOPPED;
+        return;
+    }
     if (strcmp(st->boot_id, ctr_boot_id()) != 0 ||
         ctr_proc_starttime(st->monitor_pid) != st->monitor_start)
         st->status = CTR_STATUS_STALE;

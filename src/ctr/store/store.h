@@ -103,6 +103,8 @@ int ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, str
 int ctr_spec_load(const char *name, struct ctr_spec *s, struct err **err);
 int ctr_spec_parse_mounts(json_object *cfg, struct ctr_spec *s, struct err **err);
 void ctr_spec_done(struct ctr_spec *s);
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 unknown (process.rlimits). */
+int ctr_rlimit_parse(const char *name);
 /* The pids limit is berth's default (none was asked for), not the user's. */
 bool ctr_spec_pids_defaulted(const struct ctr_spec *s);
 
