@@ -48,7 +48,7 @@ guest_run() {
     local layout=$1 args=$2 disk=() acc=tcg start=$SECONDS
     GUEST_LOG=$GUEST_WORK/console.log
     if [ "${3:-}" = ext4 ]; then
-        truncate -s 256M "$GUEST_WORK/state.img" &&
+        truncate -s 1G "$GUEST_WORK/state.img" &&
             mkfs.ext4 -q -F -L berthstate "$GUEST_WORK/state.img" || fail "mkfs.ext4"
         disk=(-drive "file=$GUEST_WORK/state.img,if=virtio,format=raw")
     fi

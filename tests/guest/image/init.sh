@@ -83,7 +83,11 @@ if [ -n "$suites" ] && [ "$user" = root ]; then
     cp -a /host/etc $S/etc
     for l in bin sbin lib lib64; do ln -s usr/$l $S/$l; done
     mount --rbind /proc $S/proc && mount --rbind /sys $S/sys && mount --rbind /dev $S/dev
-    mount -t tmpfs -o mode=1777 tmp $S/tmp
+    if [ "$statedir" = /mnt/state ]; then
+        mount --bind /mnt/state $S/tmp && chmod 1777 $S/tmp # berth.state=ext4: /tmp on ext4
+    else
+        mount -t tmpfs -o mode=1777 tmp $S/tmp
+    fi
     mount -t tmpfs -o mode=755 run $S/run
     cp -a /host/src/scripts /host/src/tests $S/src/
     mkdir -p $S/src/build && cp /usr/bin/berth $S/src/berth
