@@ -74,7 +74,7 @@ bool ctr_restart_wanted(const struct ctr_restart_policy *p, int code, unsigned r
 unsigned ctr_restart_backoff_ms(unsigned n);
 /* `berth ctr start --all-restartable`: start every container whose policy says to (always;
  * unless-stopped not stopped by `ctr stop`) and that ran before, is not running now. *started
- * counts them; the names, comma-separated, into names. Errors of one container do not stop the
+ * counts them; their names, one a line, into names. Errors of one container do not stop the
  * others: the first is returned after all were tried. */
 int ctr_start_restartable(size_t *started, char *names, size_t len, struct err **err);
 

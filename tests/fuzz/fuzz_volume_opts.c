@@ -45,10 +45,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s[size] = '\0';
     struct vol_mount *m = malloc(sizeof(*m));
     struct err *e = NULL;
-    check(vol_mount_parse(s, m, &e), e, m);
+    /* rc first: the order in which a call's arguments are evaluated is unspecified */
+    int rc = vol_mount_parse(s, m, &e);
+    check(rc, e, m);
     err_free(e);
     e = NULL;
-    check(vol_tmpfs_parse(s, m, &e), e, m);
+    rc = vol_tmpfs_parse(s, m, &e);
+    check(rc, e, m);
     err_free(e);
     e = NULL;
     struct ctr_restart_policy p;

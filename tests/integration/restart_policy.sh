@@ -64,4 +64,13 @@ b ctr stop -t 1 "$P-us" >/dev/null || fail "stop unless-stopped"
 sleep 1
 is_status "$P-us" stopped || fail "unless-stopped restarted after ctr stop"
 ok "unless-stopped stays stopped after ctr stop"
+# rm -f removes a restarting container for good, running or in a back-off.
+b ctr run -d "$P-rm1" --rootfs "$ROOTFS" --restart always -- /bin/sleep 1000 >/dev/null || fail "run"
+b ctr run -d "$P-rm2" --rootfs "$ROOTFS" --restart always -- /bin/false >/dev/null || fail "run"
+sleep 1
+b ctr rm -f "$P-rm1" "$P-rm2" || fail "rm -f"
+sleep 1
+b ctr inspect "$P-rm1" >/dev/null 2>&1 && fail "rm -f left the always container"
+b ctr inspect "$P-rm2" >/dev/null 2>&1 && fail "rm -f left the crash-looping container"
+ok "rm -f ends and removes an always container, running or between two runs"
 echo "PASS: restart policies"

@@ -856,6 +856,8 @@ ls_state(const struct ctr_info *in, char *reason, size_t len)
     reason[0] = '\0';
     switch (in->status) {
     case CTR_STATUS_RUNNING:
+        if (!in->pid) /* between two runs of its restart policy */
+            snprintf(reason, len, "restarting");
         return "running";
     case CTR_STATUS_PAUSED:
         return "paused";
