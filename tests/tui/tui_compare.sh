@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The compare view: two real containers (one busy, one idle) are marked with `m` (a star at the
 # end of their rows), `C` opens the overlay with one column per marked instance, the figure rows
-# (start, memory, CPU, kernel, isolation) and a difference column; q closes it. The detail pane
+# (start, memory, CPU, kernel, isolation) and a difference column; q closes it. libvirt's
+# test-driver VM marked as well gives a third column (kernel "own (guest)"). The detail pane
 # shows the selected container's figures. `C` with fewer than two marks says what to do.
 . "$BERTH_SRC/tests/tui/lib_tui.sh"
 
@@ -15,7 +16,8 @@ b=${P}cmb
 "$BERTH_BIN" ctr run -d "$b" --rootfs "$ROOTFS" -- /bin/sh -c 'echo hi; while :; do :; done' \
     >/dev/null || fail "ctr run $b"
 
-TUI_ENV="BERTH_ROOT=$BERTH_ROOT" tui_start 120 50 --no-vms
+need_test_driver
+TUI_ENV="BERTH_ROOT=$BERTH_ROOT" tui_start 120 50 -c test:///default
 tui_wait "^ctr +$a +running" 20
 tui_wait "^ctr +$b +running" 20
 
@@ -26,7 +28,7 @@ select_row() {
     tui_keys /
     tui_keys -l "$1"
     tui_keys Enter
-    tui_wait "^ container $1 +\(local\)"
+    tui_wait "^ (container $1 +\(local\)|vm $1 +\(test:///default\))"
 }
 select_row "$a"
 # The detail pane: start figures, memory split, kernel and isolation of the selection.
@@ -55,6 +57,21 @@ tui_keys q
 tui_wait_gone "compare: VM vs container figures"
 tui_check_frame "after the compare overlay"
 tui_wait "^ctr +$a .*\*$"
+
+# Any kinds: libvirt's test-driver VM as a third column (no difference column for three).
+select_row test
+tui_keys m
+tui_wait "marked test \(3 marked"
+tui_keys Escape
+tui_keys C
+tui_wait "^ +ctr $a +ctr $b +vm test *$"
+tui_wait "^ +kernel +shared $(uname -r) +shared $(uname -r) +own \(guest\)"
+tui_keys Escape
+tui_wait_gone "compare: VM vs container figures"
+select_row test
+tui_keys m
+tui_wait "unmarked test"
+tui_keys Escape
 
 # Unmark: the star goes, and a single mark is not enough to compare.
 select_row "$b"
