@@ -14,7 +14,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "common/cleanup.h"
@@ -93,6 +95,9 @@ file_sha256(int fd, const char *path, char hex[65], struct err **err)
     unsigned mdlen = 0;
     EVP_DigestFinal_ex(ctx, md, &mdlen);
     EVP_MD_CTX_free(ctx);
+    /* This runs on the connection's worker, which may still be in a call when the process
+     * exits: release libcrypto's per-thread state now rather than at thread exit. */
+    OPENSSL_thread_stop();
     if (n < 0)
         return err_set(err, errno, "read '%s'", path);
     for (unsigned i = 0; i < 32; i++)
