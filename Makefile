@@ -65,8 +65,8 @@ MAN_SRCS := $(sort $(wildcard docs/man/*.scd))
 MANS := $(MAN_SRCS:docs/man/%.scd=$(B)/man/%)
 THEMES := $(sort $(wildcard themes/*))
 
-.PHONY: all deps deps-test run check unit integration tui san format format-check fuzz bench \
-	install uninstall man clean cycles FORCE
+.PHONY: all deps deps-test run check unit integration tui guest san format format-check fuzz bench \
+	install uninstall man clean cycles oci-conformance FORCE
 
 all: $(BIN)
 
@@ -129,6 +129,10 @@ integration: all
 tui: all
 	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=tui scripts/run-tests.sh
 
+# The container checks inside QEMU guests, one per cgroup layout (docs/TESTING-GUESTS.md).
+guest: all
+	@BERTH_BIN=$(CURDIR)/$(BIN) SUITES=guest scripts/run-tests.sh
+
 # The same suites under AddressSanitizer + UndefinedBehaviorSanitizer. berth-san links libvirt
 # at start: ASan's interceptors (libtirpc's xdr_* among them) resolve only libraries loaded
 # before it initialises, and a libvirt loaded later by dlopen would call through a NULL one.
@@ -157,6 +161,7 @@ bench: all
 # and the docs. PREFIX and DESTDIR as usual; the binary must be built with the same PREFIX.
 install: all man
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/berth
+	ln -sf berth $(DESTDIR)$(BINDIR)/berth-oci
 	install -d $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
 	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man1/
@@ -166,12 +171,18 @@ install: all man
 
 # Removes what install put there (and the directories of berth's own that are left empty).
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/berth $(DESTDIR)$(BASHCOMPDIR)/berth $(DESTDIR)$(ZSHCOMPDIR)/_berth
+	rm -f $(DESTDIR)$(BINDIR)/berth $(DESTDIR)$(BINDIR)/berth-oci $(DESTDIR)$(BASHCOMPDIR)/berth $(DESTDIR)$(ZSHCOMPDIR)/_berth
 	rm -f $(MANS:$(B)/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(THEMES:%=$(DESTDIR)$(DATADIR)/%)
 	rm -f $(DESTDIR)$(DOCDIR)/README.md $(patsubst docs/%,$(DESTDIR)$(DOCDIR)/%,$(wildcard docs/*.md))
 	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build build-san berth berth-san
+	rm -rf build build-san berth berth-san berth-oci
+
+# The OCI runtime-tools validation suite against berth-oci, then crun and runc for comparison
+# (slow: not part of check). docs/OCI.md.
+oci-conformance: all
+	@scripts/install-deps.sh test
+	@scripts/oci-conformance.sh
 
 -include $(OBJS:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -37,6 +37,8 @@ _berth_ctr()
         return
         ;;
     --net) _berth_reply none host; return ;;
+    --restart) _berth_reply no on-failure always unless-stopped; return ;;
+    -v | --volume | --tmpfs) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --format) _berth_reply table json; return ;;
     -s) COMPREPLY=($(compgen -A signal -- "$cur")); return ;;
     --memory | -m | --cpus | --pids | --hostname | --env | -e | --user | -u | --name | --cap-add | \
@@ -47,11 +49,12 @@ _berth_ctr()
     esac
     local create_opts="--name --rootfs --bundle --memory -m --cpus --pids --hostname --env -e
         --env-file --workdir -w --user -u --net --tty -t --interactive -i --inplace --seccomp
-        --cap-add --cap-drop --userns --help"
+        --cap-add --cap-drop --userns --volume -v --tmpfs --read-only --restart --help"
     if [[ $cur == -* ]]; then
         case $cmd in
         create) _berth_reply $create_opts ;;
         run) _berth_reply $create_opts --rm -d --detach ;;
+        start) _berth_reply --all-restartable --help ;;
         stop | restart) _berth_reply -t --help ;;
         kill) _berth_reply -s --help ;;
         rm) _berth_reply -f --help ;;
@@ -139,8 +142,8 @@ _berth()
         elif [[ $w == -- ]]; then
             COMPREPLY=($(compgen -c -- "$cur")) # the container's command: no berth words
             return
-        elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsfmewu] &&
-            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|virt-type|cpu|xml|timeout|image|ssh-key|user-data) ]]; then
+        elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsfmewuv] &&
+            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|virt-type|cpu|xml|timeout|volume|tmpfs|restart|image|ssh-key|user-data) ]]; then
             ((npos++))
         fi
     done
@@ -155,7 +158,7 @@ _berth()
             _berth_reply -c --connect -b --batch -n --count -d --delay -f --format --theme \
                 --no-vms --no-containers -h --help -V --version
         else
-            _berth_reply ctr vm
+            _berth_reply ctr vm volume
         fi
         return
     fi
@@ -169,7 +172,12 @@ _berth()
             _berth_reply ls info start reboot destroy suspend resume shutdown rm autostart \
                 create snapshot console --help
             ;;
+        volume) _berth_reply create ls inspect rm prune --help ;;
         esac
+        return
+    fi
+    if [[ $front == volume ]]; then
+        [[ $cmd == ls && $cur == -* ]] && _berth_reply --json --help
         return
     fi
     case $front in

@@ -3,12 +3,13 @@
 # Run berth's test suites: the cmocka unit binaries given as arguments, then every
 # tests/integration/*.sh and tests/tui/*.sh against $BERTH_BIN.
 # A shell test passes with exit 0, is skipped with exit 77 (its last output line says why),
-# and fails otherwise. SUITES (default "unit integration tui") picks suites; TESTS=glob picks
-# shell tests by name. Ends with one summary line per suite and a total.
+# and fails otherwise. SUITES (default "unit integration tui guest") picks suites; TESTS=glob
+# picks shell tests by name. Ends with one summary line per suite and a total. The guest suite
+# (tests/guest/*.sh) boots a QEMU guest per cgroup layout: docs/TESTING-GUESTS.md.
 set -u
 cd "$(dirname "$0")/.."
 : "${BERTH_BIN:=$PWD/berth}"
-: "${SUITES:=unit integration tui}"
+: "${SUITES:=unit integration tui guest}"
 : "${TESTS:=*}"
 export BERTH_BIN
 export BERTH_SRC=$PWD

@@ -14,6 +14,7 @@
 #include "ui/app.h"
 #include "ui/cli/cli.h"
 #include "ui/frontends.h"
+#include "ui/oci/oci.h"
 
 static void
 usage(FILE *f)
@@ -24,6 +25,8 @@ usage(FILE *f)
         "       berth --batch [OPTIONS]         print samples for scripts\n"
         "       berth ctr COMMAND [ARGS...]     native containers (berth ctr --help)\n"
         "       berth vm COMMAND [ARGS...]      libvirt VMs (berth vm --help)\n"
+        "       berth volume COMMAND [ARGS...]  container volumes (berth volume --help)\n"
+        "       berth oci COMMAND [ARGS...]     the OCI runtime command line (also berth-oci)\n"
         "\n"
         "options:\n"
         "  -c, --connect URI     libvirt connection, repeatable (default: $LIBVIRT_DEFAULT_URI,\n"
@@ -117,12 +120,17 @@ parse_global(int argc, char **argv, struct app_opts *o)
 static const struct cli_cmd commands[] = {
     {"ctr", cli_ctr_main},
     {"vm", cli_vm_main},
+    {"volume", cli_volume_main},
+    {"oci", cli_oci_berth_main},
 };
 
 int
 main(int argc, char **argv)
 {
     trace_mark("berth: main");
+    const char *base = strrchr(argv[0], '/');
+    if (strcmp(base ? base + 1 : argv[0], "berth-oci") == 0) /* runc's command line */
+        return cli_oci_main(argc, argv, "berth-oci");
     struct app_opts o;
     app_opts_init(&o);
     int rc = parse_global(argc, argv, &o);

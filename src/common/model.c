@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/figs.h"
 #include "common/xalloc.h"
 
 static const char *const kind_names[INST_KIND_COUNT] = {
@@ -87,9 +88,11 @@ inst_list_add(struct inst_list *l, enum inst_kind kind, const char *source, cons
     in->vcpus = in->pids = INST_UNKNOWN;
     in->blk_read_bytes = in->blk_write_bytes = INST_UNKNOWN;
     in->net_rx_bytes = in->net_tx_bytes = INST_UNKNOWN;
+    in->restarts = INST_UNKNOWN;
     in->start_time = -1;
     in->mono_ns = 0;
     in->cpu_pct = NAN;
+    figs_init(&in->figs);
     return in;
 }
 

@@ -26,6 +26,28 @@ enum inst_state {
     INST_STATE_COUNT,
 };
 
+/* VM vs container figures (docs/VM-VS-CONTAINER.md): the same fields for both kinds; a field is
+ * INST_UNKNOWN (times: -1) when it is unknown or does not apply to the kind. Plain data (no
+ * pointers): copying a struct inst copies it. Filled by common/figs.c, ctr/ and vm/figures.c. */
+struct inst_figs {
+    int64_t start_req_ns;   /* CLOCK_REALTIME ns of the last start request, -1 unknown */
+    int64_t start_exec_ns;  /* request -> container's exec / VM running, ns; -1 unknown */
+    int64_t start_first_ns; /* request -> first output line (container log, VM serial); -1 */
+    uint64_t mem_anon;      /* container: anonymous (process) memory of the cgroup, bytes */
+    uint64_t mem_file;      /* container: page cache of the cgroup, bytes */
+    uint64_t mem_kernel;    /* container: kernel memory charged to the cgroup, bytes */
+    uint64_t mem_total;     /* container: memory.current / memory.usage_in_bytes, bytes */
+    uint64_t guest_mem;     /* VM: guest RAM (balloon size), bytes */
+    uint64_t host_rss;      /* VM: the QEMU process's resident memory (/proc VmRSS), bytes */
+    int64_t mem_overhead;   /* VM: host_rss - guest_mem, bytes (negative while the guest has not
+                             * touched all its RAM); INT64_MIN unknown */
+    uint64_t vcpu_ns;       /* VM: cumulative vCPU time, all vCPUs, ns */
+    uint64_t emu_ns;        /* VM: cumulative CPU of QEMU besides the vCPUs (cpu - vcpu), ns */
+    char kernel[64];        /* "own (guest)" for VMs, "shared <host release>" for containers */
+    char accel[8];          /* VM: "kvm", "tcg" or ""; container: "" */
+    char isolation[160];    /* "ns pid,mnt,...; userns 0:100000:65536; seccomp filter; ..." */
+};
+
 struct inst {
     enum inst_kind kind;
     char *source; /* libvirt URI, or "local" for containers; owned */
@@ -42,12 +64,14 @@ struct inst {
     uint64_t pids;            /* containers: tasks in the cgroup */
     uint64_t blk_read_bytes, blk_write_bytes;
     uint64_t net_rx_bytes, net_tx_bytes;
+    uint64_t restarts;  /* containers: restarts by their restart policy since the last start */
     int64_t start_time; /* CLOCK_REALTIME seconds when it started; -1 unknown / not running */
     int64_t mono_ns;    /* CLOCK_MONOTONIC ns when the counters were read */
 
     /* Filled by the sampler from two samples; NaN when unknown. 100 = one host CPU. */
     double cpu_pct;
 
+    struct inst_figs figs; /* VM vs container figures (issue 17) */
     /* VMs with a network interface, running: the guest's IP addresses "ADDR/PREFIX" separated
      * by spaces (DHCP leases, else ARP), or NULL; owned */
     char *addrs;

@@ -39,7 +39,44 @@ struct ctr_create_opts {
         const char *value;
     } sec[32];
     size_t n_sec;
+    /* Volumes and restart policy (docs/CONTAINERS.md, "Volumes", "Restart policies"). */
+    const char *const *volumes; /* -v SRC:DEST[:ro|rw], as typed */
+    size_t n_volumes;
+    const char *const *tmpfs; /* --tmpfs DEST[:OPTS], as typed */
+    size_t n_tmpfs;
+    bool read_only;      /* --read-only: the root file system is mounted read-only */
+    const char *restart; /* --restart no|on-failure[:N]|always|unless-stopped, or NULL */
+    /* The OCI command line (ui/oci): the bundle's config.json as it is (no hardening defaults,
+     * no default pids limit), its root used in place. */
+    bool oci;
 };
+
+/* A restart policy: when the monitor starts the container's command again after it exits. */
+enum ctr_restart_mode {
+    CTR_RESTART_NO,
+    CTR_RESTART_ON_FAILURE, /* exit status != 0, at most max times (0: no limit) */
+    CTR_RESTART_ALWAYS,     /* any exit; also at boot (start --all-restartable), even if stopped */
+    CTR_RESTART_UNLESS_STOPPED, /* any exit; at boot unless `ctr stop` stopped it */
+    CTR_RESTART_COUNT,
+};
+struct ctr_restart_policy {
+    enum ctr_restart_mode mode;
+    unsigned max;
+};
+/* "no", "on-failure", "on-failure:N" (1..1000000), "always", "unless-stopped". */
+int ctr_restart_parse(const char *s, struct ctr_restart_policy *p, struct err **err);
+/* The policy back in that form, into buf. */
+void ctr_restart_format(const struct ctr_restart_policy *p, char *buf, size_t len);
+/* Should a container that exited with code (restarts: how often it was restarted already) be
+ * started again? */
+bool ctr_restart_wanted(const struct ctr_restart_policy *p, int code, unsigned restarts);
+/* The wait before restart number n (0-based): 100 ms doubling, at most 30 s. */
+unsigned ctr_restart_backoff_ms(unsigned n);
+/* `berth ctr start --all-restartable`: start every container whose policy says to (always;
+ * unless-stopped not stopped by `ctr stop`) and that ran before, is not running now. *started
+ * counts them; the names, comma-separated, into names. Errors of one container do not stop the
+ * others: the first is returned after all were tried. */
+int ctr_start_restartable(size_t *started, char *names, size_t len, struct err **err);
 
 enum ctr_status {
     CTR_STATUS_CREATED, /* defined, never started */
@@ -65,6 +102,8 @@ struct ctr_info {
     int64_t finished; /* realtime seconds, -1 not yet */
     char rootfs[512];
     char command[256]; /* argv joined with spaces, truncated */
+    unsigned restarts; /* times the monitor restarted it since its last start */
+    char restart[32];  /* its restart policy, "no" etc. */
 };
 
 /* Check a container name: [a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}. */
@@ -142,6 +181,31 @@ int ctr_logs(const char *name, long tail, bool follow, int fd, struct err **err)
  * a container "demo" printing a line every few seconds, and write the marker. 0 when nothing had
  * to be done. */
 int ctr_demo_ensure(struct err **err);
+
+/* ---- The OCI runtime command line (runtime/oci.c; docs/OCI.md) ---- */
+/* create: the container set up and stopped before its process (the init waits at the sync
+ * point, its monitor waits for `start`). console_socket: a unix socket path that gets the pty
+ * master of a terminal container (NULL: none). *pid: the init's host pid. Hooks createRuntime,
+ * prestart and createContainer run before this returns. */
+int ctr_oci_create(const char *id, const char *bundle, const char *console_socket, pid_t *pid,
+                   struct err **err);
+/* start: release a created container (startContainer hooks, exec, poststart hooks). The monitor
+ * leaves then: the init is reparented to the caller's subreaper (conmon), as with runc. */
+int ctr_oci_start(const char *id, struct err **err);
+/* The runtime-spec state document (JSON text, malloc'd). */
+int ctr_oci_state(const char *id, char **json, struct err **err);
+/* Signal the init (all: every process of its cgroup). */
+int ctr_oci_kill(const char *id, int sig, bool all, struct err **err);
+/* delete a stopped container (force: kill it first); poststop hooks; cgroup and files removed. */
+int ctr_oci_delete(const char *id, bool force, struct err **err);
+struct json_object;
+/* exec: a process (a process.json object) in the running
+ * container with the caller's stdio (a terminal: its master to console, a socket path); the
+ * process is left to the caller's subreaper (conmon) as with runc; *pid its host pid. */
+int ctr_oci_exec(const char *id, struct json_object *proc, const char *console, pid_t *pid,
+                 struct err **err);
+/* The pids in the container's cgroup (*out malloc'd). */
+int ctr_oci_pids(const char *id, pid_t **out, size_t *n, struct err **err);
 
 /* Open the provider for the local containers (ops name "containers"; state under $BERTH_ROOT,
  * /run/berth and /var/lib/berth for root, the XDG directories otherwise). */

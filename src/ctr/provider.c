@@ -31,6 +31,8 @@
 #include "common/model.h"
 #include "common/xalloc.h"
 #include "ctr/cgroup/rdbatch.h"
+#include "common/figs.h"
+#include "ctr/figures.h"
 
 /* One refresh's reads of one container's cgroup files (cgroup/rdbatch.h): texts and byte counts
  * (-1: error). The slots are one array, reused every refresh: what the kernel writes stays within a
@@ -64,7 +66,18 @@ struct entry {
     struct rdslot *rd; /* this refresh's cgroup reads: a slot of prov.slots */
     char *net;         /* net/dev text, allocated at the first read */
     ssize_t n_net;
+    /* VM-vs-container figures (ctr/figures.h): start and isolation kept, memory split read with
+     * the other cgroup files (memory.stat; v1 also memory.kmem.usage_in_bytes). */
+    struct inst_figs figs;
+    bool figs_pending; /* first output still to come: figures.json read again on changes */
+    bool mem_v2;
+    int memstat_fd, kmem_fd;
+    char *memstat; /* FIGS_STAT_BUF, allocated at the first read */
+    ssize_t n_memstat, n_kmem;
+    char kmem[32];
 };
+
+#define FIGS_STAT_BUF 4096
 
 struct prov {
     struct entry **v; /* sorted by name */
@@ -98,6 +111,11 @@ entry_close_live(struct entry *e)
     if (e->netfd >= 0)
         close(e->netfd);
     ctr_cgfds_close(&e->fds);
+    if (e->memstat_fd >= 0)
+        close(e->memstat_fd);
+    if (e->kmem_fd >= 0)
+        close(e->kmem_fd);
+    e->memstat_fd = e->kmem_fd = -1;
     e->mon_pidfd = e->netfd = e->net_watch = -1;
     e->fds_open = false;
     e->net_lo_only = false;
@@ -108,6 +126,7 @@ entry_free(struct entry *e)
 {
     entry_close_live(e);
     free(e->net);
+    free(e->memstat);
     free(e);
 }
 
@@ -117,12 +136,15 @@ entry_new(const char *name)
     struct entry *e = xcalloc(1, sizeof(*e));
     ctr_fmt(e->name, sizeof(e->name), "%s", name);
     e->mon_pidfd = e->netfd = e->net_watch = e->epfd = -1;
+    e->memstat_fd = e->kmem_fd = -1;
+    figs_init(&e->figs);
     ctr_cgfds_init(&e->fds);
     /* Whether it has its own network namespace: fixed for its life. */
     struct ctr_spec s;
     memset(&s, 0, sizeof(s));
     if (ctr_spec_load(name, &s, NULL) == 0) {
         e->own_net = s.ns & CTR_NS_NET;
+        ctr_figs_isolation(&s, "", &e->figs);
         ctr_spec_done(&s);
     }
     return e;
@@ -237,6 +259,28 @@ prov_watch(struct prov *p, int fd, struct entry *e, uintptr_t tag)
         epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* The running container's memory.stat (and v1 kmem) kept open; isolation with its manager. */
+static void
+entry_open_figs(struct entry *e)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 32];
+    struct ctr_spec s;
+    memset(&s, 0, sizeof(s));
+    if (ctr_spec_load(e->name, &s, NULL) == 0) {
+        ctr_figs_isolation(&s, e->st.cgroup_mgr, &e->figs);
+        ctr_spec_done(&s);
+    }
+    if (!e->st.cgroup[0] ||
+        !ctr_figs_memdir(e->st.cgroup_mgr, e->st.cgroup, dir, sizeof(dir), &e->mem_v2))
+        return;
+    ctr_fmt(path, sizeof(path), "%s/memory.stat", dir);
+    e->memstat_fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (!e->mem_v2) {
+        ctr_fmt(path, sizeof(path), "%s/memory.kmem.usage_in_bytes", dir);
+        e->kmem_fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+}
+
 static void
 entry_open_live(struct prov *p, struct entry *e)
 {
@@ -254,6 +298,7 @@ entry_open_live(struct prov *p, struct entry *e)
             close(e->fds.mem_limit);
         e->fds.mem_limit = -1;
     }
+    entry_open_figs(e);
     if (e->own_net) {
         /* The watch first: a link that comes after the first read of net/dev then shows on it. */
         e->net_watch = net_watch_open(p->self_netns, e->st.pid);
@@ -283,6 +328,8 @@ entry_refresh(struct prov *p, struct entry *e)
 {
     char path[PATH_MAX];
     struct stat sb;
+    if (e->figs_pending)
+        e->figs_pending = ctr_figs_start(e->name, &e->figs);
     ctr_path_run(path, e->name, "state.json");
     if (stat(path, &sb) < 0) {
         memset(&sb, 0, sizeof(sb));
@@ -300,6 +347,9 @@ entry_refresh(struct prov *p, struct entry *e)
         return;
     }
     ctr_state_check_live(&e->st);
+    /* Only a running container's first output may still come. */
+    e->figs_pending = ctr_figs_start(e->name, &e->figs) &&
+                      (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED);
     if (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED)
         entry_open_live(p, e);
     else
@@ -390,6 +440,13 @@ entry_queue(struct entry *e, struct rdslot *rd, struct ctr_rdbatch *rb)
         ctr_rdbatch_add(rb, e->fds.pids, rd->pids, sizeof(rd->pids), &rd->n_pids);
         ctr_rdbatch_add(rb, e->fds.io, rd->io, sizeof(rd->io), &rd->n_io);
     }
+    if (e->memstat_fd >= 0) {
+        if (!e->memstat)
+            e->memstat = xmalloc(FIGS_STAT_BUF);
+        ctr_rdbatch_add(rb, e->memstat_fd, e->memstat, FIGS_STAT_BUF, &e->n_memstat);
+    }
+    if (e->kmem_fd >= 0)
+        ctr_rdbatch_add(rb, e->kmem_fd, e->kmem, sizeof(e->kmem), &e->n_kmem);
     if (e->netfd >= 0 && !e->net_lo_only) {
         if (!e->net)
             e->net = xmalloc(NET_BUF);
@@ -437,6 +494,13 @@ entry_cgroup(struct entry *e, struct inst *in)
     in->pids = cs.pids;
     in->blk_read_bytes = cs.rd;
     in->blk_write_bytes = cs.wr;
+    if (e->memstat_fd >= 0) {
+        cleanup_free char *big = NULL;
+        const char *st = full_text(e->memstat_fd, e->memstat, e->n_memstat, FIGS_STAT_BUF, &big);
+        figs_memstat_parse(e->mem_v2, st, e->kmem_fd >= 0 && e->n_kmem >= 0 ? e->kmem : NULL, NULL,
+                           &in->figs);
+        in->figs.mem_total = cs.mem;
+    }
 }
 
 static const enum inst_state state_map[CTR_STATUS_COUNT] = {
@@ -461,7 +525,11 @@ entry_row(struct entry *e, struct inst_list *out, int64_t now)
         ctr_fmt(reason, sizeof(reason), "exited %d", e->st.exit_code);
         inst_set_reason(in, reason);
     }
+    if (e->st.status == CTR_STATUS_RUNNING && e->st.restarting)
+        inst_set_reason(in, "restarting");
+    in->restarts = e->st.restarts;
     in->mono_ns = now;
+    in->figs = e->figs;
     if (!e->fds_open) {
         in->mem_limit_bytes = e->mem_limit;
         return;

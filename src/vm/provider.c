@@ -208,6 +208,15 @@ act_refusal(enum inst_action a, int state)
     return NULL;
 }
 
+/* A start by berth: request -> virDomainCreate returned (the domain runs), kept for figures. */
+static void
+start_recorded(virDomainPtr d, int64_t req_ns)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    if (virDomainGetUUIDString(d, uuid) == 0)
+        vm_figs_start_record(uuid, req_ns, real_now_ns());
+}
+
 static int
 act_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
 {
@@ -221,6 +230,7 @@ act_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
     if (virDomainGetState(d, &state, &reason, 0) < 0)
         rc = vm_err_libvirt(err, "domain state");
     const char *no = rc == 0 ? act_refusal(j->action, state) : NULL;
+    int64_t req_ns = real_now_ns();
     if (no)
         rc = err_set(err, 0, "%s", no);
     else if (rc == 0 && act_call(d, j->action) < 0) {
@@ -231,6 +241,8 @@ act_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
             rc = err_set(err, 0, "start: %s (libvirt: %s)", hint, msg);
         else
             rc = err_set(err, 0, "%s: %s", inst_action_name(j->action), msg);
+    } else if (rc == 0 && j->action == INST_ACTION_START) {
+        start_recorded(d, req_ns);
     }
     virDomainFree(d);
     return rc;

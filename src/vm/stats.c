@@ -174,13 +174,8 @@ static int64_t
 start_time_of(const char *uri, const char *name)
 {
     char path[512];
-    if (strcmp(uri, "qemu:///system") == 0) {
-        snprintf(path, sizeof(path), "/run/libvirt/qemu/%s.pid", name);
-    } else if (strcmp(uri, "qemu:///session") == 0 && getenv("XDG_RUNTIME_DIR")) {
-        snprintf(path, sizeof(path), "%s/libvirt/qemu/run/%s.pid", getenv("XDG_RUNTIME_DIR"), name);
-    } else {
+    if (!vm_pidfile_path(uri, name, path, sizeof(path)))
         return -1;
-    }
     struct stat st;
     return stat(path, &st) == 0 ? (int64_t)st.st_mtime : -1;
 }
@@ -217,6 +212,8 @@ vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri, int
     bool active = in->state == INST_STATE_RUNNING || in->state == INST_STATE_PAUSED ||
                   in->state == INST_STATE_STOPPING;
     in->start_time = active ? start_time_of(uri, in->name) : -1;
+    vm_figs_fill(in, uri, param_u64(rec, "balloon.current"), param_sum(rec, "vcpu.", ".time"),
+                 active);
     if (!active) {
         /* libvirt 9's qemu driver reports cpu.time (not the domain's: no process runs) and the
          * configured balloon for shut-off domains: no figure is better than a false one */

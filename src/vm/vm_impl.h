@@ -99,6 +99,16 @@ const char *vm_state_reason(int state, int reason);
 void vm_event_apply(struct inst *in, int event, int detail);
 void vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri, int64_t mono);
 
+/* VM-vs-container figures (figures.c). The QEMU pid file of a domain of a local qemu URI into
+ * buf; false for other URIs. */
+bool vm_pidfile_path(const char *uri, const char *name, char *buf, size_t size);
+/* in->figs of a domain row (cpu_ns already filled): guest RAM, QEMU RSS and overhead, vCPU and
+ * emulator CPU, accelerator, isolation, and the start berth recorded. */
+void vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vcpu_ns,
+                  bool active);
+/* Keep the start of domain uuid (request, running; CLOCK_REALTIME ns) for vm_figs_fill. */
+void vm_figs_start_record(const char *uuid, int64_t req_ns, int64_t running_ns);
+
 struct vm_create_opts;
 /* Cloud images on the worker (cloud.c). What vm_cloud_prepare made for one VM: the base volume
  * (base_new when this call imported it), the overlay and the seed ISO (NULL without

@@ -69,7 +69,9 @@ echo "$out" | python3 -c 'import json,sys; json.loads(sys.stdin.read())' || fail
 for sig in TERM INT; do
     "$BERTH_BIN" --batch -c test:///default --no-containers -n 0 -d 0.1 -f json >"$tmp/sig.out" &
     pid=$!
-    sleep 0.8
+    # Let it print a first line (up to 20 s on a loaded machine), then signal it mid-run.
+    for _ in $(seq 200); do [ -s "$tmp/sig.out" ] && break; sleep 0.1; done
+    [ -s "$tmp/sig.out" ] || fail "SIG$sig: no output within 20 s"
     kill -s $sig $pid
     wait $pid
     rc=$?

@@ -52,7 +52,9 @@ u1=$(usage)
 t1=$(date +%s%N)
 pct=$(( (u1 - u0) * 1000 / ((t1 - t0) / 1000000) / scale ))
 echo "    cpu usage over $(( (t1 - t0) / 1000000 )) ms: $pct% of one CPU"
-[ "$pct" -ge 30 ] && [ "$pct" -le 70 ] || fail "--cpus 0.5 gave $pct% of one CPU"
+# The limit is the ceiling; the floor only shows the loop ran (a loaded shared machine may give
+# it well under its half).
+[ "$pct" -ge 1 ] && [ "$pct" -le 70 ] || fail "--cpus 0.5 gave $pct% of one CPU"
 ok "--cpus 0.5: a busy loop held at $pct% of one CPU"
 b ctr rm -f "$P-cpu"
 echo PASS

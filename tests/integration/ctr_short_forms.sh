@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The options docker and podman users type work on `ctr run|create|exec`: -e -m -w -u -t -i -d,
-# grouped (-it, -dit), --name NAME as well as the positional NAME; -p and -v are refused with
-# one line naming the option (not supported yet); a wrong value names its option and the
+# grouped (-it, -dit), --name NAME as well as the positional NAME; -p is refused with
+# one line naming the option (not supported yet); -v/--volume takes its value grouped too; a wrong value names its option and the
 # value, exit status 2 (the usage convention). Before, -e -m -w -u -i and --name were unknown
 # options, and `--memory 1K`, `--env NOEQUALS`, `--net bridge` exited 125 naming no option.
 . "$(dirname "$0")/lib_ctr.sh"
@@ -47,8 +47,8 @@ want_usage "two names" ctr create --name "$P-x" "$P-y" --rootfs "$ROOTFS"
 
 # Not supported yet: named, exit 2.
 want_usage "option '-p' (--publish) is not supported yet" ctr run -p 80:80 "$P-x" --rootfs "$ROOTFS" -- /bin/true
-want_usage "option '--volume' is not supported yet" ctr create --volume /a:/b "$P-x" --rootfs "$ROOTFS"
-want_usage "option '-v' (--volume) is not supported yet" ctr run -itv /a:/b "$P-x" --rootfs "$ROOTFS" -- /bin/true
+want_usage "-v '/a:b': destination 'b' must be an absolute path" ctr create --volume /a:b "$P-x" --rootfs "$ROOTFS"
+want_usage "-v '/a:/proc': destination '/proc' is inside /proc or /sys" ctr run -itv /a:/proc "$P-x" --rootfs "$ROOTFS" -- /bin/true
 
 # Wrong values: the option and the value, exit 2, nothing created.
 want_usage "--memory: invalid size '1X'" ctr create "$P-x" --rootfs "$ROOTFS" --memory 1X

@@ -66,6 +66,22 @@ const struct cgroup_ops *ctr_cgroup_by_name(const char *name);
 void ctr_cgroup_set_root(const char *root);
 const char *ctr_cgroup_root(void);
 
+/* ---- delegate.c: the cgroup v2 subtree delegated to a rootless user ---- */
+/* Its path relative to root ("" and -1 when root, not pure v2, or none is the user's), found
+ * from the "0::PATH" line of self_cgroup: the highest ancestor of PATH owned by uid. */
+int ctr_cgroup_delegated_at(const char *root, const char *self_cgroup, uid_t uid, char *out,
+                            size_t len);
+/* The same for this process (cached): where a rootless container's group goes. */
+const char *ctr_cgroup_delegated(void);
+/* ---- oci.c: an OCI bundle's linux.resources beyond berth's limits (v1 controllers) ---- */
+struct json_object;
+/* Write lin's resources (config.json linux.resources) into path's controllers, making cpuset,
+ * devices, net_cls, net_prio and hugetlb groups as needed, and put pid in those. Nothing on a v2
+ * host. */
+int ctr_cgroup_oci_apply(const char *path, struct json_object *lin, pid_t pid, struct err **err);
+/* Remove the groups ctr_cgroup_oci_apply made (the backend's destroy removes the rest). */
+void ctr_cgroup_oci_destroy(const char *path);
+
 /* ---- common.c: helpers shared by the backends ---- */
 void ctr_cgfds_init(struct ctr_cgfds *f);
 void ctr_cgfds_close(struct ctr_cgfds *f);

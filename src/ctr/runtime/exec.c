@@ -30,6 +30,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "common/json.h"
 #include "ctr/security/security.h"
 #include "ctr/cgroup/cgroup.h"
 
@@ -47,6 +48,8 @@ struct exec_ctx {
     int lifeline;  /* read end of a pipe whose write end only the client holds */
     int client[4]; /* the client's ends (stdin, stdout, stderr, lifeline), closed in the child */
     pid_t parent;  /* the joining child, as the process sees its parent while it lives */
+    int pidpipe;   /* OCI exec: the process's pid goes here and the joining child leaves (the
+                    * process is the caller's subreaper's); stdio is the caller's; else -1 */
 };
 
 static const struct {
@@ -128,9 +131,11 @@ exec_process(struct exec_ctx *x)
         exec_fail(x, e);
     /* Set after the change of user (which clears it); a parent already gone shows as another
      * parent (the container's init). */
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (getppid() != x->parent)
-        _exit(137);
+    if (x->pidpipe < 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (getppid() != x->parent)
+            _exit(137);
+    }
     ctr_close_fds_except(x->errfd);
     if (ctr_chdir_checked(x->spec.cwd, &e) < 0)
         exec_fail(x, e);
@@ -181,11 +186,11 @@ exec_child(struct exec_ctx *x)
         if (x->client[i] >= 0)
             close(x->client[i]);
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3 && x->pidpipe < 0; i++) {
         if (dup2(x->stdio[i], i) < 0)
             _exit(127);
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3 && x->pidpipe < 0; i++) {
         if (x->stdio[i] > 2 && (i == 0 || x->stdio[i] != x->stdio[i - 1]))
             close(x->stdio[i]);
     }
@@ -201,6 +206,10 @@ exec_child(struct exec_ctx *x)
     }
     if (pid == 0)
         exec_process(x);
+    if (x->pidpipe >= 0) {
+        dprintf(x->pidpipe, "%d", (int)pid);
+        _exit(0);
+    }
     close(x->errfd);
     if (x->ptysock >= 0)
         close(x->ptysock);
@@ -437,10 +446,93 @@ close_fds(int *fds, size_t n)
         relay_close(&fds[i]);
 }
 
+/* The container's config.json with process replaced by proc (a process.json), parsed. */
+static int
+oci_exec_spec(struct exec_ctx *x, json_object *proc, struct err **err)
+{
+    char p[PATH_MAX];
+    ctr_path_def(p, x->name, "config.json");
+    json_object *cfg = jsonx_load_file(p, 1 << 20, err);
+    if (!cfg)
+        return -1;
+    json_object_object_add(cfg, "process", json_object_get(proc));
+    if (ctr_spec_parse(cfg, NULL, &x->spec, err) < 0)
+        return err_wrap(err, "exec process");
+    x->argv = x->spec.args;
+    return 0;
+}
+
+/* The console socket given to exec: connected, for the pty master ('T'). */
+static int
+console_connect(const char *path, struct err **err)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(sa.sun_path))
+        return err_set(err, 0, "console socket path '%s' is too long", path);
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        int e = errno;
+        if (s >= 0)
+            close(s);
+        return err_set(err, e, "connect to console socket '%s'", path);
+    }
+    return s;
+}
+
+int
+ctr_oci_exec(const char *id, json_object *proc, const char *console, pid_t *pid, struct err **err)
+{
+    struct exec_ctx x = {.name = id, .pidfd = -1, .ptysock = -1, .pidpipe = -1};
+    int ep[2] = {-1, -1}, pp[2] = {-1, -1}, rc = -1;
+    char buf[32];
+    x.client[0] = x.client[1] = x.client[2] = x.client[3] = -1;
+    if (exec_prepare(&x, err) < 0)
+        goto out;
+    ctr_spec_done(&x.spec);
+    if (oci_exec_spec(&x, proc, err) < 0)
+        goto out;
+    if (x.spec.terminal && !console) {
+        err_set(err, 0, "exec: a terminal process needs --console-socket");
+        goto out;
+    }
+    if (x.spec.terminal && (x.ptysock = console_connect(console, err)) < 0)
+        goto out;
+    if (pipe2(ep, O_CLOEXEC) < 0 || pipe2(pp, O_CLOEXEC) < 0) {
+        err_set(err, errno, "pipe");
+        goto out;
+    }
+    x.errfd = ep[1];
+    x.pidpipe = pp[1];
+    pid_t mid = fork();
+    if (mid == 0)
+        exec_child(&x);
+    close_fds(ep + 1, 1);
+    close_fds(pp + 1, 1);
+    if (mid < 0) {
+        err_set(err, errno, "fork");
+        goto out;
+    }
+    while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    ssize_t n = read(pp[0], buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = 0;
+    rc = exec_result(ep[0], err);
+    if (rc == 0 && n <= 0)
+        rc = err_set(err, 0, "exec in container '%s' failed", id);
+    *pid = (pid_t)atoi(buf);
+out:
+    close_fds(ep, 2);
+    close_fds(pp, 2);
+    close_fds(&x.ptysock, 1);
+    exec_cleanup(&x);
+    return rc;
+}
+
 int
 ctr_exec(const char *name, char *const *argv, bool tty, int *status, struct err **err)
 {
-    struct exec_ctx x = {.name = name, .argv = argv, .pidfd = -1, .ptysock = -1};
+    struct exec_ctx x = {.name = name, .argv = argv, .pidfd = -1, .ptysock = -1, .pidpipe = -1};
     int ep[2] = {-1, -1}, sp[2] = {-1, -1}, child[4] = {-1, -1, -1, -1}, mine[4] = {-1, -1, -1, -1},
         cfd = -1, rc = -1;
     struct sigaction saved[2];

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/xalloc.h"
 #include "common/trace.h"
 #include "ctr/security/security.h"
 
@@ -183,18 +184,31 @@ console_setup(int sync_fd, struct err **err)
     return 0;
 }
 
-/* 'G' from the monitor, with the root's mount fd when the monitor built the root. */
+/* 'G' from the monitor, with the root's mount fd when the monitor built the root; before it, one
+ * 'B' with the detached mount to attach per "idmap" bind, in order. */
 static int
-sync_go(int fd, int *root_mnt, struct err **err)
+sync_go(int fd, const struct ctr_spec *s, int *root_mnt, int *bind_fds, struct err **err)
 {
-    char c = 0;
-    ssize_t n;
-    do {
-        n = ctr_fd_recv(fd, &c, 1, root_mnt);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1 || c != 'G')
-        return err_set(err, 0, "container setup interrupted (monitor gone)");
-    return 0;
+    size_t next = 0;
+    for (;;) {
+        char c = 0;
+        int got = -1;
+        ssize_t n = ctr_fd_recv(fd, &c, 1, &got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 1 && c == 'G') {
+            *root_mnt = got;
+            return 0;
+        }
+        while (next < s->n_mounts && !(s->mounts[next].bind && s->mounts[next].idmap))
+            next++;
+        if (n != 1 || c != 'B' || got < 0 || next == s->n_mounts) {
+            if (got >= 0)
+                close(got);
+            return err_set(err, 0, "container setup interrupted (monitor gone)");
+        }
+        bind_fds[next++] = got;
+    }
 }
 
 /* Everything before waiting for `start`. */
@@ -203,7 +217,10 @@ init_setup(const struct ctr_init_args *a, struct err **err)
 {
     const struct ctr_spec *s = a->spec;
     cleanup_close int root_mnt = -1;
-    if (sync_go(a->sync_fd, &root_mnt, err) < 0)
+    cleanup_free int *bind_fds = xcalloc(s->n_mounts + 1, sizeof(int));
+    for (size_t i = 0; i < s->n_mounts; i++)
+        bind_fds[i] = -1;
+    if (sync_go(a->sync_fd, s, &root_mnt, bind_fds, err) < 0)
         return -1;
     /* Non-dumpable from here to execve. Not before 'G': a rootless monitor must still be able
      * to write this process's setgroups, uid_map and gid_map (root-owned once non-dumpable). */
@@ -213,12 +230,21 @@ init_setup(const struct ctr_init_args *a, struct err **err)
         return err_set(err, errno, "become root in the user namespace");
     if ((s->ns & CTR_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
         return err_set(err, errno, "new cgroup namespace");
+    if (ctr_init_oci_join(s, err) < 0)
+        return -1;
     if ((s->ns & CTR_NS_UTS) && s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
         return err_set(err, errno, "set hostname '%s'", s->hostname);
     trace_mark("init: ns");
-    if (ctr_rootfs_setup(s, a->run_dir, a->def_dir, root_mnt, err) < 0)
+    int rc = ctr_rootfs_setup(s, a->run_dir, a->def_dir, root_mnt, bind_fds, err);
+    for (size_t i = 0; i < s->n_mounts; i++) {
+        if (bind_fds[i] >= 0)
+            close(bind_fds[i]);
+    }
+    if (rc < 0)
         return -1;
     trace_mark("init: rootfs");
+    if (ctr_init_oci_rootfs(s, err) < 0)
+        return -1;
     if ((s->ns & CTR_NS_NET) && loopback_up(err) < 0)
         return -1;
     setsid();
@@ -236,7 +262,7 @@ init_exec(const struct ctr_init_args *a, struct err **err)
     const struct ctr_spec *s = a->spec;
     char path[PATH_MAX];
     trace_mark("init: S");
-    if (ctr_set_user(s, err) < 0)
+    if (ctr_init_oci_process(s, err) < 0 || ctr_set_user(s, err) < 0)
         return -1;
     ctr_close_fds_except(a->sync_fd);
     trace_reset(false);

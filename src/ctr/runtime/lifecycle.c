@@ -23,6 +23,8 @@
 #include "common/json.h"
 #include "common/xalloc.h"
 #include "ctr/cgroup/cgroup.h"
+#include "ctr/volume/volume.h"
+#include "ctr/volume/volume_spec.h"
 
 /* "creator" of a `run --rm` container: "PID STARTTIME BOOT_ID" of the process that will start it.
  * A listing removes such a container still "created" once that process is gone (killed between
@@ -45,6 +47,11 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
         return -1;
     if (ctr_exists(name))
         return err_set(err, 0, "container '%s' already exists", name);
+    /* Named volumes are made and named in the definition under the volume lock: a `volume rm`
+     * or `prune` sees the container that uses them, or no volume yet. */
+    cleanup_close int vlock = vol_spec_named(o) ? vol_lock(err) : -1;
+    if (vol_spec_named(o) && vlock < 0)
+        return -1;
     cleanup_json json_object *cfg = ctr_spec_build(name, o, err);
     if (!cfg)
         return -1;
@@ -236,9 +243,38 @@ spawn_monitor(struct ctr_monitor_args *a, struct ctr_run *r, struct err **err)
     return rc;
 }
 
-static int
-start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, struct err **err)
+/* "autostart" in the definition directory: written at each start of an always or unless-stopped
+ * container, removed by `ctr stop` of an unless-stopped one (an always one comes back at boot
+ * even then, as with docker). */
+static void
+autostart_mark(const char *name, const struct ctr_spec *s)
 {
+    char p[PATH_MAX];
+    ctr_path_def(p, name, CTR_AUTOSTART_FILE);
+    if (s->restart.mode == CTR_RESTART_ALWAYS || s->restart.mode == CTR_RESTART_UNLESS_STOPPED)
+        fileio_write_atomic(p, "1\n", 2, 0600, NULL);
+    else
+        unlink(p);
+}
+
+static void
+autostart_stopped(const char *name)
+{
+    char p[PATH_MAX];
+    struct ctr_spec s;
+    ctr_path_def(p, name, CTR_AUTOSTART_FILE);
+    if (access(p, F_OK) < 0 || ctr_spec_load(name, &s, NULL) < 0)
+        return;
+    if (s.restart.mode != CTR_RESTART_ALWAYS)
+        unlink(p);
+    ctr_spec_done(&s);
+}
+
+static int
+start_ex(const char *name, bool foreground, bool autoremove, struct ctr_run *r, const char *console,
+         bool oci, struct err **err)
+{
+    int64_t request_ns = real_now_ns();
     cleanup_close int lock = ctr_lock(name, err);
     if (lock < 0)
         return -1;
@@ -258,15 +294,34 @@ start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, str
         err_set(err, 0, "container '%s': rootfs '%s' does not exist", name, spec.root);
         goto out;
     }
-    struct ctr_monitor_args a = {name, &spec, lock, -1, foreground, autoremove, r->attached};
+    struct ctr_monitor_args a = {name,       &spec,       lock,       -1,  foreground,
+                                 autoremove, r->attached, request_ns, oci, console};
     trace_mark("berth: fork monitor");
     rc = spawn_monitor(&a, r, err);
     trace_mark("berth: report read");
     if (rc < 0)
         err_wrap(err, "start container '%s'", name);
+    else
+        autostart_mark(name, &spec);
 out:
     ctr_spec_done(&spec);
     return rc;
+}
+
+static int
+start(const char *name, bool foreground, bool autoremove, struct ctr_run *r, struct err **err)
+{
+    return start_ex(name, foreground, autoremove, r, NULL, false, err);
+}
+
+int
+ctr_start_oci(const char *name, const char *console, pid_t *pid, struct err **err)
+{
+    struct ctr_run r = {.report_fd = -1};
+    if (start_ex(name, false, false, &r, console, true, err) < 0)
+        return -1;
+    *pid = r.pid;
+    return 0;
 }
 
 int
@@ -427,8 +482,15 @@ ctr_stop(const char *name, double timeout_s, struct err **err)
         cleanup_close int lock = ctr_lock(name, err);
         if (lock < 0 || running_state(name, &st, err) < 0)
             return -1;
-        if (signal_init(name, &st, SIGTERM, err) < 0)
+        /* For good: the monitor restarts nothing more, and unless-stopped not at boot. */
+        autostart_stopped(name);
+        st.stopping = true;
+        if (ctr_state_save(name, &st, err) < 0)
             return -1;
+        /* No init to signal: restarting, or exiting this very moment (its monitor sees the
+         * stop then). */
+        if (!st.restarting)
+            signal_init(name, &st, SIGTERM, NULL);
         thaw(&st);
     }
     if (monitor_wait(&st, (int)(timeout_s * 1000)) == 0)

@@ -29,6 +29,7 @@
 #include "common/cleanup.h"
 #include "common/trace.h"
 #include "common/fileio.h"
+#include "common/json.h"
 #include "common/model.h"
 #include "common/xalloc.h"
 #include "ctr/security/security.h"
@@ -95,7 +96,15 @@ make_cgroup(struct mon *m, struct err **err)
     m->cg = ctr_cgroup_detect(err);
     if (!m->cg)
         return -1;
-    ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s/%s", ctr_cgroup_parent(), m->name);
+    const char *oci_path = NULL;
+    jsonx_get_str(jsonx_get_obj(s->json, "linux"), "cgroupsPath", &oci_path);
+    /* Rootless on cgroup v2: under the subtree the machine delegates to the user, if any. */
+    const char *deleg = m->cg == &ctr_cgroup_v2_ops ? ctr_cgroup_delegated() : "";
+    if (m->oci && oci_path && oci_path[strspn(oci_path, "/")]) /* podman passes its own */
+        ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s", oci_path + strspn(oci_path, "/"));
+    else
+        ctr_fmt(m->cgpath, sizeof(m->cgpath), "%s%s%s/%s", deleg, *deleg ? "/" : "",
+                ctr_cgroup_parent(), m->name);
     m->cg->destroy(m->cgpath, NULL); /* leftovers of a stale run */
     struct ctr_limits lim = {s->mem_limit, s->cpu_quota, s->cpu_period, s->pids_limit};
     cleanup_err struct err *e = NULL;
@@ -126,6 +135,11 @@ make_stdio(struct mon *m, int child[3], struct err **err)
         child[0] = child[1] = child[2] = null;
         return 0;
     }
+    if (m->oci) {
+        /* OCI: the caller's stdio (conmon's pipes) is the container's, as with runc. */
+        child[0] = 0, child[1] = 1, child[2] = 2;
+        return 0;
+    }
     int o[2], e[2], i[2];
     if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
         return err_set(err, errno, "pipe");
@@ -143,6 +157,27 @@ make_stdio(struct mon *m, int child[3], struct err **err)
     }
     child[1] = o[1];
     child[2] = e[1];
+    return 0;
+}
+
+/* An OCI bundle's pid namespace given by path: the monitor enters it for its children (setns on a
+ * pid namespace moves the children made after it), and the init is cloned into it. 1 joined,
+ * 0 none asked, -1 error. */
+static int
+join_pid_ns(struct mon *m, struct err **err)
+{
+    json_object *a = jsonx_get_array(jsonx_get_obj(m->spec->json, "linux"), "namespaces");
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        json_object *ns = json_object_array_get_idx(a, i);
+        const char *type, *path;
+        if (!jsonx_get_str(ns, "type", &type) || strcmp(type, "pid") != 0 ||
+            !jsonx_get_str(ns, "path", &path))
+            continue;
+        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+            return err_set(err, errno, "join pid namespace '%s'", path);
+        return 1;
+    }
     return 0;
 }
 
@@ -228,6 +263,32 @@ init_message(struct mon *m, int n, const char *buf, struct err **err)
 }
 
 /* 'G': go on. With a user namespace as root, the root built here goes with it (rootfs_idmap.c). */
+/* Before 'G', as root with a user namespace: an id-mapped clone of each "idmap" bind (volumes of
+ * --userns); a clone without an id map and a line in the log when its file system has none. */
+static int
+send_binds(struct mon *m, int sync, struct err **err)
+{
+    for (size_t i = 0; i < m->spec->n_mounts; i++) {
+        const struct ctr_mount *mt = &m->spec->mounts[i];
+        char why[200], msg[PATH_MAX + 300];
+        if (!mt->bind || !mt->idmap)
+            continue;
+        cleanup_close int fd = ctr_bind_mapped(mt, m->pid, why, sizeof(why), err);
+        if (fd < 0)
+            return -1;
+        if (ctr_fd_send(sync, 'B', fd) < 0)
+            return err_set(err, errno, "hand the volumes to the container");
+        if (!why[0])
+            continue;
+        int n = ctr_fmt(msg, sizeof(msg),
+                        "berth: volume '%s' on %s is bound without an id map (%s): its files "
+                        "show with their host owners, unmapped ones as nobody\n",
+                        mt->source, mt->dest, why);
+        ctr_logfile_write(&m->log, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+    }
+    return 0;
+}
+
 static int
 send_go(struct mon *m, int sync, struct err **err)
 {
@@ -236,6 +297,8 @@ send_go(struct mon *m, int sync, struct err **err)
             return err_set(err, errno, "sync with the container");
         return 0;
     }
+    if (send_binds(m, sync, err) < 0)
+        return -1;
     cleanup_close int root = ctr_rootfs_mapped(m->spec, m->pid, m->def_dir, err);
     if (root < 0)
         return -1;
@@ -290,7 +353,10 @@ check_exec(struct mon *m, struct err **err)
     return 0; /* still starting after 1 s: the monitor loop records what follows */
 }
 
-/* Parent side of the start protocol; returns 0 once the user's process runs. */
+static int finish_exec(struct mon *m, int sync, struct err **err);
+
+/* Parent side of the start protocol; returns 0 once the user's process runs (OCI: once the init
+ * waits at the sync point). */
 static int
 start_init(struct mon *m, int sync, struct err **err)
 {
@@ -305,6 +371,8 @@ start_init(struct mon *m, int sync, struct err **err)
     trace_mark("mon: cloned");
     if (m->cg->attach(m->cgpath, m->pid, err) < 0)
         return err_wrap(err, "join cgroup");
+    if (m->oci && ctr_cgroup_oci_apply(m->cgpath, jsonx_get_obj(s->json, "linux"), m->pid, err) < 0)
+        return -1;
     trace_mark("mon: attached");
     if (send_go(m, sync, err) < 0)
         return -1;
@@ -312,9 +380,19 @@ start_init(struct mon *m, int sync, struct err **err)
     if (n != 1 || buf[0] != 'R')
         return init_message(m, n, buf, err);
     trace_mark("mon: R");
+    if (m->oci)
+        return 0; /* `start` says when */
+    return finish_exec(m, sync, err);
+}
+
+/* 'S': the init execs the user's process; 0 once it did. */
+static int
+finish_exec(struct mon *m, int sync, struct err **err)
+{
+    char buf[1200];
     if (write(sync, "S", 1) != 1)
         return err_set(err, errno, "sync with the container");
-    n = read_sync(m, sync, buf, sizeof(buf), 30000);
+    int n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 0)
         return init_message(m, n, buf, err);
     /* EOF: the sync socket was closed by execve (CLOEXEC). An init killed before that (it
@@ -342,6 +420,11 @@ spawn(struct mon *m, struct err **err)
     if (fchdir(dfd) < 0)
         return err_set(err, errno, "chdir '%s'", m->run_dir);
     trace_mark("mon: clone");
+    int joined = join_pid_ns(m, err);
+    if (joined < 0)
+        return -1;
+    if (joined)
+        m->spec->ns &= ~(unsigned)CTR_NS_PID;
     m->pid = clone_init(m, &m->pidfd);
     int e = errno;
     if (m->pid != 0 && chdir("/") < 0) {
@@ -357,7 +440,10 @@ spawn(struct mon *m, struct err **err)
             close(child[i]);
     }
     int rc = start_init(m, sp[0], err);
-    close(sp[0]);
+    if (m->oci && rc == 0)
+        m->sync = sp[0];
+    else
+        close(sp[0]);
     return rc;
 }
 
@@ -370,11 +456,17 @@ undo_start(struct mon *m)
     }
     if (m->cg)
         m->cg->destroy(m->cgpath, NULL);
+    if (m->oci)
+        ctr_cgroup_oci_destroy(m->cgpath);
 }
 
 static int
 record_running(struct mon *m, struct err **err)
 {
+    /* The start figures so far (the first output is added by the monitor loop). A failure to
+     * write them costs the figures, not the start. */
+    m->figs.exec_ns = real_now_ns();
+    ctr_figs_save(m->name, &m->figs, NULL);
     struct ctr_state st;
     ctr_state_init(&st);
     st.status = CTR_STATUS_RUNNING;
@@ -385,9 +477,89 @@ record_running(struct mon *m, struct err **err)
     ctr_fmt(st.boot_id, sizeof(st.boot_id), "%s", ctr_boot_id());
     st.started_ns = real_now_ns();
     st.autoremove = m->autoremove;
+    st.restarts = m->restarts;
+    m->run_start = mono_now_ns();
     ctr_fmt(st.cgroup, sizeof(st.cgroup), "%s", m->cgpath);
     ctr_fmt(st.cgroup_mgr, sizeof(st.cgroup_mgr), "%s", m->cg->name);
     return ctr_state_save(m->name, &st, err);
+}
+
+/* Between two runs: the state says so (pid 0), unless a `ctr stop` or `rm -f` came first.
+ * Returns false when the container is to stay stopped. */
+static bool
+restart_wanted(struct mon *m)
+{
+    int code = ctr_monitor_exit_code(m->status);
+    struct ctr_state st;
+    cleanup_close int lock = ctr_lock(m->name, NULL);
+    if (lock < 0 || ctr_state_load(m->name, &st, NULL) < 0 || st.stopping || st.autoremove ||
+        m->autoremove || st.monitor_pid != getpid() ||
+        !ctr_restart_wanted(&m->spec->restart, code, m->restarts))
+        return false;
+    st.restarting = true;
+    st.pid = 0;
+    st.pid_start = 0;
+    st.exit_code = code;
+    st.finished_ns = real_now_ns();
+    return ctr_state_save(m->name, &st, NULL) == 0;
+}
+
+/* The back-off, in steps of 50 ms that look for a `ctr stop`. false: stopped meanwhile. */
+static bool
+restart_wait(struct mon *m)
+{
+    if (mono_now_ns() - m->run_start >= 10 * 1000000000LL)
+        m->backoff_n = 0; /* it was up 10 s: a new series of failures starts short again */
+    int64_t end = mono_now_ns() + (int64_t)ctr_restart_backoff_ms(m->backoff_n++) * 1000000;
+    for (;;) {
+        struct ctr_state st;
+        if (ctr_state_load(m->name, &st, NULL) < 0 || st.stopping || st.autoremove)
+            return false;
+        int64_t left = end - mono_now_ns();
+        if (left <= 0)
+            return true;
+        int64_t step = left < 50000000 ? left : 50000000;
+        nanosleep(&(struct timespec){0, (long)step}, NULL);
+    }
+}
+
+/* The previous run's fds and cgroup let go of, before the next run makes its own. */
+static void
+restart_release(struct mon *m)
+{
+    int *fds[] = {&m->pidfd, &m->out, &m->err, &m->pty};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+    m->pid = 0;
+    if (m->cg)
+        m->cg->destroy(m->cgpath, NULL);
+}
+
+/* The restart policy (--restart): after the exit just seen, start the command again. A run that
+ * cannot start counts as an exit with status 125 (logged) and is retried by the same rules.
+ * Returns true once a new run is up. */
+static bool
+restart(struct mon *m)
+{
+    while (restart_wanted(m) && restart_wait(m)) {
+        cleanup_err struct err *e = NULL;
+        restart_release(m);
+        m->restarts++;
+        if (make_cgroup(m, &e) == 0 && spawn(m, &e) == 0 && record_running(m, &e) == 0)
+            return true;
+        char msg[1200];
+        int n =
+            ctr_fmt(msg, sizeof(msg), "berth: restart %u failed: %s\n", m->restarts, err_msg(e));
+        ctr_logfile_write(&m->log, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        undo_start(m);
+        m->pid = 0;
+        m->status = 125 << 8;
+        m->run_start = mono_now_ns();
+    }
+    return false;
 }
 
 static void
@@ -429,8 +601,33 @@ monitor_init_process(struct ctr_monitor_args *a)
     if (keep_hi > keep_lo + 1)
         close_range((unsigned)keep_lo + 1, (unsigned)keep_hi - 1, 0);
     close_range((unsigned)keep_hi + 1, ~0U, 0);
-    monitor_detach_stdio(a->foreground);
+    monitor_detach_stdio(a->foreground || a->oci);
     trace_reset(true);
+}
+
+/* An OCI container after create: wait for `start`, exec, leave (monitor_oci.c). */
+static _Noreturn void
+monitor_oci(struct mon *m, struct ctr_monitor_args *a)
+{
+    cleanup_err struct err *e = NULL;
+    if (ctr_monitor_oci_created(m, a->console, &e) < 0) {
+        undo_start(m);
+        report(a->report_fd, "ERR %s\n", err_msg(e));
+        _exit(1);
+    }
+    report(a->report_fd, "OK %d\n", (int)m->pid);
+    close(a->report_fd);
+    close(a->lock_fd);
+    monitor_detach_stdio(false); /* the caller's pipes end with its `create` */
+    int client = ctr_monitor_oci_wait(m);
+    if (client < 0)
+        _exit(0);
+    if (finish_exec(m, m->sync, &e) < 0) {
+        ctr_monitor_oci_started(m, client, e);
+        _exit(1);
+    }
+    ctr_monitor_oci_started(m, client, NULL);
+    _exit(0);
 }
 
 _Noreturn void
@@ -444,16 +641,20 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.spec = a->spec;
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
-    m.pty = m.out = m.err = m.in = m.listen = m.pidfd = -1;
+    m.pty = m.out = m.err = m.in = m.listen = m.pidfd = m.sync = -1;
+    m.figs = (struct ctr_start_figs){a->request_ns, -1, -1};
+    m.oci = a->oci;
     trace_mark("mon: start");
     if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
         (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||
         (trace_mark("mon: security"), ctr_logfile_open(&m.log, m.def_dir, &e) < 0) ||
-        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), record_running(&m, &e) < 0)) {
+        spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), !m.oci && record_running(&m, &e) < 0)) {
         undo_start(&m);
         report(a->report_fd, "ERR %s\n", err_msg(e));
         _exit(1);
     }
+    if (m.oci)
+        monitor_oci(&m, a);
     if (m.spec->terminal)
         ctr_monitor_listen(&m);
     trace_mark("mon: recorded");
@@ -462,6 +663,8 @@ ctr_monitor_main(struct ctr_monitor_args *a)
         close(a->report_fd);
     close(a->lock_fd);
     ctr_monitor_loop(&m);
+    while (restart(&m))
+        ctr_monitor_loop(&m);
     struct ctr_removed removed;
     int code = ctr_monitor_finish(&m, &removed);
     trace_mark("mon: done");

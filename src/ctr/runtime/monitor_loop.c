@@ -71,6 +71,11 @@ client_drop(struct mon *m, size_t i)
 static bool
 output(struct mon *m, int which, const char *buf, size_t n)
 {
+    if (m->figs.first_output_ns < 0 && m->figs.exec_ns > 0) {
+        m->figs.first_output_ns = real_now_ns();
+        if (ctr_figs_save(m->name, &m->figs, NULL) == 0)
+            ctr_state_bump();
+    }
     ctr_logfile_write(&m->log, buf, n);
     if (m->foreground && which > 0 && fileio_write_full(which, buf, n) < 0) {
         if (errno == EPIPE)
@@ -285,8 +290,8 @@ ctr_monitor_loop(struct mon *m)
     }
 }
 
-static int
-exit_code(int status)
+int
+ctr_monitor_exit_code(int status)
 {
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
@@ -310,7 +315,7 @@ ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
     ctr_logfile_close(&m->log);
     cleanup_err struct err *e = NULL;
     cleanup_close int lock = ctr_lock(m->name, &e);
-    int code = exit_code(m->status);
+    int code = ctr_monitor_exit_code(m->status);
     struct ctr_state st;
     if (ctr_state_load(m->name, &st, NULL) < 0)
         ctr_state_init(&st);
@@ -328,6 +333,7 @@ ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
         st.oom_killed = m->cg->oom_kills(m->cgpath) > 0;
         st.monitor_pid = 0;
         st.pid = 0;
+        st.restarting = false;
         if (lock >= 0 || mine)
             ctr_state_save_exit(m->name, &st, NULL);
     }

@@ -190,20 +190,26 @@ bind_nodev(int rootfd, const struct ctr_mount *m, const struct stat *src, struct
     return 0;
 }
 
+/* mapped: the id-mapped clone of the source made by the monitor (-1: bind the source). */
 static int
-mount_bind(int rootfd, const struct ctr_mount *m, struct err **err)
+mount_bind(int rootfd, const struct ctr_mount *m, int mapped, struct err **err)
 {
-    cleanup_close int sfd = open(m->source, O_PATH | O_CLOEXEC);
+    cleanup_close int sfd = mapped >= 0 ? -1 : open(m->source, O_PATH | O_CLOEXEC);
     struct stat st;
-    if (sfd < 0 || fstat(sfd, &st) < 0)
+    if (mapped < 0 && (sfd < 0 || fstat(sfd, &st) < 0))
         return err_set(err, errno, "bind mount source '%s'", m->source);
+    if (mapped >= 0 && fstat(mapped, &st) < 0)
+        return err_set(err, errno, "volume '%s'", m->dest);
     cleanup_close int tfd = target_in_root(rootfd, m->dest, !S_ISDIR(st.st_mode), false, err);
     if (tfd < 0)
         return -1;
     char s[64];
     fd_path(s, sfd);
     unsigned long fl = MS_BIND | (m->recursive ? MS_REC : 0);
-    if (mount_on(s, tfd, NULL, fl, NULL, m->dest, err) < 0 ||
+    if (mapped >= 0 &&
+        move_mount(mapped, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return err_set(err, errno, "attach the id-mapped volume on '%s'", m->dest);
+    if ((mapped < 0 && mount_on(s, tfd, NULL, fl, NULL, m->dest, err) < 0) ||
         bind_remount(rootfd, m->dest, m->flags, m->recursive, err) < 0)
         return -1;
     return bind_nodev(rootfd, m, &st, err);
@@ -215,11 +221,35 @@ is_cgroup_type(const char *type)
     return type && (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0);
 }
 
+/* The mount's propagation option (shared, slave, private, unbindable), on the mount now there. */
 static int
-mount_one(int rootfd, const struct ctr_mount *m, struct err **err)
+mount_prop(int rootfd, const struct ctr_mount *m, struct err **err)
 {
-    if (m->bind)
-        return mount_bind(rootfd, m, err);
+    if (!m->prop || is_cgroup_type(m->type))
+        return 0; /* the cgroup view is mounted later, read-only and private */
+    cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
+    char p[64];
+    if (tfd < 0)
+        return -1;
+    fd_path(p, tfd);
+    if (mount(NULL, p, NULL, m->prop | (m->recursive ? MS_REC : 0), NULL) < 0)
+        return err_set(err, errno, "set the propagation of '%s'", m->dest);
+    return 0;
+}
+
+static int mount_one_type(int rootfd, const struct ctr_mount *m, struct err **err);
+
+static int
+mount_one(int rootfd, const struct ctr_mount *m, int mapped, struct err **err)
+{
+    if (m->bind ? mount_bind(rootfd, m, mapped, err) < 0 : mount_one_type(rootfd, m, err) < 0)
+        return -1;
+    return mount_prop(rootfd, m, err);
+}
+
+static int
+mount_one_type(int rootfd, const struct ctr_mount *m, struct err **err)
+{
     if (is_cgroup_type(m->type))
         return 0; /* the cgroup view, below */
     cleanup_close int tfd = target_in_root(rootfd, m->dest, false, false, err);
@@ -446,7 +476,7 @@ pivot(int rootfd, bool ro, struct err **err)
 
 int
 ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir, int root_mnt,
-                 struct err **err)
+                 const int *bind_fds, struct err **err)
 {
     char target[PATH_MAX];
     ctr_fmt(target, sizeof(target), "%s/rootfs", run_dir);
@@ -461,7 +491,7 @@ ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_
     for (size_t i = 0; i < s->n_mounts; i++)
         cg_mount |= is_cgroup_type(s->mounts[i].type);
     for (size_t i = 0; i < s->n_mounts; i++) {
-        if (mount_one(rootfd, &s->mounts[i], err) < 0 ||
+        if (mount_one(rootfd, &s->mounts[i], bind_fds ? bind_fds[i] : -1, err) < 0 ||
             cgroup_view(rootfd, s, &s->mounts[i], cg_mount, err) < 0)
             return -1;
         if (strcmp(s->mounts[i].dest, "/dev") == 0 && strcmp(s->mounts[i].type, "tmpfs") == 0)

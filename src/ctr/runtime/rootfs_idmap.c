@@ -9,7 +9,9 @@
  *   - an id-mapped clone of DIR (open_tree(OPEN_TREE_CLONE) + mount_setattr(MOUNT_ATTR_IDMAP)
  *     with the container's user namespace): host uid 0 shows as 100000, and so as 0 inside;
  *   - overlayfs over it (fsopen/fsconfig/fsmount), the upper layer's root owned by the id that
- *     DIR's owner shows as, so that copy-up and new files carry mapped ids on the host;
+ *     DIR's owner shows as, so that copy-up and new files carry mapped ids on the host (before
+ *     Linux 6.15, which refuses a detached layer, made in a helper's private mount namespace
+ *     where the clone is attached: overlay_attached);
  *   - --inplace: the id-mapped clone of DIR itself (recursive); writes land in DIR with DIR's
  *     own ids, nothing is chowned.
  *
@@ -23,11 +25,15 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -172,15 +178,19 @@ upper_own(const struct ctr_spec *s, const struct stat *st, bool idmapped, const 
     return 0;
 }
 
+/* overlayfs over the lower layer: given as lower_path when set, else by the fd lower. */
 static int
-overlay_mount(int lower, const char *def_dir, struct err **err)
+overlay_mount(int lower, const char *lower_path, const char *def_dir, struct err **err)
 {
     cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
     if (fs < 0)
         return err_set(err, errno, "--userns as root needs overlayfs with fsopen (Linux 5.2)");
     char p[PATH_MAX];
-    /* Layers by fd since Linux 6.13; before, the path of the detached mount. */
-    if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, lower) < 0) {
+    if (lower_path) {
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower_path, 0) < 0)
+            return fs_fail(fs, errno, "overlayfs: id-mapped lower layer", err);
+    } else if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, lower) < 0) {
+        /* Layers by fd since Linux 6.13; before, the path of the detached mount. */
         ctr_fmt(p, sizeof(p), "/proc/self/fd/%d", lower);
         if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", p, 0) < 0)
             return fs_fail(fs, errno, "overlayfs: id-mapped lower layer", err);
@@ -210,6 +220,74 @@ overlay_mount(int lower, const char *def_dir, struct err **err)
     return m;
 }
 
+/* The child of overlay_attached: never returns. */
+static void __attribute__((noreturn))
+overlay_attached_child(int sock, int lower, const char *dir, const char *def_dir)
+{
+    struct err *e = NULL;
+    int m = -1;
+    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        err_set(&e, errno, "overlayfs: a private mount namespace");
+    else if (move_mount(lower, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        err_set(&e, errno, "overlayfs: attach the id-mapped lower layer");
+    else {
+        /* By fd, so that the container's mountinfo names nothing of the host. */
+        int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        char p[64];
+        ctr_fmt(p, sizeof(p), "/proc/self/fd/%d", dfd);
+        m = dfd < 0 ? err_set(&e, errno, "overlayfs: open the lower layer")
+                    : overlay_mount(-1, p, def_dir, &e);
+    }
+    if (m >= 0 && ctr_fd_send(sock, 'M', m) == 0)
+        _exit(0);
+    const char *msg = e ? err_msg(e) : "overlayfs: send the mount";
+    if (write(sock, msg, strlen(msg)) < 0)
+        _exit(2);
+    _exit(1);
+}
+
+/*
+ * Before Linux 6.15 overlayfs takes a layer only from a mount of the caller's mount namespace
+ * (clone_private_mount's check_mnt), and refuses the detached id-mapped clone with EINVAL. Then
+ * a child process in a private mount namespace attaches the clone at <def_dir>/lower, makes the
+ * overlay over it and sends the overlay's detached mount back. The attached clone goes away with
+ * the child's namespace (the overlay keeps its own private copy of each layer); the host's mount
+ * table never sees it.
+ */
+static int
+overlay_attached(int lower, const char *def_dir, struct err **err)
+{
+    char dir[PATH_MAX];
+    ctr_fmt(dir, sizeof(dir), "%s/lower", def_dir);
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return err_set(err, errno, "overlayfs: mkdir '%s'", dir);
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return err_set(err, errno, "overlayfs: socketpair");
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return err_set(err, errno, "overlayfs: fork");
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        overlay_attached_child(sv[1], lower, dir, def_dir);
+    }
+    close(sv[1]);
+    char msg[512];
+    int m = -1;
+    ssize_t n = ctr_fd_recv(sv[0], msg, sizeof(msg) - 1, &m);
+    close(sv[0]);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    rmdir(dir);
+    if (m >= 0)
+        return m;
+    msg[n > 0 ? n : 0] = 0;
+    return err_set(err, 0, "%s", n > 0 ? msg : "overlayfs: the helper process failed");
+}
+
 int
 ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, struct err **err)
 {
@@ -230,5 +308,48 @@ ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, stru
         return steal_fd(&lower);
     if (upper_own(s, &st, idmapped, def_dir, err) < 0)
         return -1;
-    return overlay_mount(lower, def_dir, err);
+    /* BERTH_TEST_OVERLAY_ATTACHED=1: the tests take the older kernels' way on any kernel. */
+    const char *t = getenv("BERTH_TEST_OVERLAY_ATTACHED");
+    if (t && strcmp(t, "1") == 0)
+        return overlay_attached(lower, def_dir, err);
+    cleanup_err struct err *e = NULL;
+    int m = overlay_mount(lower, NULL, def_dir, &e);
+    if (m >= 0 || e->code != EINVAL) {
+        if (m < 0)
+            *err = steal_pointer(&e);
+        return m;
+    }
+    return overlay_attached(lower, def_dir, err); /* a kernel before 6.15 */
+}
+
+int
+ctr_bind_mapped(const struct ctr_mount *m, pid_t pid, char *why, size_t len, struct err **err)
+{
+    char p[64];
+    why[0] = '\0';
+    ctr_fmt(p, sizeof(p), "/proc/%d/ns/user", (int)pid);
+    cleanup_close int userns = open(p, O_RDONLY | O_CLOEXEC);
+    if (userns < 0)
+        return err_set(err, errno, "open the container's user namespace");
+    unsigned rec = m->recursive ? AT_RECURSIVE : 0;
+    cleanup_close int fd =
+        open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+    if (fd < 0)
+        return err_set(err, errno, "bind mount source '%s'", m->source);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) == 0)
+        return steal_fd(&fd);
+    int e = errno;
+    if (e != EINVAL && e != ENOSYS && e != EOPNOTSUPP)
+        return err_set(err, e, "id-mapped mount of volume '%s'", m->source);
+    /* This file system (or kernel) has no id-mapped mounts: the clone as it is (the init may not
+     * be able to walk to the source itself). */
+    struct statfs sfs;
+    struct utsname u;
+    if (e == EINVAL && statfs(m->source, &sfs) == 0 && uname(&u) == 0)
+        ctr_fmt(why, len, "file system type 0x%lx on Linux %s has no id-mapped mounts",
+                (unsigned long)sfs.f_type, u.release);
+    else
+        ctr_fmt(why, len, "this kernel has no id-mapped mounts (%s)", strerror(e));
+    return steal_fd(&fd);
 }

@@ -26,13 +26,22 @@ struct ctr_init_args {
                           * "E<msg>" out */
     int stdio[3];
 };
+/* ---- init_oci.c: config.json fields applied for OCI bundles, in the init ---- */
+/* Join linux.namespaces[].path (network, ipc, uts, cgroup). */
+int ctr_init_oci_join(const struct ctr_spec *s, struct err **err);
+/* After pivot_root: linux.devices (mknod), linux.sysctl. */
+int ctr_init_oci_rootfs(const struct ctr_spec *s, struct err **err);
+/* Before the change of user: process.rlimits, process.oomScoreAdj. */
+int ctr_init_oci_process(const struct ctr_spec *s, struct err **err);
 /* Runs in the cloned child; never returns. */
 _Noreturn void ctr_init_main(const struct ctr_init_args *a);
 /* Mount the root, the spec's mounts, devices, /etc files; pivot_root. root_mnt: a detached mount
  * of the root made by the monitor (ctr_rootfs_mapped), attached instead of mounting one; -1 none.
+ * bind_fds (NULL, or one per mount, -1 for none): the id-mapped mounts the monitor made for the
+ * "idmap" binds (ctr_bind_mapped), attached instead of binding the source.
  */
 int ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_dir,
-                     int root_mnt, struct err **err);
+                     int root_mnt, const int *bind_fds, struct err **err);
 /* rootfs_cgroup.c: the container's read-only view of its own cgroups, mounted on tfd (its
  * /sys/fs/cgroup); fresh cgroup file systems inside its cgroup namespace, else binds. */
 int ctr_rootfs_cgroup(int tfd, bool cgroupns, struct err **err);
@@ -46,6 +55,10 @@ int ctr_rootfs_mapped(const struct ctr_spec *s, pid_t pid, const char *def_dir, 
  * statfs's f_type, release the kernel's (uname). Names the file system, the Linux version that
  * gave it id-mapped mounts where known, this kernel, and what to do instead. */
 void ctr_idmap_unsupported_msg(char *buf, size_t len, unsigned long fs_magic, const char *release);
+/* In the monitor: a detached clone of bind mount m's source, id-mapped to the user namespace of
+ * pid (the mount option "idmap"); why = "" then. When its file system cannot be id-mapped, the
+ * clone without an id map, and why says so (docs/CONTAINERS.md, "Volumes and --userns"). */
+int ctr_bind_mapped(const struct ctr_mount *m, pid_t pid, char *why, size_t len, struct err **err);
 /* Open path (absolute, inside rootfd) without leaving the root; O_PATH | flags. */
 int ctr_open_in_root(int rootfd, const char *path, int flags, struct err **err);
 /* Find argv0 in the container's PATH (after pivot_root). */
@@ -69,7 +82,11 @@ struct ctr_monitor_args {
     int report_fd;   /* "OK <pid>\n" or "ERR <msg>\n" then closed (attached: kept) */
     bool foreground; /* keep stdin, tee output to stdout/stderr */
     bool autoremove;
-    bool attached; /* the caller waits: "EXIT <code>\n" once the exit is recorded */
+    bool attached;      /* the caller waits: "EXIT <code>\n" once the exit is recorded */
+    int64_t request_ns; /* CLOCK_REALTIME of the start request (figures.json) */
+    bool oci; /* OCI create: the init's stdio is ours (the caller's); wait for `start` at the
+               * sync point (monitor_oci.c), then leave the init to the caller's subreaper */
+    const char *console; /* OCI --console-socket path, or NULL */
 };
 _Noreturn void ctr_monitor_main(struct ctr_monitor_args *a);
 
@@ -94,3 +111,17 @@ int ctr_fd_send(int sock, char tag, int fd);
 ssize_t ctr_fd_recv(int sock, char *buf, size_t len, int *fd);
 /* Open a pty in the devpts at /dev/pts (inside the container); returns the master. */
 int ctr_pty_inside(int *slave_out, char *name, size_t len, struct err **err);
+
+/* ---- lifecycle.c: the OCI create's start ---- */
+/* Fork the monitor of an OCI container (ctr_monitor_args.oci): returns once the init waits at the
+ * sync point; *pid its host pid. */
+int ctr_start_oci(const char *name, const char *console, pid_t *pid, struct err **err);
+
+/* ---- oci_hooks.c: OCI hooks and the state document ---- */
+/* The runtime-spec state of a container: {ociVersion, id, status, pid, bundle, annotations}
+ * (berth's own org.berth.* annotations left out; pid omitted when 0). Caller owns it. */
+json_object *ctr_oci_state_doc(const char *id, const char *status, pid_t pid, json_object *config);
+/* Run config's hooks.<kind> in order, each with the state on stdin, its timeout honoured (10 s
+ * without one would wait forever: none given = wait). The first failure stops: error naming the
+ * hook and its status. */
+int ctr_oci_hooks_run(json_object *config, const char *kind, json_object *state, struct err **err);

@@ -217,7 +217,7 @@ caps_capset(uint64_t eff, uint64_t perm, uint64_t inh)
 /* After setuid to a non-zero uid with PR_SET_KEEPCAPS the effective set is empty while the
  * permitted set is kept: make the permitted capabilities effective so that the bounding
  * drop (which needs CAP_SETPCAP) and capset can proceed. */
-static void
+void
 caps_raise_permitted(void)
 {
     struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};

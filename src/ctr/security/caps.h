@@ -46,4 +46,6 @@ int caps_to_config(json_object *process, const struct caps_set *set, struct err 
 /* In the calling process: drop every capability outside the bounding set, clear and set the
  * ambient set, then capset effective/permitted/inheritable. Needs CAP_SETPCAP for the bounding
  * drop; capabilities the process does not hold cannot be raised (EPERM). */
+/* The permitted capabilities made effective (after a setuid with PR_SET_KEEPCAPS cleared them). */
+void caps_raise_permitted(void);
 int caps_apply(const struct caps_set *set, struct err **err);

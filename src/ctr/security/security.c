@@ -410,8 +410,11 @@ ctr_security_apply_process(const struct ctr_security *s, struct err **err)
 {
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still
      * hold it (the filter must then allow capset and prctl, as the default does). */
-    if (s->has_seccomp && !s->no_new_privs && seccomp_prog_install(&s->prog, err) < 0)
-        return -1;
+    if (s->has_seccomp && !s->no_new_privs) {
+        caps_raise_permitted(); /* a setuid to a user other than root cleared the effective set */
+        if (seccomp_prog_install(&s->prog, err) < 0)
+            return -1;
+    }
     if (s->has_caps && caps_apply(&s->caps, err) < 0)
         return -1;
     if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -208,6 +208,16 @@ ctr_exists(const char *name)
 }
 
 int
+ctr_flock_wait(int fd)
+{
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return 0;
+}
+
+int
 ctr_lock(const char *name, struct err **err)
 {
     char p[PATH_MAX];
@@ -229,12 +239,10 @@ ctr_lock(const char *name, struct err **err)
     int fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return err_set(err, errno, "open lock of container '%s'", name);
-    while (flock(fd, LOCK_EX) < 0) {
-        if (errno != EINTR) {
-            int e = errno;
-            close(fd);
-            return err_set(err, e, "lock container '%s'", name);
-        }
+    if (ctr_flock_wait(fd) < 0) {
+        int e = errno;
+        close(fd);
+        return err_set(err, e, "lock container '%s'", name);
     }
     /* The container may have been removed while we waited. */
     struct stat st;

@@ -47,6 +47,10 @@ info_from(const char *name, json_object *cfg, const struct ctr_state *st, struct
     out->created = atoll(created);
     ctr_fmt(out->rootfs, sizeof(out->rootfs), "%s", root);
     join_args(cfg, out->command, sizeof(out->command));
+    const char *restart = "no";
+    jsonx_get_str(jsonx_get_obj(cfg, "annotations"), "org.berth.restart", &restart);
+    ctr_fmt(out->restart, sizeof(out->restart), "%s", restart);
+    out->restarts = st->restarts;
 }
 
 /* The container's lock if nobody holds it, and its state read again under it (liveness

@@ -16,6 +16,7 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 #include "ctr/security/security.h"
+#include "ctr/volume/volume_spec.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define CFG_MAX (4 * 1024 * 1024)
@@ -45,21 +46,49 @@ str_array(const char *const *v, size_t n)
 }
 
 static json_object *
+default_mount(size_t i)
+{
+    json_object *m = json_object_new_object();
+    json_object_object_add(m, "destination", json_object_new_string(default_mounts[i].dest));
+    json_object_object_add(m, "type", json_object_new_string(default_mounts[i].type));
+    json_object_object_add(m, "source", json_object_new_string(default_mounts[i].src));
+    size_t n = 0;
+    while (n < ARRAY_SIZE(default_mounts[i].opts) && default_mounts[i].opts[n])
+        n++;
+    json_object_object_add(m, "options", str_array(default_mounts[i].opts, n));
+    return m;
+}
+
+static json_object *
 build_mounts(void)
 {
     json_object *a = json_object_new_array();
-    for (size_t i = 0; i < ARRAY_SIZE(default_mounts); i++) {
-        json_object *m = json_object_new_object();
-        json_object_object_add(m, "destination", json_object_new_string(default_mounts[i].dest));
-        json_object_object_add(m, "type", json_object_new_string(default_mounts[i].type));
-        json_object_object_add(m, "source", json_object_new_string(default_mounts[i].src));
-        size_t n = 0;
-        while (n < ARRAY_SIZE(default_mounts[i].opts) && default_mounts[i].opts[n])
-            n++;
-        json_object_object_add(m, "options", str_array(default_mounts[i].opts, n));
-        json_object_array_add(a, m);
-    }
+    for (size_t i = 0; i < ARRAY_SIZE(default_mounts); i++)
+        json_object_array_add(a, default_mount(i));
     return a;
+}
+
+/* A bundle's config.json without some of the default mounts (/proc, /dev, /dev/pts, /dev/shm,
+ * /dev/mqueue, /sys) gets them, first and in that order, so that its own mounts (a bind under
+ * /dev...) go over them. A destination it mounts itself is left as it says. */
+static void
+bundle_default_mounts(json_object *cfg)
+{
+    json_object *old = jsonx_get_array(cfg, "mounts");
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < ARRAY_SIZE(default_mounts); i++) {
+        bool has = false;
+        for (size_t k = 0; old && k < json_object_array_length(old) && !has; k++) {
+            const char *d;
+            has = jsonx_get_str(json_object_array_get_idx(old, k), "destination", &d) &&
+                  strcmp(d, default_mounts[i].dest) == 0;
+        }
+        if (!has)
+            json_object_array_add(a, default_mount(i));
+    }
+    for (size_t k = 0; old && k < json_object_array_length(old); k++)
+        json_object_array_add(a, json_object_get(json_object_array_get_idx(old, k)));
+    json_object_object_add(cfg, "mounts", a);
 }
 
 static json_object *
@@ -284,6 +313,7 @@ build_from_bundle(const struct ctr_create_opts *o, struct err **err)
     /* Store the root as an absolute path so the definition stands alone. */
     json_object_object_add(json_object_object_get(cfg, "root"), "path",
                            json_object_new_string(s.root));
+    bundle_default_mounts(cfg);
     s.json = NULL;
     ctr_spec_done(&s);
     return cfg;
@@ -330,6 +360,12 @@ ctr_spec_build(const char *name, const struct ctr_create_opts *o, struct err **e
     char now[32];
     ctr_fmt(now, sizeof(now), "%lld", (long long)time(NULL));
     json_object_object_add(ann, "org.berth.created", json_object_new_string(now));
+    if (o->oci) {
+        /* A runtime runs the bundle as written: no defaults of berth's; podman's root in place. */
+        json_object_object_add(ann, "org.berth.rootfs-mode", json_object_new_string("inplace"));
+        json_object_object_add(ann, "org.berth.bundle", json_object_new_string(o->bundle));
+        return cfg;
+    }
     pids_default(cfg, o, ann);
     if (ctr_security_default_config(cfg, err) < 0)
         goto fail;
@@ -337,6 +373,8 @@ ctr_spec_build(const char *name, const struct ctr_create_opts *o, struct err **e
         if (ctr_security_cli_option(cfg, o->sec[i].name, o->sec[i].value, err) < 0)
             goto fail;
     }
+    if (vol_spec_wanted(o) && vol_spec_apply(cfg, o, err) < 0)
+        goto fail;
     return cfg;
 fail:
     json_object_put(cfg);

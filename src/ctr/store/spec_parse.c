@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 
 #include "common/cleanup.h"
 #include "common/json.h"
@@ -263,11 +264,18 @@ parse_namespaces(json_object *lin, struct ctr_spec *s, struct err **err)
             return err_set(err, 0, "config.json: linux.namespaces[%zu]: expected an object", i);
         if (!jsonx_get_str(ns, "type", &t))
             return err_set(err, 0, "config.json: linux.namespaces[%zu].type is missing", i);
-        if (json_object_object_get_ex(ns, "path", NULL))
+        const char *path;
+        bool joinable = strcmp(t, "network") == 0 || strcmp(t, "ipc") == 0 ||
+                        strcmp(t, "uts") == 0 || strcmp(t, "cgroup") == 0 || strcmp(t, "pid") == 0;
+        if (json_object_object_get_ex(ns, "path", NULL) &&
+            (!jsonx_get_str(ns, "path", &path) || path[0] != '/'))
             return err_set(err, 0,
-                           "config.json: joining namespace paths is not supported "
-                           "(linux.namespaces[%zu].path)",
-                           i);
+                           "config.json: linux.namespaces[%zu].path must be an absolute path", i);
+        if (json_object_object_get_ex(ns, "path", NULL) && !joinable)
+            return err_set(err, 0,
+                           "config.json: joining a %s namespace by path is not supported "
+                           "(linux.namespaces[%zu].path; network, ipc, uts, cgroup and pid are)",
+                           t, i);
         size_t k = 0;
         while (k < ARRAY_SIZE(ns_names) && strcmp(ns_names[k].name, t) != 0)
             k++;
@@ -358,7 +366,7 @@ static int
 parse_top(json_object *cfg, struct ctr_spec *s, struct err **err)
 {
     json_object *ann;
-    const char *h = NULL, *mode = NULL;
+    const char *h = NULL, *mode = NULL, *restart = NULL;
     if (field_str(cfg, "hostname", "hostname", &h, err) < 0 || (h && check_hostname(h, err) < 0) ||
         field(cfg, "annotations", json_type_object, "annotations", &ann, err) < 0 ||
         field_str(ann, "org.berth.rootfs-mode", "annotations.org.berth.rootfs-mode", &mode, err) <
@@ -372,6 +380,98 @@ parse_top(json_object *cfg, struct ctr_spec *s, struct err **err)
                        "'inplace', not '%s'",
                        mode);
     s->inplace = mode && strcmp(mode, "inplace") == 0;
+    if (field_str(ann, "org.berth.restart", "annotations.org.berth.restart", &restart, err) < 0 ||
+        (restart && ctr_restart_parse(restart, &s->restart, err) < 0))
+        return restart ? err_wrap(err, "config.json: annotations.org.berth.restart") : -1;
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int res;
+} rlimit_names[] = {
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+int
+ctr_rlimit_parse(const char *name)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(rlimit_names); k++) {
+        if (strcmp(name, rlimit_names[k].name) == 0)
+            return rlimit_names[k].res;
+    }
+    return -1;
+}
+
+/* A key of obj in refused (NULL-terminated): a field of the runtime-spec that berth does not
+ * apply is refused in one line rather than silently ignored. Keys the spec does not define are
+ * ignored, as config.md requires ("MUST NOT generate an error" on an unknown property). */
+static int
+refused_keys(json_object *obj, const char *path, const char *const *refused, struct err **err)
+{
+    for (size_t i = 0; obj && refused[i]; i++) {
+        if (json_object_object_get_ex(obj, refused[i], NULL))
+            return err_set(err, 0, "config.json: %s%s%s is not supported by berth", path,
+                           path[0] ? "." : "", refused[i]);
+    }
+    return 0;
+}
+
+static int
+check_rlimits(json_object *p, struct err **err)
+{
+    json_object *a;
+    if (field(p, "rlimits", json_type_array, "process.rlimits", &a, err) < 0)
+        return -1;
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        json_object *r = json_object_array_get_idx(a, i), *v;
+        const char *t = NULL;
+        if (!json_object_is_type(r, json_type_object) || !jsonx_get_str(r, "type", &t))
+            return err_set(err, 0, "config.json: process.rlimits[%zu].type is missing", i);
+        if (ctr_rlimit_parse(t) < 0)
+            return err_set(err, 0, "config.json: process.rlimits[%zu]: unknown type '%s'", i, t);
+        if (!json_object_object_get_ex(r, "soft", &v) || !json_object_is_type(v, json_type_int) ||
+            !json_object_object_get_ex(r, "hard", &v) || !json_object_is_type(v, json_type_int))
+            return err_set(err, 0,
+                           "config.json: process.rlimits[%zu]: soft and hard must be numbers", i);
+    }
+    return 0;
+}
+
+/* The runtime-spec fields berth does not apply (docs/OCI.md): an error naming the field. */
+static int
+check_known(json_object *cfg, json_object *proc, json_object *lin, struct err **err)
+{
+    static const char *const top[] = {"vm", NULL};
+    static const char *const process[] = {"ioPriority", "scheduler", "execCPUAffinity", NULL};
+    static const char *const linux_[] = {"intelRdt",     "personality", "timeOffsets",
+                                         "memoryPolicy", "netDevices",  NULL};
+    const char *label;
+    if (refused_keys(cfg, "", top, err) < 0 || refused_keys(proc, "process", process, err) < 0 ||
+        refused_keys(lin, "linux", linux_, err) < 0 || check_rlimits(proc, err) < 0)
+        return -1;
+    /* No AppArmor or SELinux on berth's hosts: a profile or label asked for cannot be honoured. */
+    if ((jsonx_get_str(proc, "apparmorProfile", &label) && label[0]) ||
+        (jsonx_get_str(proc, "selinuxLabel", &label) && label[0]) ||
+        (jsonx_get_str(lin, "mountLabel", &label) && label[0]))
+        return err_set(err, 0,
+                       "config.json: '%s': AppArmor profiles and SELinux labels are not supported",
+                       label);
     return 0;
 }
 
@@ -389,8 +489,9 @@ ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, struct 
     json_object *lin, *proc;
     if (field(cfg, "linux", json_type_object, "linux", &lin, err) < 0 ||
         field(cfg, "process", json_type_object, "process", &proc, err) < 0 ||
-        parse_process(proc, s, err) < 0 || check_security_types(proc, lin, err) < 0 ||
-        parse_root(cfg, bundle, s, err) < 0 || parse_namespaces(lin, s, err) < 0 ||
+        parse_process(proc, s, err) < 0 || check_known(cfg, proc, lin, err) < 0 ||
+        check_security_types(proc, lin, err) < 0 || parse_root(cfg, bundle, s, err) < 0 ||
+        parse_namespaces(lin, s, err) < 0 ||
         parse_idmap(lin, "uidMappings", s->uidmap, &s->n_uidmap, err) < 0 ||
         parse_idmap(lin, "gidMappings", s->gidmap, &s->n_gidmap, err) < 0 ||
         parse_resources(lin, s, err) < 0 || ctr_spec_parse_mounts(cfg, s, err) < 0 ||
@@ -483,10 +584,16 @@ mount_option(struct ctr_mount *m, const char *o, struct strbuf_lite *data)
     if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
         m->bind = true;
         m->recursive = o[0] == 'r';
+    } else if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+        m->idmap = true;
     } else if (strcmp(o, "private") == 0 || strcmp(o, "rprivate") == 0) {
         m->prop = MS_PRIVATE;
     } else if (strcmp(o, "slave") == 0 || strcmp(o, "rslave") == 0) {
         m->prop = MS_SLAVE;
+    } else if (strcmp(o, "shared") == 0 || strcmp(o, "rshared") == 0) {
+        m->prop = MS_SHARED;
+    } else if (strcmp(o, "unbindable") == 0 || strcmp(o, "runbindable") == 0) {
+        m->prop = MS_UNBINDABLE;
     } else if (strlen(o) + data->len + 2 < sizeof(data->buf)) {
         data->len += (size_t)ctr_fmt(data->buf + data->len, sizeof(data->buf) - data->len, "%s%s",
                                      data->len ? "," : "", o);

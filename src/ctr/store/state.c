@@ -102,6 +102,9 @@ ctr_state_to_json(const struct ctr_state *st)
     json_object_object_add(o, "autoremove", json_object_new_boolean(st->autoremove));
     json_object_object_add(o, "cgroup", json_object_new_string(st->cgroup));
     json_object_object_add(o, "cgroup_manager", json_object_new_string(st->cgroup_mgr));
+    json_object_object_add(o, "restarts", json_object_new_int64(st->restarts));
+    json_object_object_add(o, "restarting", json_object_new_boolean(st->restarting));
+    json_object_object_add(o, "stopping", json_object_new_boolean(st->stopping));
     return o;
 }
 
@@ -251,6 +254,10 @@ state_from_json(json_object *o, struct ctr_state *st, struct err **err)
         st->exit_code = (int)v;
     jsonx_get_bool(o, "oom_killed", &st->oom_killed);
     jsonx_get_bool(o, "autoremove", &st->autoremove);
+    if (jsonx_get_int64(o, "restarts", &v) && v >= 0 && v <= UINT32_MAX)
+        st->restarts = (unsigned)v;
+    jsonx_get_bool(o, "restarting", &st->restarting);
+    jsonx_get_bool(o, "stopping", &st->stopping);
     jsonx_get_str(o, "boot_id", &bid);
     jsonx_get_str(o, "cgroup", &cg);
     jsonx_get_str(o, "cgroup_manager", &mgr);
@@ -258,8 +265,8 @@ state_from_json(json_object *o, struct ctr_state *st, struct err **err)
     ctr_fmt(st->cgroup, sizeof(st->cgroup), "%s", cg);
     ctr_fmt(st->cgroup_mgr, sizeof(st->cgroup_mgr), "%s", mgr);
     if ((st->status == CTR_STATUS_RUNNING || st->status == CTR_STATUS_PAUSED) &&
-        (st->monitor_pid <= 0 || st->pid <= 0))
-        return err_set(err, 0, "running without pids");
+        (st->monitor_pid < 0 || (st->pid <= 0 && !st->restarting)))
+        return err_set(err, 0, "running without pids"); /* monitor 0: started by OCI `start` */
     return 0;
 }
 
@@ -296,6 +303,12 @@ ctr_state_check_live(struct ctr_state *st)
 {
     if (st->status != CTR_STATUS_RUNNING && st->status != CTR_STATUS_PAUSED)
         return;
+    /* Started by the OCI command line: no monitor stays; the init's life is the container's. */
+    if (st->monitor_pid == 0 && st->pid > 0) {
+        if (strcmp(st->boot_id, ctr_boot_id()) != 0 || ctr_proc_starttime(st->pid) != st->pid_start)
+            st->status = CTR_STATUS_STOPPED;
+        return;
+    }
     if (strcmp(st->boot_id, ctr_boot_id()) != 0 ||
         ctr_proc_starttime(st->monitor_pid) != st->monitor_start)
         st->status = CTR_STATUS_STALE;

@@ -40,6 +40,8 @@ int ctr_run_open(const char *name, bool create, struct err **err);
 /* Exclusive flock of the container (blocks). Returns the fd, -1 with err. The lock file lives in
  * the definition directory; a missing definition is "no such container". */
 int ctr_lock(const char *name, struct err **err);
+/* flock(fd, LOCK_EX), waiting (EINTR retried); -1 with errno. */
+int ctr_flock_wait(int fd);
 /* The definition directory holds a config.json: a whole definition, not the remains of an
  * interrupted removal (config.json is unlinked first). */
 bool ctr_exists(const char *name);
@@ -62,6 +64,7 @@ struct ctr_mount {
     unsigned long flags;
     unsigned long prop; /* MS_PRIVATE etc. or 0 */
     bool bind, recursive;
+    bool idmap; /* "idmap"/"ridmap": id-mapped to the container's user namespace (root only) */
     char *data; /* comma-joined non-flag options */
 };
 
@@ -86,7 +89,8 @@ struct ctr_spec {
     int64_t mem_limit; /* bytes, -1 none */
     int64_t cpu_quota; /* us, -1 none */
     uint64_t cpu_period;
-    int64_t pids_limit; /* -1 none */
+    int64_t pids_limit;                /* -1 none */
+    struct ctr_restart_policy restart; /* annotation org.berth.restart */
 };
 
 /* Build a new config.json from create options (hardening defaults applied). */
@@ -99,6 +103,8 @@ int ctr_spec_parse(json_object *cfg, const char *bundle, struct ctr_spec *s, str
 int ctr_spec_load(const char *name, struct ctr_spec *s, struct err **err);
 int ctr_spec_parse_mounts(json_object *cfg, struct ctr_spec *s, struct err **err);
 void ctr_spec_done(struct ctr_spec *s);
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 unknown (process.rlimits). */
+int ctr_rlimit_parse(const char *name);
 /* The pids limit is berth's default (none was asked for), not the user's. */
 bool ctr_spec_pids_defaulted(const struct ctr_spec *s);
 
@@ -116,6 +122,9 @@ struct ctr_state {
     bool autoremove;
     char cgroup[256]; /* relative cgroup path, "" none */
     char cgroup_mgr[16];
+    unsigned restarts; /* restarts by the monitor since `start` */
+    bool restarting;   /* between two runs (pid 0): the monitor waits out its back-off */
+    bool stopping;     /* `ctr stop` asked: the monitor restarts nothing more */
 };
 
 void ctr_state_init(struct ctr_state *st);
@@ -140,6 +149,10 @@ struct ctr_changes {
 /* True when any state changed since the last call with c (and on the first). */
 bool ctr_state_changes(struct ctr_changes *c);
 const char *ctr_boot_id(void);
+
+/* "<lib>/containers/<name>/autostart": present while an always or unless-stopped container is
+ * to be started at boot (start --all-restartable). */
+#define CTR_AUTOSTART_FILE "autostart"
 
 /* ---- logfile.c: size-capped rotated log ---- */
 #define CTR_LOG_MAX_DEFAULT (1024 * 1024)
@@ -188,3 +201,16 @@ int ctr_write_runtime(const char *path, const char *data, size_t len, mode_t mod
 /* The same for leaf in the directory dfd, never following a symlink. */
 int ctr_write_runtime_at(int dfd, const char *leaf, const char *data, size_t len, mode_t mode,
                          struct err **err);
+
+/* ---- figs_file.c: start figures ($run/<name>/figures.json, CLOCK_REALTIME ns, -1 unknown) ---- */
+struct ctr_start_figs {
+    int64_t request_ns;      /* `start` asked for (before the lock and the monitor's fork) */
+    int64_t exec_ns;         /* the container's process has exec'd (seen by the monitor) */
+    int64_t first_output_ns; /* the monitor read its first output */
+};
+/* Replace the file (atomic, not durable). The caller bumps the change counter when readers should
+ * look (not at start: the running state saved just after does, and a reader woken before it
+ * would see the container not running yet). */
+int ctr_figs_save(const char *name, const struct ctr_start_figs *sf, struct err **err);
+/* -1 (all fields -1) when there is no readable file. */
+int ctr_figs_load(const char *name, struct ctr_start_figs *sf);

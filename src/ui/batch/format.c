@@ -65,6 +65,67 @@ json_pct(struct strbuf *sb, const char *key, double v)
         strbuf_printf(sb, "\"%s\":%.2f", key, v);
 }
 
+/* VM vs container figures (docs/BATCH.md "figures"): null when unknown or not of this kind. */
+static void
+json_i64(struct strbuf *sb, const char *key, int64_t v, int64_t unknown, bool comma)
+{
+    if (v == unknown)
+        strbuf_printf(sb, "%s\"%s\":null", comma ? "," : "", key);
+    else
+        strbuf_printf(sb, "%s\"%s\":%" PRId64, comma ? "," : "", key, v);
+}
+
+/* ,"key":"v" or ,"key":null for "" */
+static void
+json_str_or_null(struct strbuf *sb, const char *key, const char *v)
+{
+    strbuf_printf(sb, ",\"%s\":", key);
+    if (v[0])
+        strbuf_json_str(sb, v);
+    else
+        strbuf_puts(sb, "null");
+}
+
+static void
+json_figs(struct strbuf *sb, const struct inst_figs *f)
+{
+    const struct {
+        const char *key;
+        int64_t v, unknown;
+    } i64[] = {
+        {"start_request_ns", f->start_req_ns, -1},
+        {"start_exec_ns", f->start_exec_ns, -1},
+        {"start_first_output_ns", f->start_first_ns, -1},
+        {"mem_overhead_bytes", f->mem_overhead, INT64_MIN},
+    };
+    const struct {
+        const char *key;
+        uint64_t v;
+    } u[] = {
+        {"mem_anon_bytes", f->mem_anon},
+        {"mem_file_bytes", f->mem_file},
+        {"mem_kernel_bytes", f->mem_kernel},
+        {"mem_cgroup_bytes", f->mem_total},
+        {"guest_mem_bytes", f->guest_mem},
+        {"host_rss_bytes", f->host_rss},
+        {"vcpu_ns", f->vcpu_ns},
+        {"emulator_cpu_ns", f->emu_ns},
+    };
+    const struct {
+        const char *key, *v;
+    } str[] = {{"kernel", f->kernel}, {"accel", f->accel}, {"isolation", f->isolation}};
+    strbuf_puts(sb, "\"figures\":{");
+    for (size_t i = 0; i < sizeof(i64) / sizeof(i64[0]); i++)
+        json_i64(sb, i64[i].key, i64[i].v, i64[i].unknown, i > 0);
+    for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+        strbuf_putc(sb, ',');
+        json_u64(sb, u[i].key, u[i].v);
+    }
+    for (size_t i = 0; i < sizeof(str) / sizeof(str[0]); i++)
+        json_str_or_null(sb, str[i].key, str[i].v);
+    strbuf_putc(sb, '}');
+}
+
 static void
 json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
 {
@@ -94,6 +155,8 @@ json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
     strbuf_putc(sb, ',');
     json_u64(sb, "pids", in->pids);
     strbuf_putc(sb, ',');
+    json_u64(sb, "restarts", in->restarts);
+    strbuf_putc(sb, ',');
     json_u64(sb, "block_read_bytes", in->blk_read_bytes);
     strbuf_putc(sb, ',');
     json_u64(sb, "block_write_bytes", in->blk_write_bytes);
@@ -104,6 +167,8 @@ json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
     int64_t up = inst_uptime(in, now_real_ns);
     strbuf_putc(sb, ',');
     json_u64(sb, "uptime_s", up < 0 ? INST_UNKNOWN : (uint64_t)up);
+    strbuf_putc(sb, ',');
+    json_figs(sb, &in->figs);
     strbuf_puts(sb, ",\"addresses\":[");
     for (const char *a = in->addrs; a && *a;) { /* "ADDR/PREFIX" separated by spaces */
         size_t n = strcspn(a, " ");

@@ -20,6 +20,7 @@
 #include "common/json.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
+#include "ctr/volume/volume.h"
 #include "ui/cli/cli.h"
 #include "ui/rawterm.h"
 
@@ -31,7 +32,7 @@ static const char usage_text[] =
     "\n"
     "  create NAME --rootfs DIR|--bundle DIR [OPTIONS] [-- CMD [ARG...]]\n"
     "  run [--rm] [-d] NAME --rootfs DIR [OPTIONS] -- CMD [ARG...]\n"
-    "  start NAME            stop [-t SECONDS] NAME      kill [-s SIGNAL] NAME\n"
+    "  start NAME|--all-restartable   stop [-t SECONDS] NAME      kill [-s SIGNAL] NAME\n"
     "  pause NAME            resume NAME                 restart [-t SECONDS] NAME\n"
     "  rm [-f] NAME...       exec [-it] NAME -- CMD...   attach NAME (detach: Ctrl-P Ctrl-Q)\n"
     "  logs [-f] [--tail N] NAME   ls [--format table|json]   inspect [--full] NAME   demo\n"
@@ -42,7 +43,9 @@ static const char usage_text[] =
     "  -w, --workdir DIR  -u, --user UID[:GID]  --net none|host  -t, --tty  --inplace\n"
     "  -i, --interactive (stdin is always relayed in the foreground)  -d, --detach (run)\n"
     "  --seccomp unconfined|FILE  --cap-add CAP  --cap-drop CAP  --userns\n"
-    "  -p/--publish and -v/--volume are not supported yet\n"
+    "  -p/--publish is not supported yet\n"
+    "  -v, --volume HOSTPATH:DEST[:ro|rw] or NAME:DEST[:ro|rw]  --tmpfs DEST[:size=S,mode=M]\n"
+    "  --read-only  --restart no|on-failure[:N]|always|unless-stopped\n"
     "exit status: 0 done, 1 failed, 2 usage; run/exec: the command's own, 125 berth could not\n"
     "start it, 126 not executable, 127 not found\n"
     "docs: docs/CONTAINERS.md\n";
@@ -136,6 +139,9 @@ enum {
     O_FORMAT,
     O_NAME,
     O_FULL,
+    O_TMPFS,
+    O_READ_ONLY,
+    O_RESTART,
 };
 
 static const struct option create_opts[] = {
@@ -163,11 +169,15 @@ static const struct option create_opts[] = {
     {"rm", no_argument, NULL, O_RM},
     {"detach", no_argument, NULL, 'd'},
     {"help", no_argument, NULL, 'h'},
+    {"tmpfs", required_argument, NULL, O_TMPFS},
+    {"read-only", no_argument, NULL, O_READ_ONLY},
+    {"restart", required_argument, NULL, O_RESTART},
     {NULL, 0, NULL, 0},
 };
 
 struct create_cli {
     struct ctr_create_opts o;
+    const char *volumes[64], *tmpfs[64]; /* -v, --tmpfs */
     const char *env[256];
     const char *name; /* --name NAME, or NULL */
     bool rm, detach;
@@ -336,6 +346,40 @@ create_value(struct create_cli *c, int opt, const char *arg)
     return usage_error("unknown option '%s'", arg ? arg : "?");
 }
 
+/* -v, --tmpfs, --read-only, --restart: checked here (usage errors), applied by ctr_create. */
+static int
+volume_opt(struct create_cli *c, int opt, const char *arg)
+{
+    cleanup_err struct err *e = NULL;
+    struct vol_mount m;
+    struct ctr_restart_policy rp;
+    size_t max = sizeof(c->volumes) / sizeof(c->volumes[0]);
+    switch (opt) {
+    case 'v':
+        if (vol_mount_parse(arg, &m, &e) < 0)
+            return usage_error("-v %s", err_msg(e));
+        if (c->o.n_volumes == max)
+            return usage_error("too many -v (at most %zu)", max);
+        c->volumes[c->o.n_volumes++] = arg;
+        return -1;
+    case O_TMPFS:
+        if (vol_tmpfs_parse(arg, &m, &e) < 0)
+            return usage_error("--tmpfs %s", err_msg(e));
+        if (c->o.n_tmpfs == max)
+            return usage_error("too many --tmpfs (at most %zu)", max);
+        c->tmpfs[c->o.n_tmpfs++] = arg;
+        return -1;
+    case O_RESTART:
+        if (ctr_restart_parse(arg, &rp, &e) < 0)
+            return usage_error("--restart: %s", err_msg(e));
+        c->o.restart = arg;
+        return -1;
+    default:
+        c->o.read_only = true;
+        return -1;
+    }
+}
+
 /* One create/run option; -1 to go on, else an exit status. */
 static int
 create_opt(struct create_cli *c, int opt, const char *arg)
@@ -367,6 +411,11 @@ create_opt(struct create_cli *c, int opt, const char *arg)
         return add_sec(c, "cap-drop", arg);
     case O_USERNS:
         return add_sec(c, "userns", NULL);
+    case 'v':
+    case O_TMPFS:
+    case O_READ_ONLY:
+    case O_RESTART:
+        return volume_opt(c, opt, arg);
     default:
         return create_value(c, opt, arg);
     }
@@ -377,7 +426,7 @@ create_opt(struct create_cli *c, int opt, const char *arg)
 static int
 not_yet(int opt, bool is_long, char **argv)
 {
-    const char *name = opt == 'p' ? "publish" : "volume";
+    const char *name = "publish";
     if (is_long)
         return usage_error("%s: option '--%s' is not supported yet", argv[0], name);
     return usage_error("%s: option '-%c' (--%s) is not supported yet", argv[0], opt, name);
@@ -404,6 +453,8 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
     split_dashdash(argc, argv, &sp);
     memset(c, 0, sizeof(*c));
     c->o.env = c->env;
+    c->o.volumes = c->volumes;
+    c->o.tmpfs = c->tmpfs;
     optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
     opterr = 0;
     int opt, li = -1;
@@ -419,7 +470,7 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
             return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
         if (!is_run && (opt == O_RM || opt == 'd'))
             return usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-        if (opt == 'p' || opt == 'v')
+        if (opt == 'p')
             return not_yet(opt, is_long, argv);
         if (opt == O_RM) {
             c->rm = true;
@@ -614,6 +665,22 @@ parse_timeout(const char *v, double *t)
     return -1;
 }
 
+/* start --all-restartable: at boot, the containers whose restart policy says so. */
+static int
+start_all_restartable(int argc, char **argv)
+{
+    cleanup_err struct err *e = NULL;
+    if (argc > 2)
+        return usage_error("start --all-restartable takes no NAME (unexpected '%s')",
+                           strcmp(argv[1], "--all-restartable") == 0 ? argv[2] : argv[1]);
+    size_t n = 0;
+    char names[4096];
+    int rc = ctr_start_restartable(&n, names, sizeof(names), &e);
+    if (n)
+        printf("%s\n", names);
+    return rc < 0 ? fail(e) : 0;
+}
+
 static int
 cmd_lifecycle(const struct app_opts *o, int argc, char **argv)
 {
@@ -621,6 +688,10 @@ cmd_lifecycle(const struct app_opts *o, int argc, char **argv)
     struct simple s;
     cleanup_err struct err *e = NULL;
     const char *cmd = argv[0];
+    for (int i = 1; strcmp(cmd, "start") == 0 && i < argc; i++) {
+        if (strcmp(argv[i], "--all-restartable") == 0)
+            return start_all_restartable(argc, argv);
+    }
     bool timed = strcmp(cmd, "stop") == 0 || strcmp(cmd, "restart") == 0;
     int rc = parse_simple(argc, argv, timed ? ":t:h" : ":h", no_long, &s, false);
     if (rc >= 0)
@@ -831,6 +902,8 @@ info_json(const struct ctr_info *in)
     json_object_object_add(o, "finished", json_time(in->finished));
     json_object_object_add(o, "rootfs", json_object_new_string(in->rootfs));
     json_object_object_add(o, "command", json_object_new_string(in->command));
+    json_object_object_add(o, "restart_policy", json_object_new_string(in->restart));
+    json_object_object_add(o, "restarts", json_object_new_int64(in->restarts));
     return o;
 }
 

@@ -301,6 +301,8 @@ draw_list_row(struct tui *t, int y, const struct rect *r, size_t vi)
         put(t, y, x, w, attr, cell_text(t, in, rt, c, buf, sizeof(buf)), layout_cols[c].right);
         x += w + 1;
     }
+    if (tui_marked(t, in)) /* marked for compare: a star in the row's last cell */
+        put(t, y, r->x + r->w - 1, 1, base | A_BOLD, "*", false);
 }
 
 static void
@@ -371,6 +373,9 @@ draw_facts(struct tui *t, const struct inst *in, const struct tui_rates *rt, int
              in->start_time >= 0 && in->state == INST_STATE_RUNNING
                  ? units_format_duration(real_now_ns() / 1000000000 - in->start_time, c, sizeof(c))
                  : "-");
+    if (in->restarts != INST_UNKNOWN && in->restarts > 0) /* the restart policy at work */
+        snprintf(l1 + strlen(l1), sizeof(l1) - strlen(l1), "   restarts %llu",
+                 (unsigned long long)in->restarts);
     put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], l1, false);
     snprintf(l1, sizeof(l1), "net rx %s/s tx %s/s   disk read %s/s write %s/s",
              fmt_rate(rt->net_rx, a, sizeof(a)), fmt_rate(rt->net_tx, b, sizeof(b)),
@@ -425,6 +430,10 @@ draw_detail(struct tui *t)
         return;
     int y = draw_facts(t, in, rt, r->y + 1, x, w);
     y = draw_more_facts(t, in, y, x, w, r->y + r->h - y - 6); /* graphs keep 6 rows */
+    char figs[3][256]; /* VM vs container figures, where the graphs leave room */
+    int nf = tui_figs_lines(in, figs, r->y + r->h - y - 6 > 3 ? 3 : r->y + r->h - y - 6);
+    for (int i = 0; i < nf; i++)
+        put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], figs[i], false);
     int left = r->y + r->h - y;
     if (left < 4)
         return;
@@ -446,6 +455,8 @@ draw_overlay(struct tui *t)
         tui_log_draw(t, &r);
     else if (t->mode == TUI_MODE_FORM)
         tui_form_draw(t, &r);
+    else if (t->mode == TUI_MODE_COMPARE)
+        tui_compare_draw(t, &r);
 }
 
 /* The F-key bar: each F-key's current action, htop style. */

@@ -17,14 +17,15 @@
 
 #define ARGV_MAX 48
 
-enum { F_NAME, F_ROOTFS, F_CMD, F_MEM, F_CPUS, F_PIDS, F_NET };
+enum { F_NAME, F_ROOTFS, F_CMD, F_MEM, F_CPUS, F_PIDS, F_NET, F_VOLUMES, F_RESTART };
 enum { V_NAME, V_MEM, V_VCPUS, V_DISK, V_VIRT, V_CPU, V_IMAGE, V_SSH_KEY };
 
 void
 tui_form_open(struct tui *t, bool vm)
 {
-    static const char *const ctr_labels[] = {"name", "rootfs", "command", "memory",
-                                             "CPUs", "pids",   "network"};
+    static const char *const ctr_labels[] = {
+        "name", "rootfs",  "command",          "memory",        "CPUs",
+        "pids", "network", "volumes (-v ...)", "restart policy"};
     /* virt type and CPU: empty = berth vm create's defaults (from the host's capabilities) */
     static const char *const vm_labels[] = {"name", "memory", "vCPUs", "disk, ISO or size",
                                             "virt type (kvm|qemu)", "CPU (host-model|...)",
@@ -33,7 +34,7 @@ tui_form_open(struct tui *t, bool vm)
     struct tui_form *f = &t->form;
     memset(f, 0, sizeof(*f));
     f->vm = vm;
-    f->nfields = vm ? 8 : 7;
+    f->nfields = vm ? 8 : 9;
     for (int i = 0; i < f->nfields; i++)
         f->labels[i] = vm ? vm_labels[i] : ctr_labels[i];
     if (vm) {
@@ -45,6 +46,7 @@ tui_form_open(struct tui *t, bool vm)
         snprintf(f->values[F_CMD], TUI_FIELD_MAX, "/bin/sh -c 'while :; do date; sleep 5; done'");
         snprintf(f->values[F_MEM], TUI_FIELD_MAX, "64M");
         snprintf(f->values[F_NET], TUI_FIELD_MAX, "none");
+        snprintf(f->values[F_RESTART], TUI_FIELD_MAX, "no");
     }
     t->mode = TUI_MODE_FORM;
 }
@@ -126,6 +128,10 @@ form_argv_ctr(struct tui_form *f, char **argv, char *words, struct err **err)
     add_opt(argv, &n, "--cpus", f->values[F_CPUS]);
     add_opt(argv, &n, "--pids", f->values[F_PIDS]);
     add_opt(argv, &n, "--net", f->values[F_NET]);
+    add_opt(argv, &n, "--restart", f->values[F_RESTART]);
+    /* volumes: -v values separated by spaces (split in place: f is the caller's copy) */
+    for (char *v = strtok(f->values[F_VOLUMES], " \t"); v; v = strtok(NULL, " \t"))
+        add_opt(argv, &n, "-v", v);
     if (f->values[F_CMD][0]) {
         argv[n++] = (char *)(uintptr_t) "--";
         int nw = shellwords_split(f->values[F_CMD], words, TUI_FIELD_MAX, argv + n,

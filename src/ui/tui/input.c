@@ -314,6 +314,8 @@ static const ui_handler handlers[UI_ACT_COUNT] = {
     [UI_ACT_LOG] = h_log,
     [UI_ACT_NEW_CTR] = h_new_ctr,
     [UI_ACT_NEW_VM] = h_new_vm,
+    [UI_ACT_MARK] = tui_mark_toggle,
+    [UI_ACT_COMPARE] = tui_compare_open,
 };
 
 unsigned
@@ -366,6 +368,8 @@ tui_keys_handle(struct tui *t, int key)
         return tui_log_key(t, key);
     case TUI_MODE_FORM:
         return tui_form_key(t, key);
+    case TUI_MODE_COMPARE:
+        return tui_compare_key(t, key);
     default:
         break;
     }

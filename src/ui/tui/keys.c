@@ -40,6 +40,8 @@ const struct ui_action_info keys_actions[UI_ACT_COUNT] = {
     [UI_ACT_LOG] = {"log", "log view (container output, berth messages)"},
     [UI_ACT_NEW_CTR] = {"new-container", "create a container (form)"},
     [UI_ACT_NEW_VM] = {"new-vm", "create a VM (form)"},
+    [UI_ACT_MARK] = {"mark", "mark / unmark the selected instance for compare"},
+    [UI_ACT_COMPARE] = {"compare", "compare the marked instances' VM vs container figures"},
 };
 
 static const struct {
@@ -94,6 +96,8 @@ static const struct {
     {KEY_F(8), UI_ACT_LOG},
     {'n', UI_ACT_NEW_CTR},
     {'N', UI_ACT_NEW_VM},
+    {'m', UI_ACT_MARK},
+    {'C', UI_ACT_COMPARE},
 };
 
 static const struct {

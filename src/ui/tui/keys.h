@@ -39,6 +39,8 @@ enum ui_action {
     UI_ACT_LOG,
     UI_ACT_NEW_CTR,
     UI_ACT_NEW_VM,
+    UI_ACT_MARK,
+    UI_ACT_COMPARE,
     UI_ACT_COUNT,
 };
 

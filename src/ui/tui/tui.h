@@ -137,10 +137,11 @@ enum tui_mode {
     TUI_MODE_HELP,
     TUI_MODE_LOG,
     TUI_MODE_FORM,
+    TUI_MODE_COMPARE,
     TUI_MODE_COUNT,
 };
 
-#define TUI_FORM_FIELDS 8
+#define TUI_FORM_FIELDS 12
 #define TUI_FIELD_MAX 256
 
 struct tui_form {
@@ -151,6 +152,7 @@ struct tui_form {
 };
 
 #define TUI_LOG_LINES 500
+#define TUI_MARKS_MAX 4
 #define TUI_FRAME_SAMPLES 4096
 
 struct tui {
@@ -188,6 +190,10 @@ struct tui {
     enum ui_action confirm_act;
     struct tui_job confirm_job;
     struct tui_form form;
+    struct {
+        char id[256], source[256];
+    } marks[TUI_MARKS_MAX]; /* instances marked for the compare view (compare.c) */
+    size_t nmarks;
 
     /* Display. */
     struct layout lay;
@@ -285,6 +291,14 @@ void tui_theme_apply(struct tui *t);
 struct rect tui_overlay_rect(const struct tui *t); /* the body area they cover */
 void tui_overlay_line(struct tui *t, const struct rect *r, int row, int role, const char *s);
 bool tui_overlay_page_key(const struct tui *t, int *top, int key);
+
+/* compare.c: VM vs container figures: detail lines, marks and the compare overlay. */
+int tui_figs_lines(const struct inst *in, char lines[][256], int max); /* returns the count */
+bool tui_marked(const struct tui *t, const struct inst *in);
+unsigned tui_mark_toggle(struct tui *t);
+unsigned tui_compare_open(struct tui *t);
+void tui_compare_draw(struct tui *t, const struct rect *r);
+unsigned tui_compare_key(struct tui *t, int key);
 
 /* help.c: the help overlay. */
 void tui_help_draw(struct tui *t, const struct rect *r);

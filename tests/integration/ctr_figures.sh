@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# A real container's VM-vs-container figures in `berth --batch -f json` (docs/BATCH.md):
+# its start figures lie between the moment `ctr run` was called and the moment its first output
+# was read back from its log, exec before first output; its memory split (anon, file, kernel)
+# is read from its own cgroup and adds up to no more than the cgroup's total
+# (memory.current / memory.usage_in_bytes, read at the same moment); its isolation facts name
+# the shared host kernel and its namespaces. No timing assertion: only the order of events.
+. "$(dirname "$0")/lib_ctr.sh"
+
+t0=$(date +%s%N)
+b ctr run -d "$P-fig" --rootfs "$ROOTFS" -- /bin/sh -c \
+    'echo first-line; i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo x >/dev/null; done; sleep 100' \
+    >/dev/null || fail "run -d"
+# The first output is in the log once the monitor has read it.
+for _ in $(seq 100); do
+    b ctr logs "$P-fig" 2>/dev/null | grep -q first-line && break
+    sleep 0.2
+done
+t1=$(date +%s%N)
+b ctr logs "$P-fig" | grep -q first-line || fail "the container's first line never reached its log"
+
+out=$(b --batch -f json --no-vms -n 1 2>/dev/null | tail -1)
+[ -n "$out" ] || fail "no batch output"
+echo "$out" | python3 -c '
+import json, sys, os
+t0, t1, name = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+d = json.loads(sys.stdin.read())
+r = [i for i in d["instances"] if i["id"] == name]
+if not r:
+    sys.exit("container missing from batch")
+f = r[0]["figures"]
+print("    figures:", json.dumps(f))
+req, ex, first = f["start_request_ns"], f["start_exec_ns"], f["start_first_output_ns"]
+if None in (req, ex, first):
+    sys.exit("start figures missing: %r" % f)
+if not (t0 <= req <= t1):
+    sys.exit("start request %d not between the call %d and the log read %d" % (req, t0, t1))
+if not (0 < ex <= first):
+    sys.exit("exec %d ns should be > 0 and <= first output %d ns" % (ex, first))
+if not (req + first <= t1):
+    sys.exit("first output at %d after the log was read at %d" % (req + first, t1))
+for k in ("mem_anon_bytes", "mem_file_bytes", "mem_cgroup_bytes"):
+    if f[k] is None:
+        sys.exit("%s missing" % k)
+if f["mem_anon_bytes"] <= 0:
+    sys.exit("a running shell has no anonymous memory?")
+parts = f["mem_anon_bytes"] + f["mem_file_bytes"]
+if parts > f["mem_cgroup_bytes"] + 4 * 1024 * 1024:
+    sys.exit("anon+file %d exceeds the cgroup total %d (by more than the 4 MiB of per-CPU batching)"
+             % (parts, f["mem_cgroup_bytes"]))
+if f["mem_kernel_bytes"] is not None and parts + f["mem_kernel_bytes"] > f["mem_cgroup_bytes"] + 4 * 1024 * 1024:
+    sys.exit("anon+file+kernel exceeds the cgroup total")
+if f["mem_cgroup_bytes"] != r[0]["mem_bytes"]:
+    sys.exit("mem_cgroup_bytes %r differs from mem_bytes %r" % (f["mem_cgroup_bytes"], r[0]["mem_bytes"]))
+rel = os.uname().release
+if f["kernel"] != "shared " + rel:
+    sys.exit("kernel %r, expected shared %s" % (f["kernel"], rel))
+iso = f["isolation"] or ""
+for w in ("pid", "mnt", "seccomp", "cgroup"):
+    if w not in iso:
+        sys.exit("isolation %r does not name %s" % (iso, w))
+for k in ("guest_mem_bytes", "host_rss_bytes", "mem_overhead_bytes", "vcpu_ns", "accel"):
+    if f[k] is not None:
+        sys.exit("%s is a VM figure, yet %r for a container" % (k, f[k]))
+' "$t0" "$t1" "$P-fig" || fail "figures"
+ok "start figures ordered between the call and the log, memory split within the cgroup total"
+
+# The same memory split read by hand from the cgroup's own files agrees with the parser's layout.
+mgr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cgroup_manager"])' \
+    "$BERTH_ROOT/run/$P-fig/state.json")
+cg=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cgroup"])' \
+    "$BERTH_ROOT/run/$P-fig/state.json")
+case $mgr in
+v2) dir=/sys/fs/cgroup/$cg; key=anon ;;
+*) dir=/sys/fs/cgroup/memory/$cg; key=total_rss ;;
+esac
+[ -r "$dir/memory.stat" ] || fail "no memory.stat at $dir ($mgr)"
+grep -q "^$key " "$dir/memory.stat" || fail "$dir/memory.stat has no $key"
+ok "the cgroup ($mgr) has the memory.stat the figures come from"
+
+# A stopped container keeps its start figures (state), but has no memory split.
+b ctr stop -t 1 "$P-fig" >/dev/null || fail "stop"
+out=$(b --batch -f json --no-vms -n 1 2>/dev/null | tail -1)
+echo "$out" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+f = [i for i in d["instances"] if i["id"] == sys.argv[1]][0]["figures"]
+if f["start_exec_ns"] is None:
+    sys.exit("start figures lost at stop")
+if f["mem_anon_bytes"] is not None:
+    sys.exit("a stopped container with a memory split")
+' "$P-fig" || fail "stopped figures"
+ok "a stopped container keeps its start figures and has no memory split"
+
+# A damaged figures.json (garbage, or numbers out of order) costs the start figures, nothing else.
+for junk in 'not json {' '{"request_ns":5,"exec_ns":3,"first_output_ns":"x"}'; do
+    printf '%s' "$junk" >"$BERTH_ROOT/run/$P-fig/figures.json"
+    out=$(b --batch -f json --no-vms -n 1 2>"$BERTH_ROOT/err") || fail "batch failed on a damaged figures.json"
+    [ -s "$BERTH_ROOT/err" ] && fail "batch complained: $(cat "$BERTH_ROOT/err")"
+    echo "$out" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+i = [i for i in d["instances"] if i["id"] == sys.argv[1]][0]
+f = i["figures"]
+if f["start_exec_ns"] is not None or f["start_first_output_ns"] is not None:
+    sys.exit("figures from a damaged file: %r" % f)
+if i["state"] != "stopped":
+    sys.exit("state %r" % i["state"])
+' "$P-fig" || fail "damaged figures.json: $junk"
+done
+ok "a damaged figures.json gives null start figures and no error"

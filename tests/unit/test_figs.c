@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/* VM vs container figures (common/figs.c) over recorded trees: a v1 memory cgroup recorded from a
+ * running berth container on a hybrid host, v2 memory.stat files written from the kernel's
+ * documented format (with the "kernel" key of 5.18+ and without it), a /proc/<pid>/status of a
+ * QEMU process; the text parsers on their own; the VM overhead sum. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/figs.h"
+#include "unit_data.h"
+
+static const char *
+data_dir(const char *sub)
+{
+    char rel[256];
+    snprintf(rel, sizeof(rel), "figs/%s", sub);
+    return UNIT_DATA_DIR(rel);
+}
+
+static void
+init_leaves_everything_unknown(void **state)
+{
+    (void)state;
+    struct inst_figs f;
+    figs_init(&f);
+    assert_int_equal(f.start_req_ns, -1);
+    assert_int_equal(f.start_exec_ns, -1);
+    assert_int_equal(f.start_first_ns, -1);
+    assert_true(f.mem_anon == INST_UNKNOWN && f.mem_file == INST_UNKNOWN);
+    assert_true(f.mem_kernel == INST_UNKNOWN && f.mem_total == INST_UNKNOWN);
+    assert_true(f.host_rss == INST_UNKNOWN && f.guest_mem == INST_UNKNOWN);
+    assert_true(f.mem_overhead == INT64_MIN);
+    assert_string_equal(f.kernel, "");
+    assert_string_equal(f.isolation, "");
+}
+
+static void
+v1_tree_split_from_total_keys_and_kmem(void **state)
+{
+    (void)state;
+    struct inst_figs f;
+    figs_init(&f);
+    assert_int_equal(figs_cg_mem_read(data_dir("cgroupfs-v1/memory/berth/rec"), false, &f), 0);
+    assert_int_equal(f.mem_anon, 57344);    /* total_rss */
+    assert_int_equal(f.mem_file, 12288);    /* total_cache */
+    assert_int_equal(f.mem_kernel, 167936); /* memory.kmem.usage_in_bytes */
+    assert_int_equal(f.mem_total, 348160);  /* memory.usage_in_bytes */
+    /* v1 charges kernel memory to the usage too: the parts fit in the total. */
+    assert_true(f.mem_anon + f.mem_file + f.mem_kernel <= f.mem_total);
+}
+
+static void
+v2_tree_with_kernel_key(void **state)
+{
+    (void)state;
+    struct inst_figs f;
+    figs_init(&f);
+    assert_int_equal(figs_cg_mem_read(data_dir("cgroupfs-v2/berth/new"), true, &f), 0);
+    assert_int_equal(f.mem_anon, 1466368);
+    assert_int_equal(f.mem_file, 8192000);
+    assert_int_equal(f.mem_kernel, 712704);
+    assert_int_equal(f.mem_total, 10375168);
+    assert_true(f.mem_anon + f.mem_file + f.mem_kernel <= f.mem_total);
+}
+
+static void
+v2_tree_before_5_18_sums_kernel_parts(void **state)
+{
+    (void)state;
+    struct inst_figs f;
+    figs_init(&f);
+    assert_int_equal(figs_cg_mem_read(data_dir("cgroupfs-v2/berth/old"), true, &f), 0);
+    /* kernel_stack + pagetables + percpu + sock + slab */
+    assert_int_equal(f.mem_kernel, 49152 + 122880 + 7680 + 4096 + 528384);
+    assert_int_equal(f.mem_anon, 1466368);
+}
+
+static void
+missing_group_reads_nothing(void **state)
+{
+    (void)state;
+    struct inst_figs f;
+    figs_init(&f);
+    assert_int_equal(figs_cg_mem_read(data_dir("cgroupfs-v2/berth/gone"), true, &f), -1);
+    assert_true(f.mem_anon == INST_UNKNOWN && f.mem_total == INST_UNKNOWN);
+}
+
+static void
+parser_matches_whole_keys_only(void **state)
+{
+    (void)state;
+    struct inst_figs f;
+    figs_init(&f);
+    /* "anon_thp" and "file_mapped" are not "anon" and "file"; v1 falls back to rss/cache. */
+    figs_memstat_parse(true, "anon_thp 5\nfile_mapped 6\nanon 7\nfile 8\n", NULL, "20\n", &f);
+    assert_int_equal(f.mem_anon, 7);
+    assert_int_equal(f.mem_file, 8);
+    assert_true(f.mem_kernel == INST_UNKNOWN);
+    figs_init(&f);
+    figs_memstat_parse(false, "rss_huge 1\nrss 2\ncache 3\n", "garbage", NULL, &f);
+    assert_int_equal(f.mem_anon, 2);
+    assert_int_equal(f.mem_file, 3);
+    assert_true(f.mem_kernel == INST_UNKNOWN);
+    assert_true(f.mem_total == INST_UNKNOWN);
+    figs_init(&f);
+    figs_memstat_parse(true, "anon x\nfile\n", NULL, "", &f);
+    assert_true(f.mem_anon == INST_UNKNOWN && f.mem_file == INST_UNKNOWN);
+}
+
+static void
+qemu_rss_and_overhead(void **state)
+{
+    (void)state;
+    struct inst_figs f;
+    figs_init(&f);
+    f.host_rss = figs_proc_rss(data_dir("proc"), 4242);
+    assert_int_equal(f.host_rss, 101640ull * 1024);
+    figs_vm_overhead(&f);
+    assert_true(f.mem_overhead == INT64_MIN); /* guest RAM unknown */
+    f.guest_mem = 64ull << 20;
+    figs_vm_overhead(&f);
+    assert_int_equal(f.mem_overhead, (int64_t)(101640ull * 1024) - (64 << 20));
+    f.guest_mem = 128ull << 20; /* the guest has not touched all its RAM yet */
+    figs_vm_overhead(&f);
+    assert_true(f.mem_overhead < 0);
+    assert_true(figs_proc_rss(data_dir("proc"), 4243) == INST_UNKNOWN);
+    assert_true(figs_status_rss("Name:\tx\nVmRSS:\n") == INST_UNKNOWN);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(init_leaves_everything_unknown),
+        cmocka_unit_test(v1_tree_split_from_total_keys_and_kmem),
+        cmocka_unit_test(v2_tree_with_kernel_key),
+        cmocka_unit_test(v2_tree_before_5_18_sums_kernel_parts),
+        cmocka_unit_test(missing_group_reads_nothing),
+        cmocka_unit_test(parser_matches_whole_keys_only),
+        cmocka_unit_test(qemu_rss_and_overhead),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
