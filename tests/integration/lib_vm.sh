@@ -162,6 +162,21 @@ vm_setup() {
     [ -x "$BERTH_BIN" ] || fail "BERTH_BIN '$BERTH_BIN' is not executable"
 }
 
+# vm_private_pool: a transient directory storage pool berth-test-<pid>-pool on $VM_TMP/pool, its
+# name in POOL; the EXIT trap destroys it before vm_cleanup (the files go with VM_TMP).
+vm_private_pool() {
+    POOL=berth-test-$$-pool
+    mkdir -m 755 "$VM_TMP/pool" || fail "mkdir $VM_TMP/pool"
+    virsh_ pool-create-as "$POOL" dir --target "$VM_TMP/pool" >/dev/null || fail "pool-create-as $POOL failed"
+    trap vm_pool_cleanup EXIT
+}
+vm_pool_cleanup() {
+    local rc=$?
+    timeout 60 virsh -q -c "$URI" pool-destroy "$POOL" >/dev/null 2>&1
+    (exit $rc)
+    vm_cleanup
+}
+
 # vm_name VAR SUFFIX: set VAR to a unique domain name, registered for clean-up (not in $(...):
 # the registration must happen in the test's own shell).
 vm_name() {

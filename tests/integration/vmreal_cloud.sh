@@ -16,16 +16,7 @@ eval "$out"
 command -v genisoimage >/dev/null || skip "genisoimage is not installed (scripts/install-deps.sh test)"
 
 # A private transient pool under VM_TMP, destroyed before vm_cleanup removes VM_TMP.
-POOL=berth-test-$$-pool
-mkdir -m 755 "$VM_TMP/pool"
-virsh_ pool-create-as "$POOL" dir --target "$VM_TMP/pool" >/dev/null || fail "pool-create-as failed"
-cloud_cleanup() {
-    local rc=$?
-    timeout 60 virsh -q -c "$URI" pool-destroy "$POOL" >/dev/null 2>&1
-    (exit $rc)
-    vm_cleanup
-}
-trap cloud_cleanup EXIT
+vm_private_pool
 
 img=$VM_TMP/image.qcow2
 cp "$CLOUD_DISK" "$img" || fail "cp $CLOUD_DISK"

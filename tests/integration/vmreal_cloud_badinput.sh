@@ -7,16 +7,7 @@
 . "$BERTH_SRC"/tests/integration/lib_vm.sh
 vm_setup
 command -v genisoimage >/dev/null || skip "genisoimage is not installed (scripts/install-deps.sh test)"
-POOL=berth-test-$$-pool
-mkdir -m 755 "$VM_TMP/pool"
-virsh_ pool-create-as "$POOL" dir --target "$VM_TMP/pool" >/dev/null || fail "pool-create-as failed"
-cloud_cleanup() {
-    local rc=$?
-    timeout 60 virsh -q -c "$URI" pool-destroy "$POOL" >/dev/null 2>&1
-    (exit $rc)
-    vm_cleanup
-}
-trap cloud_cleanup EXIT
+vm_private_pool
 tmp=$VM_TMP
 
 img=$tmp/image.qcow2
