@@ -13,6 +13,7 @@
 #include "common/units.h"
 #include "ui/app.h"
 #include "ui/cli/cli.h"
+#include "ui/cli/image.h"
 #include "ui/frontends.h"
 
 static void
@@ -117,6 +118,7 @@ parse_global(int argc, char **argv, struct app_opts *o)
 static const struct cli_cmd commands[] = {
     {"ctr", cli_ctr_main},
     {"vm", cli_vm_main},
+    {"image", cli_image_main},
 };
 
 int
