@@ -53,8 +53,7 @@ int image_import_layout_ex(const char *layout_dir, const char *manifest_digest, 
 int image_import_archive(const char *path, const char *name, char *out_digest, struct err **err);
 /* A plain root file system tarball (optionally compressed), as one layer of a new image with an
  * empty config (`podman import`). name is required. */
-int image_import_rootfs_tar(const char *path, const char *name, char *out_digest,
-                            struct err **err);
+int image_import_rootfs_tar(const char *path, const char *name, char *out_digest, struct err **err);
 
 /* ---- the index (store.c) ---- */
 

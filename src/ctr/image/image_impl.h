@@ -56,8 +56,7 @@ struct image_manifest {
     struct image_desc *layers;
     size_t n_layers;
 };
-int image_parse_manifest(const char *text, size_t len, struct image_manifest *m,
-                         struct err **err);
+int image_parse_manifest(const char *text, size_t len, struct image_manifest *m, struct err **err);
 void image_manifest_done(struct image_manifest *m);
 /* A config: its rootfs.diff_ids (checked: "sha256:HEX", as many as wanted_layers unless that is
  * (size_t)-1) into *diff_ids (malloc'd array of IMAGE_DIGEST_LEN + 1 strings). */
@@ -85,9 +84,9 @@ int image_extract_archive(const char *path, const char *dest, struct err **err);
 /* ---- store.c ---- */
 /* A verified image about to be added: what import computed. */
 struct image_new {
-    const char *manifest;  /* the manifest's bytes (an OCI manifest) */
+    const char *manifest; /* the manifest's bytes (an OCI manifest) */
     size_t manifest_len;
-    const char *config;    /* the config's bytes */
+    const char *config; /* the config's bytes */
     size_t config_len;
     char (*diff_ids)[IMAGE_DIGEST_LEN + 1];
     size_t n_layers;

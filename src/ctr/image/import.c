@@ -101,8 +101,7 @@ name_tag(const char *norm)
 
 /* index.json -> the manifest's descriptor (through one nested index at most). */
 static int
-layout_pick(int lfd, const char *digest, const char *name, struct image_desc *out,
-            struct err **err)
+layout_pick(int lfd, const char *digest, const char *name, struct image_desc *out, struct err **err)
 {
     cleanup_free char *text = NULL;
     size_t len = 0;
@@ -254,8 +253,8 @@ store_synth(const char *config, size_t clen, char (*blobs)[IMAGE_DIGEST_LEN + 1]
                                         blobs[i], sizes[i]));
     }
     json_object_object_add(m, "layers", layers);
-    const char *text = json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN |
-                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *text =
+        json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     struct image_new img = {text, strlen(text), config, clen, ids, n, name};
     int rc = image_store_add(&img, out, err);
     json_object_put(m);
@@ -276,8 +275,7 @@ docker_layers(int dfd, json_object *files, char (*ids)[IMAGE_DIGEST_LEN + 1], si
     for (size_t i = 0; i < n; i++) {
         const char *f = json_object_get_string(json_object_array_get_idx(files, i));
         if (!rel_ok(f))
-            return err_set(err, 0, "docker-archive: layer %zu: bad path '%.100s'", i,
-                           f ? f : "");
+            return err_set(err, 0, "docker-archive: layer %zu: bad path '%.100s'", i, f ? f : "");
         cleanup_close int fd = openat(dfd, f, O_RDONLY | O_CLOEXEC);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0)
@@ -350,8 +348,9 @@ image_import_archive(const char *path, const char *name, char *out, struct err *
     else if (rc == 0 && access(p, F_OK) == 0)
         rc = import_docker(t, nm, out, err);
     else if (rc == 0)
-        rc = err_set(err, 0, "neither an oci-archive (index.json) nor a docker-archive "
-                             "(manifest.json)");
+        rc = err_set(err, 0,
+                     "neither an oci-archive (index.json) nor a docker-archive "
+                     "(manifest.json)");
     ctr_rm_rf(t);
     return rc < 0 ? err_wrap(err, "import '%s'", path) : 0;
 }

@@ -95,8 +95,8 @@ image_parse_index(const char *text, size_t len, struct image_desc **out, size_t 
         return err_set(err, 0, "image index: %zu manifests (at most 1024)", cnt);
     struct image_desc *d = xcalloc(cnt, sizeof(*d));
     for (size_t i = 0; i < cnt; i++) {
-        if (parse_desc(json_object_array_get_idx(arr, i), "image index: manifest", i, &d[i],
-                       err) < 0) {
+        if (parse_desc(json_object_array_get_idx(arr, i), "image index: manifest", i, &d[i], err) <
+            0) {
             free(d);
             return -1;
         }
@@ -116,8 +116,9 @@ image_parse_manifest(const char *text, size_t len, struct image_manifest *m, str
     int64_t ver = 0;
     const char *mt = NULL;
     if (!jsonx_get_int64(o, "schemaVersion", &ver) || ver != 2)
-        return err_set(err, 0, "image manifest: schemaVersion is not 2 (Docker schema 1 and "
-                               "other formats are not supported)");
+        return err_set(err, 0,
+                       "image manifest: schemaVersion is not 2 (Docker schema 1 and "
+                       "other formats are not supported)");
     if (jsonx_get_str(o, "mediaType", &mt) && !in_list(mt, manifest_types, 2))
         return err_set(err, 0, "image manifest: media type '%.100s' is not a manifest", mt);
     if (parse_desc(jsonx_get_obj(o, "config"), "image manifest: config", 0, &m->config, err) < 0)

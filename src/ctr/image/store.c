@@ -146,11 +146,17 @@ index_find(json_object *idx, const char *ref, char *name_out, struct err **err)
                 return (int)i;
         }
     } else if (image_name_check(ref, norm, NULL) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (rec_has_name(json_object_array_get_idx(imgs, i), norm)) {
-                if (name_out)
-                    ctr_fmt(name_out, IMAGE_NAME_MAX + 1, "%s", norm);
-                return (int)i;
+        /* As given, else as a short name of Docker Hub (podman's rule for local images). */
+        static const char *const prefixes[] = {"", "docker.io/library/", "docker.io/"};
+        for (size_t k = 0; k < ARRAY_SIZE(prefixes); k++) {
+            char full[IMAGE_NAME_MAX + 32];
+            ctr_fmt(full, sizeof(full), "%s%s", prefixes[k], norm);
+            for (size_t i = 0; i < n; i++) {
+                if (rec_has_name(json_object_array_get_idx(imgs, i), full)) {
+                    if (name_out)
+                        ctr_fmt(name_out, IMAGE_NAME_MAX + 1, "%s", full);
+                    return (int)i;
+                }
             }
         }
     }
@@ -179,9 +185,9 @@ image_resolve(const char *ref, char *digest, struct err **err)
     int i = idx ? index_find(idx, ref, NULL, err) : -1;
     if (i < 0)
         return -1;
-    ctr_fmt(digest, IMAGE_DIGEST_LEN + 1, "%s",
-            rec_str(json_object_array_get_idx(jsonx_get_array(idx, "images"), (size_t)i),
-                    "digest"));
+    ctr_fmt(
+        digest, IMAGE_DIGEST_LEN + 1, "%s",
+        rec_str(json_object_array_get_idx(jsonx_get_array(idx, "images"), (size_t)i), "digest"));
     return 0;
 }
 
@@ -470,8 +476,8 @@ image_remove(const char *ref, struct err **err)
     char user[CTR_NAME_MAX + 1] = "";
     size_t users = image_users(rec_str(rec, "digest"), user, sizeof(user));
     if (users)
-        return err_set(err, EBUSY, "image '%s' is used by %zu container%s ('%s'): remove %s first",
-                       ref, users, users == 1 ? "" : "s", user, users == 1 ? "it" : "them");
+        return err_set(err, 0, "image '%s' is used by %zu container%s ('%s'): remove %s first", ref,
+                       users, users == 1 ? "" : "s", user, users == 1 ? "it" : "them");
     json_object *keep = json_object_get(rec);
     json_object_array_del_idx(imgs, (size_t)i, 1);
     if (index_save(idx, err) < 0) {
@@ -518,8 +524,8 @@ image_inspect(const char *ref, char **json, struct err **err)
     }
     json_object_object_add(o, "Layers", json_object_get(layers));
     json_object_object_add(o, "LayerDirs", dirs);
-    json_object_object_add(o, "Users", json_object_new_int64((int64_t)image_users(
-                                           rec_str(rec, "digest"), NULL, 0)));
+    json_object_object_add(
+        o, "Users", json_object_new_int64((int64_t)image_users(rec_str(rec, "digest"), NULL, 0)));
     json_object_object_add(o, "Manifest", blob_json(rec_str(rec, "digest")));
     json_object_object_add(o, "Config", blob_json(rec_str(rec, "config")));
     *json = xstrdup(json_object_to_json_string_ext(

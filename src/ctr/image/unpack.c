@@ -217,8 +217,7 @@ layer_entry(struct archive *in, struct archive *out, struct archive_entry *e, in
         return whiteout(dfd, rel, err);
     const char *hl = archive_entry_hardlink(e);
     if (hl && !entry_rel(hl))
-        return err_set(err, 0, "hardlink '%.200s' to '%.200s' leaves the layer: refused", path,
-                       hl);
+        return err_set(err, 0, "hardlink '%.200s' to '%.200s' leaves the layer: refused", path, hl);
     archive_entry_set_pathname(e, rel);
     if (hl)
         archive_entry_set_hardlink(e, entry_rel(hl));
@@ -300,8 +299,8 @@ unpack_into(struct layer_src *s, int dfd, struct err **err)
 }
 
 int
-image_unpack_layer(int fd, const char *dest, char *blob_digest, uint64_t *blob_size,
-                   char *diff_id, struct err **err)
+image_unpack_layer(int fd, const char *dest, char *blob_digest, uint64_t *blob_size, char *diff_id,
+                   struct err **err)
 {
     struct layer_src *s = calloc(1, sizeof(*s));
     if (!s)
@@ -374,6 +373,9 @@ int
 image_extract_archive(const char *path, const char *dest, struct err **err)
 {
     cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(err, errno, "open '%s'", path);
     if (chdir(dest) < 0)
         return err_set(err, errno, "chdir '%s'", dest);
     struct archive *in = archive_read_new(), *out = archive_write_disk_new();
@@ -383,8 +385,8 @@ image_extract_archive(const char *path, const char *dest, struct err **err)
                                             ARCHIVE_EXTRACT_SECURE_NODOTDOT |
                                             ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
     int rc = -1;
-    if (archive_read_open_filename(in, path, 1 << 16) != ARCHIVE_OK)
-        err_set(err, archive_errno(in), "open '%s': %s", path, archive_error_string(in));
+    if (archive_read_open_fd(in, fd, 1 << 16) != ARCHIVE_OK)
+        err_set(err, 0, "read '%s': %s", path, archive_error_string(in));
     else if (extract_entries(in, out, err) < 0)
         err_wrap(err, "archive '%s'", path);
     else

@@ -249,3 +249,97 @@ cli_image_main(const struct app_opts *o, int argc, char **argv)
                            cli_cmd_names(commands, ARRAY_SIZE(commands), names, sizeof(names)));
     return c->run(o, argc - 1, argv + 1);
 }
+
+static size_t
+strv_len(char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    return n;
+}
+
+/* Entrypoint + (the user's command, else Cmd). */
+static void
+apply_command(struct ctr_create_opts *o, struct cli_image_run *r)
+{
+    size_t ne = strv_len(r->img.entrypoint), nc = o->argc ? o->argc : strv_len(r->img.cmd);
+    if (ne + nc == 0)
+        return;
+    r->argv = calloc(ne + nc + 1, sizeof(char *));
+    if (!r->argv)
+        abort();
+    for (size_t i = 0; i < ne; i++)
+        r->argv[i] = r->img.entrypoint[i];
+    for (size_t i = 0; i < nc; i++)
+        r->argv[ne + i] = o->argc ? o->argv[i] : r->img.cmd[i];
+    o->argv = r->argv;
+    o->argc = ne + nc;
+}
+
+static bool
+env_has(const struct ctr_create_opts *o, const char *kv)
+{
+    size_t k = strcspn(kv, "=");
+    for (size_t i = 0; i < o->n_env; i++) {
+        if (strncmp(o->env[i], kv, k) == 0 && o->env[i][k] == '=')
+            return true;
+    }
+    return false;
+}
+
+static void
+apply_env(struct ctr_create_opts *o, struct cli_image_run *r)
+{
+    size_t ni = strv_len(r->img.env), n = 0;
+    r->env = calloc(ni + o->n_env + 1, sizeof(char *));
+    if (!r->env)
+        abort();
+    for (size_t i = 0; i < ni; i++) {
+        if (strchr(r->img.env[i], '=') && r->img.env[i][0] != '=' && !env_has(o, r->img.env[i]))
+            r->env[n++] = r->img.env[i];
+    }
+    for (size_t i = 0; i < o->n_env; i++)
+        r->env[n++] = o->env[i];
+    o->env = r->env;
+    o->n_env = n;
+}
+
+int
+cli_image_apply(struct ctr_create_opts *o, const char *ref, struct cli_image_run *r,
+                struct err **err)
+{
+    memset(r, 0, sizeof(*r));
+    if (image_run_load(ref, &r->img, err) < 0)
+        return -1;
+    if (r->img.n_layers == 0)
+        return err_set(err, 0, "image '%s' has no layers", ref);
+    o->layers = (const char *const *)r->img.layers;
+    o->n_layers = r->img.n_layers;
+    o->image = r->img.digest;
+    o->rootfs = r->img.layers[0];
+    apply_command(o, r);
+    apply_env(o, r);
+    if (!o->workdir && r->img.workdir && r->img.workdir[0] == '/')
+        o->workdir = r->img.workdir;
+    const char *user = o->user ? o->user : r->img.user;
+    if (user) {
+        uid_t uid;
+        gid_t gid;
+        if (image_user_resolve(&r->img, user, &uid, &gid, err) < 0)
+            return err_wrap(err, "image '%s'", ref);
+        snprintf(r->user, sizeof(r->user), "%u:%u", (unsigned)uid, (unsigned)gid);
+        o->user = r->user;
+    }
+    return 0;
+}
+
+void
+cli_image_done(struct cli_image_run *r)
+{
+    image_run_done(&r->img);
+    free(r->argv);
+    free(r->env);
+    r->argv = NULL;
+    r->env = NULL;
+}
