@@ -8,6 +8,7 @@
  */
 #include "ctr/image/image_impl.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -44,11 +45,12 @@ blob_read(int lfd, const struct image_desc *d, const char *what, char **out, siz
     return 0;
 }
 
-/* Unpack one layer from fd, verify it, rename it into layers/. want_*: NULL / -1 when unknown;
- * got_blob and got_diff (may be NULL) receive what was read. */
+/* Unpack one layer from fd, verify it, rename it into stage/<hex> (the import's staging
+ * directory: stage_commit moves its layers into layers/ once the whole image is verified).
+ * want_*: NULL / -1 when unknown; got_blob and got_diff (may be NULL) receive what was read. */
 static int
-layer_install(int fd, const char *want_blob, int64_t want_size, const char *want_diff,
-              char *got_blob, char *got_diff, struct err **err)
+layer_install(const char *stage, int fd, const char *want_blob, int64_t want_size,
+              const char *want_diff, char *got_blob, char *got_diff, struct err **err)
 {
     char t[PATH_MAX], dest[PATH_MAX], blob[IMAGE_DIGEST_LEN + 1], diff[IMAGE_DIGEST_LEN + 1];
     char final[PATH_MAX];
@@ -70,7 +72,7 @@ layer_install(int fd, const char *want_blob, int64_t want_size, const char *want
         rc = err_set(err, 0, "diff_id mismatch: the tar is %s, the config says %s: refused", diff,
                      want_diff);
     if (rc == 0) {
-        image_layer_path(final, diff);
+        ctr_fmt(final, sizeof(final), "%s/%s", stage, diff + 7);
         if (access(final, F_OK) < 0 && rename(dest, final) < 0)
             rc = err_set(err, errno, "rename layer into '%s'", final);
     }
@@ -88,6 +90,24 @@ layer_present(const char *diff_id)
     char p[PATH_MAX];
     image_layer_path(p, diff_id);
     return access(p, F_OK) == 0;
+}
+
+/* The verified layers of stage renamed into layers/ (the store lock is held), stage removed. */
+static int
+stage_commit(const char *stage, struct err **err)
+{
+    cleanup_dir DIR *d = opendir(stage);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        char from[PATH_MAX], to[PATH_MAX];
+        if (de->d_name[0] == '.')
+            continue;
+        ctr_fmt(from, sizeof(from), "%s/%s", stage, de->d_name);
+        ctr_fmt(to, sizeof(to), "%s/layers/%s", image_store_dir(), de->d_name);
+        if (access(to, F_OK) < 0 && rename(from, to) < 0)
+            return err_set(err, errno, "rename layer into '%s'", to);
+    }
+    return 0;
 }
 
 /* The tag of a normalised "name:tag". */
@@ -128,8 +148,8 @@ layout_pick(int lfd, const char *digest, const char *name, struct image_desc *ou
 }
 
 static int
-layout_layers(int lfd, const struct image_manifest *m, char (*diff_ids)[IMAGE_DIGEST_LEN + 1],
-              struct err **err)
+layout_layers(const char *stage, int lfd, const struct image_manifest *m,
+              char (*diff_ids)[IMAGE_DIGEST_LEN + 1], struct err **err)
 {
     for (size_t i = 0; i < m->n_layers; i++) {
         if (layer_present(diff_ids[i]))
@@ -139,8 +159,8 @@ layout_layers(int lfd, const struct image_manifest *m, char (*diff_ids)[IMAGE_DI
         cleanup_close int fd = openat(lfd, rel, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             return err_set(err, errno, "layer %zu (%s)", i, m->layers[i].digest);
-        if (layer_install(fd, m->layers[i].digest, m->layers[i].size, diff_ids[i], NULL, NULL,
-                          err) < 0)
+        if (layer_install(stage, fd, m->layers[i].digest, m->layers[i].size, diff_ids[i], NULL,
+                          NULL, err) < 0)
             return err_wrap(err, "layer %zu (%s)", i, m->layers[i].digest);
     }
     return 0;
@@ -164,9 +184,14 @@ import_layout_locked(const char *dir, const char *digest, const char *name, char
     if (blob_read(lfd, &md, "manifest", &mtext, &mlen, err) < 0 ||
         image_parse_manifest(mtext, mlen, &m, err) < 0)
         return -1;
+    char stage[PATH_MAX];
+    if (image_tmp_dir(stage, "stage", err) < 0) {
+        image_manifest_done(&m);
+        return -1;
+    }
     if (blob_read(lfd, &m.config, "config", &ctext, &clen, err) == 0 &&
         image_parse_config(ctext, clen, m.n_layers, &ids, &n_ids, err) == 0 &&
-        layout_layers(lfd, &m, ids, err) == 0) {
+        layout_layers(stage, lfd, &m, ids, err) == 0 && stage_commit(stage, err) == 0) {
         char norm[IMAGE_NAME_MAX + 1];
         const char *nm = NULL;
         if (!name && md.ref_name[0] && strchr(md.ref_name, ':') &&
@@ -177,6 +202,7 @@ import_layout_locked(const char *dir, const char *digest, const char *name, char
         struct image_new img = {mtext, mlen, ctext, clen, ids, n_ids, nm};
         rc = image_store_add(&img, out, err);
     }
+    ctr_rm_rf(stage);
     image_manifest_done(&m);
     return rc;
 }
@@ -269,8 +295,8 @@ rel_ok(const char *p)
 }
 
 static int
-docker_layers(int dfd, json_object *files, char (*ids)[IMAGE_DIGEST_LEN + 1], size_t n,
-              char (*blobs)[IMAGE_DIGEST_LEN + 1], int64_t *sizes, struct err **err)
+docker_layers(const char *stage, int dfd, json_object *files, char (*ids)[IMAGE_DIGEST_LEN + 1],
+              size_t n, char (*blobs)[IMAGE_DIGEST_LEN + 1], int64_t *sizes, struct err **err)
 {
     for (size_t i = 0; i < n; i++) {
         const char *f = json_object_get_string(json_object_array_get_idx(files, i));
@@ -287,7 +313,7 @@ docker_layers(int dfd, json_object *files, char (*ids)[IMAGE_DIGEST_LEN + 1], si
                 return -1;
             continue;
         }
-        if (layer_install(fd, NULL, -1, ids[i], blobs[i], NULL, err) < 0)
+        if (layer_install(stage, fd, NULL, -1, ids[i], blobs[i], NULL, err) < 0)
             return err_wrap(err, "docker-archive: layer '%s'", f);
     }
     return 0;
@@ -318,7 +344,14 @@ import_docker(const char *dir, const char *name, char *out, struct err **err)
         return err_wrap(err, "docker-archive");
     cleanup_free char(*blobs)[IMAGE_DIGEST_LEN + 1] = xcalloc(n + 1, sizeof(*blobs));
     cleanup_free int64_t *sizes = xcalloc(n + 1, sizeof(*sizes));
-    if (docker_layers(dfd, files, ids, n, blobs, sizes, err) < 0)
+    char stage[PATH_MAX];
+    if (image_tmp_dir(stage, "stage", err) < 0)
+        return -1;
+    int rc = docker_layers(stage, dfd, files, ids, n, blobs, sizes, err);
+    if (rc == 0)
+        rc = stage_commit(stage, err);
+    ctr_rm_rf(stage);
+    if (rc < 0)
         return -1;
     char norm[IMAGE_NAME_MAX + 1];
     const char *tag0 = tags && json_object_array_length(tags)
@@ -382,9 +415,15 @@ image_import_rootfs_tar(const char *path, const char *name, char *out, struct er
     cleanup_close int lock = image_store_lock(err);
     if (lock < 0)
         return -1;
-    char blob[1][IMAGE_DIGEST_LEN + 1], diff[1][IMAGE_DIGEST_LEN + 1];
+    char blob[1][IMAGE_DIGEST_LEN + 1], diff[1][IMAGE_DIGEST_LEN + 1], stage[PATH_MAX];
     struct stat st;
-    if (layer_install(fd, NULL, -1, NULL, blob[0], diff[0], err) < 0 || fstat(fd, &st) < 0)
+    if (image_tmp_dir(stage, "stage", err) < 0)
+        return -1;
+    int rc = layer_install(stage, fd, NULL, -1, NULL, blob[0], diff[0], err);
+    if (rc == 0)
+        rc = stage_commit(stage, err);
+    ctr_rm_rf(stage);
+    if (rc < 0 || fstat(fd, &st) < 0)
         return err_wrap(err, "import '%s'", path);
     int64_t size = st.st_size;
     cleanup_free char *config = xasprintf(

@@ -173,8 +173,12 @@ index_find(json_object *idx, const char *ref, char *name_out, struct err **err)
             found = (int)i;
         }
     }
-    if (found < 0)
-        return err_set(err, ENOENT, "no image '%s'", ref);
+    if (found < 0) {
+        err_set(err, 0, "no image '%s'", ref);
+        if (err && *err)
+            (*err)->code = ENOENT; /* for callers that try a directory then an image */
+        return -1;
+    }
     return found;
 }
 

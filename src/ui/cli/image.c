@@ -30,7 +30,7 @@ static const char usage_text[] =
     "REF: NAME[:TAG] (TAG defaults to latest), sha256:DIGEST or 12+ hex digits of it.\n"
     "Run one: berth ctr run NAME IMAGE [CMD...]. docs: docs/IMAGES.md\n";
 
-static const struct cli_front front_image = {"image: ", "berth image --help", false};
+static const struct cli_front front_image = {"image: ", "berth image --help", true};
 #define usage_error(...) cli_usage_error(&front_image, __VA_ARGS__)
 
 static int
