@@ -54,8 +54,8 @@ names(void **state)
     assert_string_equal(out, "alpine:latest");
     assert_int_equal(image_name_check("localhost:5000/x/y:v1.2", out, NULL), 0);
     assert_string_equal(out, "localhost:5000/x/y:v1.2");
-    const char *bad[] = {"", "../x", "a/../b", "a//b", "/a", "a/", "A", "a:", "a:-x", "a b",
-                         "a:t/x", "a\n"};
+    const char *bad[] = {"",  "../x", "a/../b", "a//b", "/a",    "a/",
+                         "A", "a:",   "a:-x",   "a b",  "a:t/x", "a\n"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct err *e = NULL;
         assert_int_equal(image_name_check(bad[i], out, &e), -1);
@@ -70,7 +70,8 @@ digests(void **state)
     (void)state;
     char d[IMAGE_DIGEST_LEN + 1];
     image_digest_buf("", 0, d);
-    assert_string_equal(d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_string_equal(d,
+                        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assert_true(image_digest_valid("sha256:" D64));
     assert_false(image_digest_valid("sha256:" D64 "0"));
     assert_false(image_digest_valid("sha512:" D64));
@@ -83,11 +84,12 @@ static void
 parse_index_and_pick(void **state)
 {
     (void)state;
-    const char *idx = "{\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                      "\"digest\":\"sha256:" D64 "\",\"size\":10,\"platform\":{\"os\":\"linux\","
-                      "\"architecture\":\"arm64\"}},{\"digest\":\"sha256:" D64 "\",\"size\":3,"
-                      "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"},\"annotations\":{"
-                      "\"org.opencontainers.image.ref.name\":\"v1\"}}]}";
+    const char *idx =
+        "{\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        "\"digest\":\"sha256:" D64 "\",\"size\":10,\"platform\":{\"os\":\"linux\","
+        "\"architecture\":\"arm64\"}},{\"digest\":\"sha256:" D64 "\",\"size\":3,"
+        "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"},\"annotations\":{"
+        "\"org.opencontainers.image.ref.name\":\"v1\"}}]}";
     struct image_desc *d = NULL;
     size_t n = 0;
     assert_int_equal(image_parse_index(idx, strlen(idx), &d, &n, NULL), 0);
@@ -98,10 +100,13 @@ parse_index_and_pick(void **state)
     assert_int_equal(image_pick(d, n, NULL, NULL, NULL), 1);
 #endif
     free(d);
-    const char *bad[] = {
-        "", "[]", "{\"manifests\":[]}", "{\"manifests\":[{\"digest\":\"sha256:x\",\"size\":1}]}",
-        "{\"manifests\":[{\"digest\":\"sha256:" D64 "\",\"size\":-1}]}", "{\"manifests\":[1]}",
-        "{\"manifests\":[{\"digest\":\"sha256:" D64 "\"}]}"};
+    const char *bad[] = {"",
+                         "[]",
+                         "{\"manifests\":[]}",
+                         "{\"manifests\":[{\"digest\":\"sha256:x\",\"size\":1}]}",
+                         "{\"manifests\":[{\"digest\":\"sha256:" D64 "\",\"size\":-1}]}",
+                         "{\"manifests\":[1]}",
+                         "{\"manifests\":[{\"digest\":\"sha256:" D64 "\"}]}"};
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct err *e = NULL;
         assert_int_equal(image_parse_index(bad[i], strlen(bad[i]), &d, &n, &e), -1);
@@ -145,11 +150,14 @@ parse_manifest_and_config(void **state)
 
 /* A tar at path with (name, type, data) entries. */
 static void
-write_tar(const char *path, const char *const (*ents)[3], size_t n)
+write_tar_filter(const char *path, const char *const (*ents)[3], size_t n, char filter)
 {
     struct archive *a = archive_write_new();
     archive_write_set_format_pax_restricted(a);
-    archive_write_add_filter_gzip(a);
+    if (filter == 'g')
+        archive_write_add_filter_gzip(a);
+    else if (filter == 'z')
+        assert_int_equal(archive_write_add_filter_zstd(a), ARCHIVE_OK);
     assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
     for (size_t i = 0; i < n; i++) {
         struct archive_entry *e = archive_entry_new();
@@ -167,6 +175,12 @@ write_tar(const char *path, const char *const (*ents)[3], size_t n)
         archive_entry_free(e);
     }
     archive_write_free(a);
+}
+
+static void
+write_tar(const char *path, const char *const (*ents)[3], size_t n)
+{
+    write_tar_filter(path, ents, n, 'g');
 }
 
 static int
@@ -187,9 +201,9 @@ layer_whiteouts(void **state)
     char tar[700], dest[700], p[800];
     snprintf(tar, sizeof(tar), "%s/l.tgz", tmpdir);
     snprintf(dest, sizeof(dest), "%s/layer", tmpdir);
-    const char *const ents[][3] = {{"./d/", "d", ""},          {"d/.wh..wh..opq", "f", ""},
-                                   {"d/new", "f", "n"},        {"a/b/.wh.gone", "f", ""},
-                                   {"x", "f", "y"},            {"l", "l", "/etc/passwd"}};
+    const char *const ents[][3] = {{"./d/", "d", ""},   {"d/.wh..wh..opq", "f", ""},
+                                   {"d/new", "f", "n"}, {"a/b/.wh.gone", "f", ""},
+                                   {"x", "f", "y"},     {"l", "l", "/etc/passwd"}};
     write_tar(tar, ents, ARRAY_SIZE(ents));
     assert_int_equal(unpack(tar, dest, NULL), 0);
     struct stat st;
@@ -205,6 +219,35 @@ layer_whiteouts(void **state)
     snprintf(p, sizeof(p), "%s/l", dest);
     assert_int_equal(lstat(p, &st), 0);
     assert_true(S_ISLNK(st.st_mode));
+}
+
+/* The same tar plain, gzip'd and zstd'd: one diff-id, three blob digests. */
+static void
+layer_formats(void **state)
+{
+    (void)state;
+    const char *const ents[][3] = {{"etc/", "d", ""}, {"etc/f", "f", "content"}};
+    const char filters[] = {'n', 'g', 'z'};
+    char diffs[3][IMAGE_DIGEST_LEN + 1], blobs[3][IMAGE_DIGEST_LEN + 1];
+    for (size_t i = 0; i < 3; i++) {
+        char tar[700], dest[700];
+        snprintf(tar, sizeof(tar), "%s/fmt%zu.tar", tmpdir, i);
+        snprintf(dest, sizeof(dest), "%s/fmt%zu", tmpdir, i);
+        write_tar_filter(tar, ents, 2, filters[i]);
+        uint64_t size = 0;
+        cleanup_close int fd = open(tar, O_RDONLY);
+        assert_int_equal(image_unpack_layer(fd, dest, blobs[i], &size, diffs[i], NULL), 0);
+        struct stat st;
+        assert_int_equal(stat(tar, &st), 0);
+        assert_int_equal(size, (uint64_t)st.st_size);
+        char got[IMAGE_DIGEST_LEN + 1];
+        assert_int_equal(image_digest_file(AT_FDCWD, tar, got, NULL, NULL), 0);
+        assert_string_equal(got, blobs[i]);
+    }
+    assert_string_equal(diffs[0], blobs[0]); /* uncompressed: the blob is the tar */
+    assert_string_equal(diffs[0], diffs[1]);
+    assert_string_equal(diffs[0], diffs[2]);
+    assert_string_not_equal(blobs[1], blobs[2]);
 }
 
 static void
@@ -274,6 +317,7 @@ main(void)
         cmocka_unit_test(parse_index_and_pick),
         cmocka_unit_test(parse_manifest_and_config),
         cmocka_unit_test(layer_whiteouts),
+        cmocka_unit_test(layer_formats),
         cmocka_unit_test(layer_refused),
         cmocka_unit_test(user_names),
     };
