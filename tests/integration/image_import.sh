@@ -106,6 +106,16 @@ umount "$W/mnt"
 [ "$got" = ". ./d ./d/new ./etc ./etc/hello " ] || fail "opaque/whiteout: got '$got'"
 ok "OCI whiteouts and opaque directories become overlay ones"
 
+# A multi-platform index (nested): the host's platform is taken.
+if [ "$(uname -m)" = x86_64 ]; then
+    python3 "$LAYOUT_PY" multiarch "$W/multi" || fail "build multiarch"
+    b image import "$W/multi" "$P/multi" >/dev/null || fail "import multiarch"
+    d=$(lower_dirs "$P/multi")
+    [ "$(cat "$d/arch")" = amd64 ] || fail "multiarch: took '$(cat "$d/arch")'"
+    b image rm "$P/multi" >/dev/null || fail "rm multi"
+    ok "a nested multi-platform index resolves to linux/amd64"
+fi
+
 # rm of the whole image: its blobs and unshared layers go.
 b image rm "$P/opq" >/dev/null || fail "rm"
 [ "$(store_snapshot)" = "$before" ] || fail "rm did not restore the store"

@@ -64,6 +64,8 @@ void image_manifest_done(struct image_manifest *m);
  * (size_t)-1) into *diff_ids (malloc'd array of IMAGE_DIGEST_LEN + 1 strings). */
 int image_parse_config(const char *text, size_t len, size_t wanted_layers,
                        char (**diff_ids)[IMAGE_DIGEST_LEN + 1], size_t *n, struct err **err);
+/* The host's architecture as OCI names it ("amd64", "arm64", ...). */
+const char *image_host_arch(void);
 /* Pick the descriptor: by digest, else by ref name, else the only one, else the host's
  * platform. Returns the index, -1 with err. */
 int image_pick(const struct image_desc *d, size_t n, const char *digest, const char *ref_name,

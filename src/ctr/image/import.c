@@ -388,18 +388,6 @@ image_import_archive(const char *path, const char *name, char *out, struct err *
     return rc < 0 ? err_wrap(err, "import '%s'", path) : 0;
 }
 
-static const char *
-host_arch_name(void)
-{
-#if defined(__x86_64__)
-    return "amd64";
-#elif defined(__aarch64__)
-    return "arm64";
-#else
-    return "unknown";
-#endif
-}
-
 int
 image_import_rootfs_tar(const char *path, const char *name, char *out, struct err **err)
 {
@@ -430,6 +418,6 @@ image_import_rootfs_tar(const char *path, const char *name, char *out, struct er
         "{\"architecture\":\"%s\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/local/sbin:"
         "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":[\"/bin/sh\"]},\"rootfs\":{"
         "\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
-        host_arch_name(), diff[0]);
+        image_host_arch(), diff[0]);
     return store_synth(config, strlen(config), blob, &size, diff, 1, nm, out, err);
 }
