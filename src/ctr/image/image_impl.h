@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
+#include "ctr/image/dl.h"
 #include "ctr/image/image.h"
 
 /* Limits on outside input: a manifest, config or index bigger than this is refused. */

@@ -230,6 +230,8 @@ image_import_layout_ex(const char *dir, const char *digest, const char *name, ch
         return -1;
     if (digest && !image_digest_valid(digest))
         return err_set(err, 0, "invalid manifest digest '%s'", digest);
+    if (image_dl_load(err) < 0)
+        return -1;
     cleanup_close int lock = image_store_lock(err);
     if (lock < 0)
         return -1;
@@ -367,7 +369,7 @@ image_import_archive(const char *path, const char *name, char *out, struct err *
 {
     char norm[IMAGE_NAME_MAX + 1], t[PATH_MAX], p[PATH_MAX];
     const char *nm;
-    if (name_arg(name, norm, &nm, err) < 0)
+    if (name_arg(name, norm, &nm, err) < 0 || image_dl_load(err) < 0)
         return -1;
     cleanup_close int lock = image_store_lock(err);
     if (lock < 0 || image_tmp_dir(t, "archive", err) < 0)
@@ -395,7 +397,7 @@ image_import_rootfs_tar(const char *path, const char *name, char *out, struct er
     const char *nm;
     if (!name)
         return err_set(err, 0, "a rootfs tarball needs a NAME for its image");
-    if (name_arg(name, norm, &nm, err) < 0)
+    if (name_arg(name, norm, &nm, err) < 0 || image_dl_load(err) < 0)
         return -1;
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

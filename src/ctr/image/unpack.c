@@ -7,8 +7,6 @@
  */
 #include "ctr/image/image_impl.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -347,8 +345,8 @@ out:
 
 /* One entry of an image archive: only files and directories are read from one. */
 static int
-archive_entry_one(struct archive *in, struct archive *out, struct archive_entry *e, int dfd,
-                  struct err **err)
+image_file_entry(struct archive *in, struct archive *out, struct archive_entry *e, int dfd,
+                 struct err **err)
 {
     (void)dfd;
     const char *path = archive_entry_pathname(e);
@@ -387,7 +385,7 @@ image_extract_archive(const char *path, const char *dest, struct err **err)
     int rc = -1;
     if (archive_read_open_fd(in, fd, 1 << 16) != ARCHIVE_OK)
         err_set(err, 0, "read '%s': %s", path, archive_error_string(in));
-    else if (each_entry(in, out, archive_entry_one, -1, err) < 0)
+    else if (each_entry(in, out, image_file_entry, -1, err) < 0)
         err_wrap(err, "archive '%s'", path);
     else
         rc = 0;
