@@ -125,5 +125,6 @@ const struct image_dl_api *image_dl_api(void);
 #define archive_write_header (*image_dl_api()->archive_write_header)
 #define archive_write_new (*image_dl_api()->archive_write_new)
 #define archive_write_open_filename (*image_dl_api()->archive_write_open_filename)
-#define archive_write_set_format_pax_restricted (*image_dl_api()->archive_write_set_format_pax_restricted)
+#define archive_write_set_format_pax_restricted                                                    \
+    (*image_dl_api()->archive_write_set_format_pax_restricted)
 #endif
