@@ -21,11 +21,15 @@ ok "image ls (table and json)"
 
 # The tree: overlay of the layers == umoci unpack.
 umoci unpack --image "$W/oci:t1" "$W/bundle" >/dev/null || fail "umoci unpack"
-mount -t overlay -o "ro,lowerdir=$(lower_dirs "$P/img:1")" none "$W/mnt" || fail "mount the layers"
-res=$(same_tree "$W/bundle/rootfs" "$W/mnt")
-rc=$?
-umount "$W/mnt"
-[ $rc -eq 0 ] || fail "the layers differ from umoci unpack: $res"
+# layers_like_umoci REF: the image's layers, merged read-only by overlayfs, equal umoci's rootfs.
+layers_like_umoci() {
+    mount -t overlay -o "ro,lowerdir=$(lower_dirs "$1")" none "$W/mnt" || fail "mount $1's layers"
+    res=$(same_tree "$W/bundle/rootfs" "$W/mnt")
+    rc=$?
+    umount "$W/mnt"
+    [ $rc -eq 0 ] || fail "$1's layers differ from umoci unpack: $res"
+}
+layers_like_umoci "$P/img:1"
 ok "merged layers equal umoci unpack ($res)"
 
 # The same image as docker-archive and oci-archive: no new layer, the same tree.
@@ -38,11 +42,8 @@ b image ls | grep -q "docker.io/$P/dock:2" || fail "docker-archive's RepoTags no
 b image ls | grep -q "$P/ociarch:latest" || fail "oci-archive not named"
 [ "$(ls "$BERTH_ROOT/lib/images/layers" | wc -l)" = "$layers_before" ] ||
     fail "an archive of the same image added layers"
-mount -t overlay -o "ro,lowerdir=$(lower_dirs "$P/dock:2")" none "$W/mnt" || fail "mount"
-res=$(same_tree "$W/bundle/rootfs" "$W/mnt")
-rc=$?
-umount "$W/mnt"
-[ $rc -eq 0 ] || fail "docker-archive layers differ: $res"
+layers_like_umoci "$P/dock:2"
+layers_like_umoci "$P/ociarch"
 ok "docker-archive and oci-archive share the layers (short name $P/dock:2 works)"
 
 # A rootfs tarball, gzip'd: one layer.
