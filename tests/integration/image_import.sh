@@ -71,6 +71,24 @@ wait $p2 || fail "second of two parallel imports"
 [ -z "$(ls "$BERTH_ROOT/lib/images/tmp")" ] || fail "parallel imports left tmp/ work"
 ok "two parallel imports of one image"
 
+# An import killed at some point: the image is either whole in the index or absent, and the
+# next change of the store deletes the killed import's tmp/ work.
+python3 "$LAYOUT_PY" layers "$W/killme" 300 || fail "build 300 layers"
+b image import "$W/killme" "$P/killed" >/dev/null 2>&1 &
+kp=$!
+sleep 0.3
+kill -9 $kp 2>/dev/null
+wait $kp 2>/dev/null
+n=$(b image ls --format json | python3 -c 'import json,sys,os
+l=[i for i in json.load(sys.stdin) if "'"$P"'/killed:latest" in i["names"]]
+print(len(l) and l[0]["layers"])')
+[ "$n" = 0 ] || [ "$n" = 300 ] || fail "a killed import left a partial image ($n layers)"
+b image tag "$P/img:1" "$P/sweep" || fail "tag after the kill"
+[ -z "$(ls "$BERTH_ROOT/lib/images/tmp")" ] || fail "the killed import's tmp/ work was not swept"
+b image rm "$P/sweep" >/dev/null
+[ "$n" = 300 ] && { b image rm "$P/killed" >/dev/null || fail "rm killed"; }
+ok "a killed import leaves no partial image, and its work is swept ($n of 300 layers listed)"
+
 # Bad input: one line, store unchanged, nothing outside.
 mkdir -p "$W/outside"
 before=$(store_snapshot)
