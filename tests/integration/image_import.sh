@@ -89,6 +89,18 @@ b image rm "$P/sweep" >/dev/null
 [ "$n" = 300 ] && { b image rm "$P/killed" >/dev/null || fail "rm killed"; }
 ok "a killed import leaves no partial image, and its work is swept ($n of 300 layers listed)"
 
+# A full disk: one line, no image, no work left.
+mkdir -p "$BERTH_ROOT/small"
+mount -t tmpfs -o size=1m tmpfs "$BERTH_ROOT/small" || fail "mount a small tmpfs"
+expect_err "full disk" env BERTH_ROOT="$BERTH_ROOT/small" "$BERTH_BIN" image import "$W/oci" "$P/full"
+echo "$LAST_ERR" | grep -q "No space left" || fail "the error does not say the disk is full"
+left=$(find "$BERTH_ROOT/small/lib/images/tmp" "$BERTH_ROOT/small/lib/images/layers" -mindepth 1 -maxdepth 1 | wc -l)
+full_ls=$(BERTH_ROOT="$BERTH_ROOT/small" "$BERTH_BIN" image ls --format json)
+umount "$BERTH_ROOT/small"
+[ "$left" = 0 ] || fail "a full disk left $left entries in tmp/ or layers/"
+[ "$full_ls" = "[]" ] || fail "a full disk left an image: $full_ls"
+ok "a full disk: one line, nothing stored"
+
 # Bad input: one line, store unchanged, nothing outside.
 mkdir -p "$W/outside"
 before=$(store_snapshot)

@@ -98,5 +98,8 @@ struct image_new {
 };
 /* Store blobs and the index record (lock held). out: the manifest digest. */
 int image_store_add(const struct image_new *img, char *out, struct err **err);
+/* Delete the layers and blobs no image of the index uses (lock held): what an import that
+ * failed after moving its layers in (a full disk writing the index) left. */
+void image_store_gc(void);
 /* Store a blob's bytes under its digest (no-op when present). */
 int image_blob_put(const char *digest, const void *buf, size_t len, struct err **err);

@@ -201,6 +201,8 @@ import_layout_locked(const char *dir, const char *digest, const char *name, char
             nm = name;
         struct image_new img = {mtext, mlen, ctext, clen, ids, n_ids, nm};
         rc = image_store_add(&img, out, err);
+        if (rc < 0)
+            image_store_gc();
     }
     ctr_rm_rf(stage);
     image_manifest_done(&m);
@@ -285,6 +287,8 @@ store_synth(const char *config, size_t clen, char (*blobs)[IMAGE_DIGEST_LEN + 1]
         json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     struct image_new img = {text, strlen(text), config, clen, ids, n, name};
     int rc = image_store_add(&img, out, err);
+    if (rc < 0)
+        image_store_gc();
     json_object_put(m);
     return rc;
 }
