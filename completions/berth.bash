@@ -158,7 +158,7 @@ _berth()
             _berth_reply -c --connect -b --batch -n --count -d --delay -f --format --theme \
                 --no-vms --no-containers -h --help -V --version
         else
-            _berth_reply ctr vm volume
+            _berth_reply ctr vm image volume
         fi
         return
     fi
@@ -172,6 +172,7 @@ _berth()
             _berth_reply ls info start reboot destroy suspend resume shutdown rm autostart \
                 create snapshot console --help
             ;;
+        image) _berth_reply import ls inspect rm tag --help ;;
         volume) _berth_reply create ls inspect rm prune --help ;;
         esac
         return
@@ -183,6 +184,7 @@ _berth()
     case $front in
     ctr) _berth_ctr "$cmd" ;;
     vm) _berth_vm "$cmd" "$npos" ;;
+    image) [[ $cmd == import ]] && COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
 

@@ -49,6 +49,12 @@ struct ctr_create_opts {
     /* The OCI command line (ui/oci): the bundle's config.json as it is (no hardening defaults,
      * no default pids limit), its root used in place. */
     bool oci;
+    /* A root from an image (the UI fills these from ctr/image/image.h's image_run_load): rootfs
+     * is then unused; the overlay's lower directories are layers, top first; image is its
+     * manifest digest (annotation org.berth.image: image rm refuses while it is used). */
+    const char *const *layers;
+    size_t n_layers;
+    const char *image;
 };
 
 /* A restart policy: when the monitor starts the container's command again after it exits. */
