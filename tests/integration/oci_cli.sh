@@ -136,8 +136,8 @@ bad "an unsupported field" "c['linux']['intelRdt'] = {'closID': 'x'}" intelRdt
 bad "an unknown rlimit" "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]" RLIMIT_BOGUS
 bad "a mount namespace path" "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/1/ns/mnt'} for n in c['linux']['namespaces']]" mount
 bad "a relative netns path" "c['linux']['namespaces'] = [{'type': 'mount'}, {'type': 'network', 'path': 'x'}]" path
-bad "an SELinux label" "c['process']['selinuxLabel'] = 'system_u:system_r:container_t:s0'" SELinux
-bad "a failing prestart hook" "c['hooks'] = {'prestart': [{'path': '/bin/false'}]}" prestart
+bad "an AppArmor profile" "c['process']['apparmorProfile'] = 'docker-default'" AppArmor
+bad "a failing createRuntime hook" "c['hooks'] = {'createRuntime': [{'path': '/bin/false'}]}" createRuntime
 bad "a sysctl outside the container" "c['linux']['sysctl'] = {'kernel.nonexistent_key': '1'}" nonexistent
 ok "bad config.json: one line each, nothing left behind"
 

@@ -476,13 +476,11 @@ check_known(json_object *cfg, json_object *proc, json_object *lin, struct err **
     if (refused_keys(cfg, "", top, err) < 0 || refused_keys(proc, "process", process, err) < 0 ||
         refused_keys(lin, "linux", linux_, err) < 0 || check_rlimits(proc, err) < 0)
         return -1;
-    /* No AppArmor or SELinux on berth's hosts: a profile or label asked for cannot be honoured. */
-    if ((jsonx_get_str(proc, "apparmorProfile", &label) && label[0]) ||
-        (jsonx_get_str(proc, "selinuxLabel", &label) && label[0]) ||
-        (jsonx_get_str(lin, "mountLabel", &label) && label[0]))
-        return err_set(err, 0,
-                       "config.json: '%s': AppArmor profiles and SELinux labels are not supported",
-                       label);
+    /* No AppArmor on berth's hosts: a profile asked for cannot be honoured. SELinux labels
+     * (process.selinuxLabel, linux.mountLabel) are ignored where SELinux is off, as runc does. */
+    if (jsonx_get_str(proc, "apparmorProfile", &label) && label[0])
+        return err_set(
+            err, 0, "config.json: process.apparmorProfile '%s': AppArmor is not supported", label);
     return 0;
 }
 
