@@ -546,6 +546,12 @@ restart(struct mon *m)
 {
     while (restart_wanted(m) && restart_wait(m)) {
         cleanup_err struct err *e = NULL;
+        /* Under the lock from the last look at the state to the new run's record: a `ctr stop`
+         * or `rm -f` in between would be overwritten by that record, and the loop go on. */
+        cleanup_close int lock = ctr_lock(m->name, NULL);
+        struct ctr_state st;
+        if (lock < 0 || ctr_state_load(m->name, &st, NULL) < 0 || st.stopping || st.autoremove)
+            return false;
         restart_release(m);
         m->restarts++;
         if (make_cgroup(m, &e) == 0 && spawn(m, &e) == 0 && record_running(m, &e) == 0)
