@@ -18,8 +18,7 @@ PKGS := ncursesw libseccomp json-c
 # list per area so that each area's build needs stay in one line.
 DYN_PKGS_IMAGE :=
 DYN_PKGS_NET :=
-DYN_PKGS_VM := libcrypto
-DYN_PKGS := $(strip $(DYN_PKGS_IMAGE) $(DYN_PKGS_NET) $(DYN_PKGS_VM))
+DYN_PKGS := $(strip $(DYN_PKGS_IMAGE) $(DYN_PKGS_NET))
 DYN_LIBS = $(if $(DYN_PKGS),$(shell pkg-config --libs $(DYN_PKGS) 2>/dev/null))
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DYN_PKGS) libvirt 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(DYN_LIBS)

@@ -16,10 +16,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include "common/cleanup.h"
+#include "common/crypto_dl.h"
 #include "common/fileio.h"
 #include "common/units.h"
 #include "common/xalloc.h"
@@ -79,6 +77,8 @@ pool_dir(virStoragePoolPtr pool, struct err **err)
 static int
 file_sha256(int fd, const char *path, char hex[65], struct err **err)
 {
+    if (crypto_dl_load(err) < 0)
+        return err_wrap(err, "--image");
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
         EVP_MD_CTX_free(ctx);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Loads libarchive and libcrypto with dlopen on first use and resolves the functions used. */
+/* Loads libarchive (and libcrypto, common/crypto_dl.c) with dlopen on first use and resolves the
+ * functions used. */
 #define IMAGE_DL_NO_REDIRECT
 #include "ctr/image/dl.h"
 
@@ -26,25 +27,23 @@ dl_open(const char *soname, const char *pkg)
 static void
 dl_load_once(void)
 {
-    void *c = dl_open("libcrypto.so.3", "OpenSSL's libcrypto 3");
-    void *a = c ? dl_open("libarchive.so.13", "libarchive") : NULL;
+    void *a = dl_open("libarchive.so.13", "libarchive");
     if (!a)
         return;
-#define IMAGE_DL_SYM(h, f)                                                                         \
-    if (!(api.f = (__typeof__(f) *)dlsym(h, #f))) {                                                \
-        snprintf(load_error, sizeof(load_error), "%s has no %s: too old", #h, #f);                 \
+#define IMAGE_DL_SYM(f)                                                                            \
+    if (!(api.f = (__typeof__(f) *)dlsym(a, #f))) {                                                \
+        snprintf(load_error, sizeof(load_error), "libarchive has no %s: too old", #f);             \
         return;                                                                                    \
     }
-#define IMAGE_DL_C(f) IMAGE_DL_SYM(c, f)
-#define IMAGE_DL_A(f) IMAGE_DL_SYM(a, f)
-    IMAGE_CRYPTO_FUNCS(IMAGE_DL_C)
-    IMAGE_ARCHIVE_FUNCS(IMAGE_DL_A)
+    IMAGE_ARCHIVE_FUNCS(IMAGE_DL_SYM)
     loaded = true;
 }
 
 int
 image_dl_load(struct err **err)
 {
+    if (crypto_dl_load(err) < 0)
+        return err_wrap(err, "images");
     pthread_once(&load_once, dl_load_once);
     if (!loaded)
         return err_set(err, 0, "images: %s", load_error);

@@ -1,24 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* libarchive and libcrypto, loaded on first use (as src/vm/virt.h loads libvirt): berth does not
- * link them, so that `berth ctr ...` and the dashboard start without their ~14 libraries (about
- * 80 ms per exec on the build machine). src/ctr/image/ only. */
+/* libarchive, loaded on first use (as src/vm/virt.h loads libvirt), and libcrypto through
+ * common/crypto_dl.h: berth does not link them, so that `berth ctr ...` and the dashboard start
+ * without their ~14 libraries (about 80 ms per exec on the build machine). src/ctr/image/ only. */
 #pragma once
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
-
+#include "common/crypto_dl.h"
 #include "common/err.h"
 
 // clang-format off
-#define IMAGE_CRYPTO_FUNCS(X) \
-    X(EVP_DigestFinal_ex) \
-    X(EVP_DigestInit_ex) \
-    X(EVP_DigestUpdate) \
-    X(EVP_MD_CTX_free) \
-    X(EVP_MD_CTX_new) \
-    X(EVP_sha256)
-
 #define IMAGE_ARCHIVE_FUNCS(X) \
     X(archive_entry_filetype) \
     X(archive_entry_free) \
@@ -66,7 +57,6 @@
 
 struct image_dl_api {
 #define IMAGE_DL_FIELD(f) __typeof__(f) *f;
-    IMAGE_CRYPTO_FUNCS(IMAGE_DL_FIELD)
     IMAGE_ARCHIVE_FUNCS(IMAGE_DL_FIELD)
 #undef IMAGE_DL_FIELD
 };
@@ -78,12 +68,6 @@ int image_dl_load(struct err **err);
 const struct image_dl_api *image_dl_api(void);
 
 #ifndef IMAGE_DL_NO_REDIRECT
-#define EVP_DigestFinal_ex (*image_dl_api()->EVP_DigestFinal_ex)
-#define EVP_DigestInit_ex (*image_dl_api()->EVP_DigestInit_ex)
-#define EVP_DigestUpdate (*image_dl_api()->EVP_DigestUpdate)
-#define EVP_MD_CTX_free (*image_dl_api()->EVP_MD_CTX_free)
-#define EVP_MD_CTX_new (*image_dl_api()->EVP_MD_CTX_new)
-#define EVP_sha256 (*image_dl_api()->EVP_sha256)
 #define archive_entry_filetype (*image_dl_api()->archive_entry_filetype)
 #define archive_entry_free (*image_dl_api()->archive_entry_free)
 #define archive_entry_hardlink (*image_dl_api()->archive_entry_hardlink)
