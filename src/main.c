@@ -117,6 +117,8 @@ parse_global(int argc, char **argv, struct app_opts *o)
 static const struct cli_cmd commands[] = {
     {"ctr", cli_ctr_main},
     {"vm", cli_vm_main},
+    {"login", cli_login_main},
+    {"logout", cli_logout_main},
 };
 
 int

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+# Shared set-up for the registry tests (sourced after lib_ctr.sh, not a test): a real registry
+# (Debian's docker-registry, the CNCF distribution registry) on 127.0.0.1 on a free port, with
+# its own config and storage under $BERTH_ROOT, killed on exit; test images made by umoci from a
+# busybox rootfs and pushed with skopeo.
+
+for t in docker-registry skopeo umoci openssl curl; do
+    command -v "$t" >/dev/null || skip "$t is not installed (scripts/install-deps.sh test)"
+done
+REG_PIDS=""
+reg_cleanup() {
+    for p in $REG_PIDS; do kill "$p" 2>/dev/null; done
+    for p in $REG_PIDS; do wait "$p" 2>/dev/null; done
+    ctr_cleanup
+}
+trap reg_cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# reg_start NAME [YAML...]: a registry on 127.0.0.1:$REG_PORT (extra top-level YAML lines, e.g.
+# auth:, and http.tls through REG_TLS_CERT/REG_TLS_KEY). Sets REG_PORT, REG_DIR.
+reg_start() {
+    REG_DIR=$BERTH_ROOT/reg-$1
+    shift
+    REG_PORT=$(free_port)
+    mkdir -p "$REG_DIR/data"
+    {
+        echo "version: 0.1"
+        echo "log: {level: error, accesslog: {disabled: true}}"
+        echo "storage: {filesystem: {rootdirectory: $REG_DIR/data}, delete: {enabled: true}}"
+        echo "http:"
+        echo "  addr: 127.0.0.1:$REG_PORT"
+        [ -n "${REG_TLS_CERT:-}" ] && echo "  tls: {certificate: $REG_TLS_CERT, key: $REG_TLS_KEY}"
+        for l in "$@"; do echo "$l"; done
+    } >"$REG_DIR/config.yml"
+    docker-registry serve "$REG_DIR/config.yml" >"$REG_DIR/log" 2>&1 &
+    REG_PIDS="$REG_PIDS $!"
+    for _ in $(seq 100); do
+        curl -sk -o /dev/null "http${REG_TLS_CERT:+s}://127.0.0.1:$REG_PORT/v2/" && return 0
+        sleep 0.1
+    done
+    cat "$REG_DIR/log" >&2
+    fail "the registry did not start on port $REG_PORT"
+}
+
+# img_build LAYOUT TAG [MiB of random data] [ARCH]: an OCI layout image made by umoci: a busybox
+# rootfs layer, then a second layer with a changed file and a random file of that size.
+img_build() {
+    local lay=$1 tag=$2 mib=${3:-0} arch=${4:-amd64} bun
+    bun=$(mktemp -d "$BERTH_ROOT/bundle.XXXXXX")
+    [ -d "$lay" ] || umoci init --layout "$lay" || fail "umoci init"
+    umoci new --image "$lay:$tag" || fail "umoci new"
+    umoci config --image "$lay:$tag" --architecture "$arch" --os linux \
+        --config.cmd /bin/sh || fail "umoci config"
+    umoci unpack --rootless --image "$lay:$tag" "$bun/b" >/dev/null || fail "umoci unpack"
+    cp -a "$ROOTFS/." "$bun/b/rootfs/"
+    umoci repack --image "$lay:$tag" "$bun/b" || fail "umoci repack"
+    echo "$tag $arch" >"$bun/b/rootfs/etc/image-tag"
+    [ "$mib" -gt 0 ] && head -c "$((mib * 1048576))" /dev/urandom >"$bun/b/rootfs/random.bin"
+    umoci repack --image "$lay:$tag" "$bun/b" || fail "umoci repack 2"
+    rm -rf "$bun"
+}
+
+# img_push LAYOUT TAG NAME:TAG [skopeo options]: copy to the registry over plain HTTP.
+img_push() {
+    local lay=$1 tag=$2 dst=$3
+    shift 3
+    skopeo copy -q --dest-tls-verify=false "$@" "oci:$lay:$tag" \
+        "docker://127.0.0.1:$REG_PORT/$dst" || fail "skopeo copy to $dst"
+}
