@@ -13,6 +13,7 @@
 #include "common/units.h"
 #include "ui/app.h"
 #include "ui/cli/cli.h"
+#include "ui/cli/image.h"
 #include "ui/frontends.h"
 
 static void
@@ -115,10 +116,8 @@ parse_global(int argc, char **argv, struct app_opts *o)
 
 /* The front ends that take a command: `berth ctr ...`, `berth vm ...`. */
 static const struct cli_cmd commands[] = {
-    {"ctr", cli_ctr_main},
-    {"vm", cli_vm_main},
-    {"login", cli_login_main},
-    {"logout", cli_logout_main},
+    {"ctr", cli_ctr_main},     {"vm", cli_vm_main},         {"image", cli_image_main},
+    {"login", cli_login_main}, {"logout", cli_logout_main},
 };
 
 int

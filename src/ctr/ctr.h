@@ -39,6 +39,12 @@ struct ctr_create_opts {
         const char *value;
     } sec[32];
     size_t n_sec;
+    /* A root from an image (the UI fills these from ctr/image/image.h's image_run_load): rootfs
+     * is then unused; the overlay's lower directories are layers, top first; image is its
+     * manifest digest (annotation org.berth.image: image rm refuses while it is used). */
+    const char *const *layers;
+    size_t n_layers;
+    const char *image;
 };
 
 enum ctr_status {

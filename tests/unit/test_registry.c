@@ -133,7 +133,7 @@ static void
 challenge_bad_input_is_an_error(void **state)
 {
     (void)state;
-    const char *bad[] = {"Negotiate abc", "", "Bearer", "Bearer realm=\"open",
+    const char *bad[] = {"Negotiate abc",    "",          "Bearer",       "Bearer realm=\"open",
                          "Bearer service=x", "Bearer =x", "Bearerrealm=x"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct reg_challenge c;

@@ -61,9 +61,9 @@ host_platform(char **os, char **arch, char **variant)
     static const struct {
         const char *machine, *arch, *variant;
     } map[] = {
-        {"x86_64", "amd64", NULL},   {"aarch64", "arm64", NULL}, {"armv7l", "arm", "v7"},
-        {"armv6l", "arm", "v6"},     {"i686", "386", NULL},      {"i386", "386", NULL},
-        {"ppc64le", "ppc64le", NULL}, {"s390x", "s390x", NULL},  {"riscv64", "riscv64", NULL},
+        {"x86_64", "amd64", NULL},    {"aarch64", "arm64", NULL}, {"armv7l", "arm", "v7"},
+        {"armv6l", "arm", "v6"},      {"i686", "386", NULL},      {"i386", "386", NULL},
+        {"ppc64le", "ppc64le", NULL}, {"s390x", "s390x", NULL},   {"riscv64", "riscv64", NULL},
     };
     struct utsname u;
     uname(&u);
@@ -147,8 +147,12 @@ progress(struct pull *p, const struct desc *d, const char *what, uint64_t done, 
 {
     if (!p->o->progress)
         return;
-    struct reg_progress pr = {.digest = d->digest, .what = what, .done = done, .total = d->size,
-                              .finished = true, .skipped = skipped};
+    struct reg_progress pr = {.digest = d->digest,
+                              .what = what,
+                              .done = done,
+                              .total = d->size,
+                              .finished = true,
+                              .skipped = skipped};
     p->o->progress(&pr, p->o->arg);
 }
 
@@ -219,8 +223,11 @@ blob_fetch(struct pull *p, const struct desc *d, const char *what, const char *d
     if (rc < 0)
         rc = err_set(err, errno, "blob %s: read the pull cache's '%s'", d->digest, part);
     if (rc == 0 && s.offset < d->size) {
-        s.prog = (struct reg_progress){.digest = d->digest, .what = what, .done = s.offset,
-                                       .total = d->size, .resumed = s.offset};
+        s.prog = (struct reg_progress){.digest = d->digest,
+                                       .what = what,
+                                       .done = s.offset,
+                                       .total = d->size,
+                                       .resumed = s.offset};
         cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", p->ref->path, d->digest);
         rc = reg_client_get_blob(p->c, path, &s, err);
         if (rc < 0)
@@ -378,8 +385,7 @@ manifest_fetch_blobs(struct pull *p, json_object *m, struct err **err)
         const char *diff_id = json_object_get_string(json_object_array_get_idx(diff_ids, i));
         snprintf(what, sizeof(what), "manifest layer %zu", i + 1);
         if (desc_read(json_object_array_get_idx(layers, i), what, &d, err) < 0 ||
-            blob_fetch(p, &d, "layer", diff_id && digest_valid(diff_id) ? diff_id : NULL,
-                       err) < 0)
+            blob_fetch(p, &d, "layer", diff_id && digest_valid(diff_id) ? diff_id : NULL, err) < 0)
             return -1;
     }
     return 0;

@@ -76,9 +76,9 @@ struct reg_progress {
     const char *what;   /* "layer", "config" */
     uint64_t done;      /* bytes present (a resumed blob starts above 0) */
     uint64_t total;
-    uint64_t resumed;   /* bytes that were already in the cache at the start */
-    bool finished;      /* last call for this blob */
-    bool skipped;       /* already in the store or the cache: not fetched */
+    uint64_t resumed; /* bytes that were already in the cache at the start */
+    bool finished;    /* last call for this blob */
+    bool skipped;     /* already in the store or the cache: not fetched */
 };
 typedef void (*reg_progress_fn)(const struct reg_progress *p, void *arg);
 /* True when the layer of that diff-id (the config's rootfs.diff_ids entry, "sha256:...") is

@@ -223,8 +223,7 @@ lookup_file(const char *path, const char *host, char **user, char **pass, struct
 }
 
 int
-reg_auth_lookup(const char *authfile, const char *host, char **user, char **pass,
-                struct err **err)
+reg_auth_lookup(const char *authfile, const char *host, char **user, char **pass, struct err **err)
 {
     if (authfile)
         return lookup_file(authfile, host, user, pass, err);

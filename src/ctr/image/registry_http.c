@@ -117,8 +117,8 @@ on_body(char *buf, size_t size, size_t n, void *arg)
 }
 
 static int
-perform(struct reg_client *c, const char *url, const char *accept, const char *range,
-        struct req *r, struct err **err)
+perform(struct reg_client *c, const char *url, const char *accept, const char *range, struct req *r,
+        struct err **err)
 {
     struct curl_slist *hdrs = NULL;
     cleanup_free char *acc = accept ? xasprintf("Accept: %s", accept) : NULL;
@@ -152,8 +152,8 @@ status_error(struct req *r, const char *what, struct err **err)
     cleanup_json json_object *j =
         r->errbody.len ? json_tokener_parse(strbuf_str(&r->errbody)) : NULL;
     json_object *errs = j ? jsonx_get_array(j, "errors") : NULL;
-    json_object *e0 = errs && json_object_array_length(errs) ? json_object_array_get_idx(errs, 0)
-                                                              : NULL;
+    json_object *e0 =
+        errs && json_object_array_length(errs) ? json_object_array_get_idx(errs, 0) : NULL;
     if (e0) {
         jsonx_get_str(e0, "message", &msg);
         jsonx_get_str(e0, "code", &code);

@@ -35,8 +35,8 @@ component_ok(const char *s, size_t n)
             return false; /* '.' and '_' come after a letter or digit */
         if (s[i] == '.' && is_lower_alnum(s[i + 1]))
             continue;
-        if (s[i] == '_' && (is_lower_alnum(s[i + 1]) || (s[i + 1] == '_' && i + 2 < n &&
-                                                          is_lower_alnum(s[i + 2])))) {
+        if (s[i] == '_' && (is_lower_alnum(s[i + 1]) ||
+                            (s[i + 1] == '_' && i + 2 < n && is_lower_alnum(s[i + 2])))) {
             if (s[i + 1] == '_')
                 i++;
             continue;
@@ -136,9 +136,10 @@ ref_split(char *w, const char *s, struct reg_ref *r, struct err **err)
     if (at) {
         *at = '\0';
         if (!digest_ok(at + 1))
-            return ref_fail(err, s, strncmp(at + 1, "sha256:", 7) == 0
-                                        ? "a sha256 digest is 64 lowercase hex digits"
-                                        : "the digest must be sha256:<64 hex digits>");
+            return ref_fail(err, s,
+                            strncmp(at + 1, "sha256:", 7) == 0
+                                ? "a sha256 digest is 64 lowercase hex digits"
+                                : "the digest must be sha256:<64 hex digits>");
         r->digest = xstrdup(at + 1);
     }
     char *slash = strrchr(w, '/');
@@ -146,8 +147,9 @@ ref_split(char *w, const char *s, struct reg_ref *r, struct err **err)
     if (colon) {
         *colon = '\0';
         if (!tag_ok(colon + 1))
-            return ref_fail(err, s, "a tag is 1-128 of [A-Za-z0-9_.-], not starting with '.' "
-                                    "or '-'");
+            return ref_fail(err, s,
+                            "a tag is 1-128 of [A-Za-z0-9_.-], not starting with '.' "
+                            "or '-'");
         r->tag = xstrdup(colon + 1);
     }
     return 0;
@@ -179,8 +181,9 @@ ref_name(const char *w, const char *s, struct reg_ref *r, struct err **err)
             if (isupper((unsigned char)c[i]))
                 return ref_fail(err, s, "repository names must be lowercase");
         if (!component_ok(c, n))
-            return ref_fail(err, s, "a name component is [a-z0-9] words joined by '.', '_', "
-                                    "'__' or '-'");
+            return ref_fail(err, s,
+                            "a name component is [a-z0-9] words joined by '.', '_', "
+                            "'__' or '-'");
         if (!e)
             break;
         c = e + 1;

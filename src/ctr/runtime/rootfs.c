@@ -24,6 +24,10 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "common/xalloc.h"
+
+/* Lower layers of an image mounted through mount(2) (no lowerdir+): fds kept open at once. */
+#define IMAGE_LOWER_MAX 500
 
 /* Without openat2 (Linux < 5.6): walk component by component, refusing any symlink and "..". */
 static int
@@ -372,6 +376,110 @@ etc_files(int rootfd, const char *run_dir, bool overlay, struct err **err)
     return 0;
 }
 
+/* A "/proc/self/fd/N" name for path, whose fd goes to fds[*n] (closed by the caller): overlayfs
+ * shows the names it is given in mountinfo, and these name nothing of the host. */
+static const char *
+fd_name(const char *path, int *fds, int *n, char (*names)[32])
+{
+    fds[*n] = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fds[*n] < 0)
+        return NULL;
+    ctr_fmt(names[*n], sizeof(names[*n]), "/proc/self/fd/%d", fds[*n]);
+    return names[(*n)++];
+}
+
+static int
+fs_set(int fs, const char *key, const char *val)
+{
+    return val ? fsconfig(fs, FSCONFIG_SET_STRING, key, val, 0) : -1;
+}
+
+/* Overlay of an image's layers with the new mount API: one "lowerdir+" per layer (Linux 6.8), so
+ * no option string limits how many; 0, or -1 with errno (EINVAL: the kernel has no lowerdir+). */
+static int
+layers_fsmount(char *lowers, const char *up, const char *work, const char *target)
+{
+    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    cleanup_close int mnt = -1;
+    int fds[IMAGE_LOWER_MAX + 2], n = 0, rc = -1;
+    char(*names)[32] = xcalloc(IMAGE_LOWER_MAX + 2, sizeof(*names));
+    char *save = NULL;
+    for (char *l = strtok_r(lowers, ":", &save); fs >= 0 && l; l = strtok_r(NULL, ":", &save)) {
+        if (n == IMAGE_LOWER_MAX || fs_set(fs, "lowerdir+", fd_name(l, fds, &n, names)) < 0)
+            goto out;
+    }
+    if (fs < 0 || fs_set(fs, "upperdir", fd_name(up, fds, &n, names)) < 0 ||
+        fs_set(fs, "workdir", fd_name(work, fds, &n, names)) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        goto out;
+    mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+    if (mnt >= 0 && move_mount(mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) == 0)
+        rc = 0;
+out:;
+    int e = errno;
+    while (n > 0)
+        close(fds[--n]);
+    free(names);
+    errno = e;
+    return rc;
+}
+
+/* Older kernels: mount(2) with "lowerdir=/proc/self/fd/A:/proc/self/fd/B..." (short names, so
+ * about 200 layers fit in the page the options may take); more is refused in one line. */
+static int
+layers_mount_legacy(const struct ctr_spec *s, const char *up, const char *work, const char *target,
+                    struct err **err)
+{
+    char data[4096], *lowers = xstrdup(s->lowers), *save = NULL;
+    int fds[IMAGE_LOWER_MAX], n = 0, rc = -1;
+    size_t off = (size_t)snprintf(data, sizeof(data), "lowerdir=");
+    for (char *l = strtok_r(lowers, ":", &save); l; l = strtok_r(NULL, ":", &save)) {
+        if (n == IMAGE_LOWER_MAX) {
+            err_set(err, 0, "image has more than %d layers: this kernel needs lowerdir+ (6.8)",
+                    IMAGE_LOWER_MAX);
+            goto out;
+        }
+        fds[n] = open(l, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fds[n] < 0) {
+            err_set(err, errno, "image layer '%s'", l);
+            goto out;
+        }
+        off += (size_t)snprintf(data + off, sizeof(data) - off, "%s/proc/self/fd/%d", n ? ":" : "",
+                                fds[n]);
+        n++;
+    }
+    off += (size_t)snprintf(data + off, sizeof(data) - off, ",upperdir=%s,workdir=%s", up, work);
+    if (off >= sizeof(data) - 1)
+        err_set(err, 0, "image has %d layers: too many for this kernel's mount options", n);
+    else if (mount("overlay", target, "overlay", 0, data) < 0)
+        err_set(err, errno, "mount overlayfs over %d image layers", n);
+    else
+        rc = 0;
+out:
+    while (n > 0)
+        close(fds[--n]);
+    free(lowers);
+    return rc;
+}
+
+/* The root of a container from an image: its layers (top first) under its own upper layer. */
+static int
+layers_mount(const struct ctr_spec *s, const char *target, const char *def_dir, struct err **err)
+{
+    char up[PATH_MAX], work[PATH_MAX];
+    ctr_fmt(up, sizeof(up), "%s/upper", def_dir);
+    ctr_fmt(work, sizeof(work), "%s/work", def_dir);
+    char *lowers = xstrdup(s->lowers);
+    int rc = layers_fsmount(lowers, up, work, target);
+    int e = errno;
+    free(lowers);
+    if (rc == 0)
+        return 0;
+    if (e != EINVAL && e != ENOSYS)
+        return err_set(err, e, "mount overlayfs over the image's layers");
+    return layers_mount_legacy(s, up, work, target, err);
+}
+
 static int
 root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, int root_mnt,
            struct err **err)
@@ -383,6 +491,8 @@ root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, in
             return err_set(err, errno, "attach the id-mapped root of rootfs '%s'", s->root);
         return 0;
     }
+    if (s->lowers)
+        return layers_mount(s, target, def_dir, err);
     if (s->inplace) {
         if (mount(s->root, target, NULL, MS_BIND | MS_REC, NULL) < 0)
             return err_set(err, errno, "bind rootfs '%s'", s->root);

@@ -15,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/xalloc.h"
 #include "ctr/security/security.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -176,6 +177,44 @@ resolve_rootfs(const char *dir, char *out, struct err **err)
     return 0;
 }
 
+/* A root from an image's layers: root.path names the top layer (for listings); the overlay's
+ * lower directories are in an annotation. --inplace and --userns need one directory. */
+static int
+image_root(const struct ctr_create_opts *o, char *out, struct err **err)
+{
+    if (o->inplace)
+        return err_set(err, 0, "--inplace needs a rootfs directory, not an image");
+    for (size_t i = 0; i < o->n_sec; i++) {
+        if (strcmp(o->sec[i].name, "userns") == 0)
+            return err_set(err, 0, "--userns with an image is not supported yet (use --rootfs)");
+    }
+    for (size_t i = 0; i < o->n_layers; i++) {
+        if (o->layers[i][0] != '/' || strpbrk(o->layers[i], ",:\n"))
+            return err_set(err, 0, "image layer path '%s': not absolute, or has ',' or ':'",
+                           o->layers[i]);
+    }
+    ctr_fmt(out, PATH_MAX, "%s", o->layers[0]);
+    return 0;
+}
+
+static void
+image_annotations(json_object *ann, const struct ctr_create_opts *o)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < o->n_layers; i++)
+        len += strlen(o->layers[i]) + 1;
+    char *joined = xmalloc(len);
+    joined[0] = 0;
+    for (size_t i = 0; i < o->n_layers; i++) {
+        strcat(joined, i ? ":" : "");
+        strcat(joined, o->layers[i]);
+    }
+    json_object_object_add(ann, "org.berth.image.layers", json_object_new_string(joined));
+    json_object_object_add(ann, "org.berth.image",
+                           json_object_new_string(o->image ? o->image : ""));
+    free(joined);
+}
+
 static json_object *
 build_process(const struct ctr_create_opts *o, struct err **err)
 {
@@ -206,7 +245,8 @@ static json_object *
 build_from_opts(const struct ctr_create_opts *o, const char *name_hint, struct err **err)
 {
     char root[PATH_MAX];
-    if (check_opts(o, err) < 0 || resolve_rootfs(o->rootfs, root, err) < 0)
+    if (check_opts(o, err) < 0 ||
+        (o->n_layers ? image_root(o, root, err) : resolve_rootfs(o->rootfs, root, err)) < 0)
         return NULL;
     json_object *proc = build_process(o, err);
     if (!proc)
@@ -229,6 +269,8 @@ build_from_opts(const struct ctr_create_opts *o, const char *name_hint, struct e
     json_object *ann = json_object_new_object();
     json_object_object_add(ann, "org.berth.rootfs-mode",
                            json_object_new_string(o->inplace ? "inplace" : "overlay"));
+    if (o->n_layers)
+        image_annotations(ann, o);
     json_object_object_add(cfg, "annotations", ann);
     return cfg;
 }

@@ -372,6 +372,17 @@ parse_top(json_object *cfg, struct ctr_spec *s, struct err **err)
                        "'inplace', not '%s'",
                        mode);
     s->inplace = mode && strcmp(mode, "inplace") == 0;
+    const char *lowers = NULL;
+    if (field_str(ann, "org.berth.image.layers", "annotations.org.berth.image.layers", &lowers,
+                  err) < 0)
+        return -1;
+    if (lowers && (lowers[0] != '/' || lowers[strlen(lowers) - 1] == ':' ||
+                   strpbrk(lowers, ",\n") || strstr(lowers, "::") || s->inplace))
+        return err_set(err, 0,
+                       "config.json: annotations.org.berth.image.layers: not a list of "
+                       "absolute directories joined by ':' (or with inplace)");
+    if (lowers)
+        s->lowers = xstrdup(lowers);
     return 0;
 }
 
@@ -427,6 +438,7 @@ ctr_spec_done(struct ctr_spec *s)
         json_object_put(s->json);
     free(s->bundle);
     free(s->root);
+    free(s->lowers);
     strv_free(s->args);
     strv_free(s->env);
     free(s->cwd);

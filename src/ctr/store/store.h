@@ -71,6 +71,7 @@ struct ctr_spec {
     char *root;        /* absolute rootfs path */
     bool root_ro;
     bool inplace;       /* annotation org.berth.rootfs-mode = inplace */
+    char *lowers;       /* annotation org.berth.image.layers: ':'-joined lower dirs, top first */
     char **args, **env; /* NULL-terminated */
     char *cwd;
     uint32_t uid, gid;

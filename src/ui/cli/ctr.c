@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "common/units.h"
 #include "ctr/ctr.h"
 #include "ui/cli/cli.h"
+#include "ui/cli/image.h"
 #include "ui/rawterm.h"
 
 #define EXIT_FAIL 1
@@ -31,6 +33,7 @@ static const char usage_text[] =
     "\n"
     "  create NAME --rootfs DIR|--bundle DIR [OPTIONS] [-- CMD [ARG...]]\n"
     "  run [--rm] [-d] NAME --rootfs DIR [OPTIONS] -- CMD [ARG...]\n"
+    "  create|run [OPTIONS] NAME IMAGE|DIR [CMD [ARG...]]   (images: berth image --help)\n"
     "  start NAME            stop [-t SECONDS] NAME      kill [-s SIGNAL] NAME\n"
     "  pause NAME            resume NAME                 restart [-t SECONDS] NAME\n"
     "  rm [-f] NAME...       exec [-it] NAME -- CMD...   attach NAME (detach: Ctrl-P Ctrl-Q)\n"
@@ -317,9 +320,7 @@ create_value(struct create_cli *c, int opt, const char *arg)
             return usage_error("--workdir '%s': must be an absolute path", arg);
         c->o.workdir = arg;
         return -1;
-    case 'u':
-        if (!user_ok(arg))
-            return usage_error("--user '%s': use UID[:GID] (numbers)", arg);
+    case 'u': /* names are checked once the root is known (an image resolves them) */
         c->o.user = arg;
         return -1;
     case O_HOSTNAME:
@@ -437,6 +438,18 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
         if (rc >= 0)
             return rc;
     }
+    /* NAME IMAGE [CMD...]: a second argument is the root (an image or a directory), and what
+     * follows it the command (options of the command only after --). */
+    if (!c->o.rootfs && !c->o.bundle && !c->name && sp.argc - optind >= 2) {
+        c->o.rootfs = argv[optind + 1];
+        if (sp.argc - optind > 2 && sp.cmd)
+            return usage_error("%s: a command both before and after '--'", argv[0]);
+        if (sp.argc - optind > 2) {
+            sp.cmd = argv + optind + 2;
+            sp.n_cmd = (size_t)(sp.argc - optind - 2);
+        }
+        sp.argc = optind + 1;
+    }
     int rc = create_name(sp.argc, argv, c, name);
     if (rc >= 0)
         return rc;
@@ -447,6 +460,23 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
     return -1;
 }
 
+/* The root given is not a directory but an image of the store: the image fills the root and the
+ * process defaults (cli_image_apply). -1 to go on, else an exit status. */
+static int
+root_image(struct create_cli *c, struct cli_image_run *img)
+{
+    struct stat st;
+    cleanup_err struct err *e = NULL;
+    bool dir = !c->o.rootfs || (stat(c->o.rootfs, &st) == 0 && S_ISDIR(st.st_mode));
+    if (!dir && cli_image_apply(&c->o, c->o.rootfs, img, &e) == 0)
+        return -1;
+    if (!dir && e->code != ENOENT)
+        return fail(e);
+    if (c->o.user && !user_ok(c->o.user))
+        return usage_error("--user '%s': use UID[:GID] (numbers; names with an image)", c->o.user);
+    return -1;
+}
+
 static int
 cmd_create(const struct app_opts *o, int argc, char **argv)
 {
@@ -454,11 +484,15 @@ cmd_create(const struct app_opts *o, int argc, char **argv)
     struct create_cli c;
     const char *name;
     cleanup_err struct err *e = NULL;
+    struct cli_image_run img = {0};
     int rc = parse_create(argc, argv, false, &c, &name);
+    if (rc < 0)
+        rc = root_image(&c, &img);
+    if (rc < 0 && ctr_create(name, &c.o, &e) < 0)
+        rc = fail(e);
+    cli_image_done(&img);
     if (rc >= 0)
         return rc;
-    if (ctr_create(name, &c.o, &e) < 0)
-        return fail(e);
     printf("%s\n", name);
     return 0;
 }
@@ -541,12 +575,16 @@ cmd_run(const struct app_opts *o, int argc, char **argv)
     struct create_cli c;
     const char *name;
     cleanup_err struct err *e = NULL;
+    struct cli_image_run img = {0};
     int rc = parse_create(argc, argv, true, &c, &name);
+    if (rc < 0)
+        rc = root_image(&c, &img);
+    c.o.ephemeral = c.rm;
+    if (rc < 0 && ctr_create(name, &c.o, &e) < 0)
+        rc = start_error_status(e);
+    cli_image_done(&img);
     if (rc >= 0)
         return rc;
-    c.o.ephemeral = c.rm;
-    if (ctr_create(name, &c.o, &e) < 0)
-        return start_error_status(e);
     if (!c.detach)
         return run_foreground(name, c.o.tty, c.rm);
     if (ctr_start(name, false, c.rm, &e) < 0) {

@@ -14,6 +14,7 @@
 #include "common/cleanup.h"
 #include "common/units.h"
 #include "common/xalloc.h"
+#include "ctr/image/image.h"
 #include "ctr/image/registry.h"
 #include "ui/cli/cli.h"
 
@@ -30,7 +31,7 @@ enum {
     OPT_ALL,
 };
 
-static const struct cli_front front_image = {"", "berth image --help", true};
+static const struct cli_front front_image = {"image: ", "berth image pull --help", true};
 
 static int
 parse_bool(const char *opt, const char *v, int *out)
@@ -173,10 +174,6 @@ pull_parse(int argc, char **argv, struct reg_opts *ro, char **creds, bool *quiet
     return -1;
 }
 
-#if __has_include("ctr/image/image.h")
-#include "ctr/image/image.h"
-#define HAVE_IMAGE_STORE 1
-
 static bool
 have_layer(const char *diff_id, void *arg)
 {
@@ -185,7 +182,6 @@ have_layer(const char *diff_id, void *arg)
     image_layer_path(path, diff_id);
     return access(path, F_OK) == 0;
 }
-#endif
 
 /* Fetch into the pull cache, then import; the cache goes once the image is in the store. */
 static int
@@ -200,7 +196,6 @@ pull_run(const struct reg_ref *ref, struct reg_opts *ro, bool quiet)
         ro->progress = on_progress;
         ro->arg = &line;
     }
-#ifdef HAVE_IMAGE_STORE
     ro->have_layer = have_layer;
     char id[IMAGE_DIGEST_LEN + 1];
     if (reg_pull(ref, ro, dir, &digest, &e) < 0 ||
@@ -210,13 +205,6 @@ pull_run(const struct reg_ref *ref, struct reg_opts *ro, bool quiet)
     }
     reg_pull_cache_remove(dir);
     printf("%s\n", id);
-#else
-    if (reg_pull(ref, ro, dir, &digest, &e) < 0) {
-        fprintf(stderr, "berth: image pull: %s\n", err_msg(e));
-        return 1;
-    }
-    printf("%s\n%s\n", digest, dir);
-#endif
     return 0;
 }
 
@@ -257,16 +245,15 @@ static const struct cli_front front_login = {"", "berth login --help", true};
 static void
 login_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: berth login [OPTIONS] REGISTRY\n"
-            "  -u, --username USER      (required)\n"
-            "  -p, --password PASS      visible to other users in ps: prefer --password-stdin\n"
-            "  --password-stdin         read the password from standard input\n"
-            "  --authfile FILE          where to store it (default: $REGISTRY_AUTH_FILE, else\n"
-            "                           ${XDG_RUNTIME_DIR}/containers/auth.json)\n"
-            "  --tls-verify=false, --cert-dir DIR   as for image pull\n"
-            "The credentials are checked against REGISTRY before they are stored.\n"
-            "       berth logout [--authfile FILE] REGISTRY | --all\n");
+    fprintf(f, "usage: berth login [OPTIONS] REGISTRY\n"
+               "  -u, --username USER      (required)\n"
+               "  -p, --password PASS      visible to other users in ps: prefer --password-stdin\n"
+               "  --password-stdin         read the password from standard input\n"
+               "  --authfile FILE          where to store it (default: $REGISTRY_AUTH_FILE, else\n"
+               "                           ${XDG_RUNTIME_DIR}/containers/auth.json)\n"
+               "  --tls-verify=false, --cert-dir DIR   as for image pull\n"
+               "The credentials are checked against REGISTRY before they are stored.\n"
+               "       berth logout [--authfile FILE] REGISTRY | --all\n");
 }
 
 static const struct option login_opts[] = {
@@ -299,8 +286,7 @@ registry_arg(const char *cmd, const char *arg, char *out, size_t len)
         (strcmp(r.path, "x") != 0 && n != 9)) {
         if (!e)
             reg_ref_done(&r);
-        return cli_usage_error(&front_login, "%s: invalid registry '%s' (HOST[:PORT])", cmd,
-                               arg);
+        return cli_usage_error(&front_login, "%s: invalid registry '%s' (HOST[:PORT])", cmd, arg);
     }
     snprintf(out, len, "%s", r.domain);
     reg_ref_done(&r);
@@ -364,7 +350,7 @@ login_parse(const char *cmd, int argc, char **argv, struct login_args *a)
     }
     if (a->all ? optind != argc : optind + 1 != argc)
         return cli_usage_error(&front_login, "%s: %s", cmd,
-                               a->all            ? "--all takes no registry"
+                               a->all           ? "--all takes no registry"
                                : optind == argc ? "no registry given"
                                                 : "one registry only");
     return -1;
