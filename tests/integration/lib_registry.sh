@@ -70,3 +70,35 @@ img_push() {
     skopeo copy -q --dest-tls-verify=false "$@" "oci:$lay:$tag" \
         "docker://127.0.0.1:$REG_PORT/$dst" || fail "skopeo copy to $dst"
 }
+
+# img_index LAYOUT TAG TAG1 TAG2...: an image index TAG in the layout listing those images with
+# the platform of each one's config (push it with img_push ... --all).
+img_index() {
+    python3 - "$@" <<'PY' || fail "img_index"
+import hashlib, json, os, sys
+lay, tag, parts = sys.argv[1], sys.argv[2], sys.argv[3:]
+idx = json.load(open(f"{lay}/index.json"))
+def blob(d): return json.load(open(f"{lay}/blobs/sha256/{d[7:]}"))
+ents = []
+for t in parts:
+    m = [m for m in idx["manifests"] if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == t][0]
+    cfg = blob(blob(m["digest"])["config"]["digest"])
+    ents.append({"mediaType": m["mediaType"], "digest": m["digest"], "size": m["size"],
+                 "platform": {"os": cfg["os"], "architecture": cfg["architecture"]}})
+data = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                   "manifests": ents}).encode()
+d = hashlib.sha256(data).hexdigest()
+open(f"{lay}/blobs/sha256/{d}", "wb").write(data)
+idx["manifests"].append({"mediaType": "application/vnd.oci.image.index.v1+json",
+                         "digest": "sha256:" + d, "size": len(data),
+                         "annotations": {"org.opencontainers.image.ref.name": tag}})
+json.dump(idx, open(f"{lay}/index.json", "w"))
+PY
+}
+
+# reg_blob_file NAME:TAG: the registry's storage file of the image's last layer blob.
+reg_last_layer() {
+    curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+        "http://127.0.0.1:$REG_PORT/v2/${1%%:*}/manifests/${1#*:}" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["layers"][-1]["digest"][7:])'
+}

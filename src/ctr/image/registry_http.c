@@ -139,7 +139,9 @@ perform(struct reg_client *c, const char *url, const char *accept, const char *r
     if (rc != CURLE_OK) {
         if (rc == CURLE_WRITE_ERROR)
             return err_set(err, 0, "%s: transfer stopped", url);
-        return err_set(err, 0, "%s: %s", url, c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
+        bool tls = rc == CURLE_SSL_CONNECT_ERROR && strncmp(url, "https:", 6) == 0;
+        return err_set(err, 0, "%s: %s%s", url, c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc),
+                       tls ? " (a plain HTTP registry? --tls-verify=false allows http)" : "");
     }
     return 0;
 }
@@ -162,7 +164,7 @@ status_error(struct req *r, const char *what, struct err **err)
         return err_set(err, EACCES, "%s: access denied (HTTP %ld%s%s)", what, r->status,
                        msg ? ": " : "", msg ? msg : "");
     if (r->status == 404)
-        return err_set(err, ENOENT, "%s: not found in the registry%s%s", what, msg ? ": " : "",
+        return err_set(err, 0, "%s: not found in the registry%s%s", what, msg ? ": " : "",
                        msg ? msg : "");
     return err_set(err, 0, "%s: HTTP %ld%s%s%s%s", what, r->status, code ? " " : "",
                    code ? code : "", msg ? ": " : "", msg ? msg : "");
