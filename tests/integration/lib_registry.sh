@@ -102,3 +102,50 @@ reg_last_layer() {
         "http://127.0.0.1:$REG_PORT/v2/${1%%:*}/manifests/${1#*:}" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["layers"][-1]["digest"][7:])'
 }
+
+# slow_proxy DIR: a TCP forwarder on 127.0.0.1:$PROXY_PORT to the registry that sends the
+# registry's answers at 256 KiB/s while DIR/slow exists, and logs the requests' Range headers
+# to DIR/ranges (a real server in between, so that a pull can be killed half-way).
+slow_proxy() {
+    local dir=$1
+    PROXY_PORT=$(free_port)
+    python3 - "$PROXY_PORT" "$REG_PORT" "$dir" <<'PY' &
+import os, socket, sys, threading, time
+port, reg, d = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def pump(a, b, up):
+    try:
+        while True:
+            data = a.recv(65536 if up else 16384)
+            if not data:
+                break
+            if up:
+                for line in data.split(b"\r\n"):
+                    if line.lower().startswith(b"range:"):
+                        open(d + "/ranges", "ab").write(line + b"\n")
+            elif os.path.exists(d + "/slow"):
+                time.sleep(len(data) / (256 * 1024))
+            b.sendall(data)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(16)
+while True:
+    c, _ = ls.accept()
+    r = socket.create_connection(("127.0.0.1", reg))
+    threading.Thread(target=pump, args=(c, r, True), daemon=True).start()
+    threading.Thread(target=pump, args=(r, c, False), daemon=True).start()
+PY
+    REG_PIDS="$REG_PIDS $!"
+    for _ in $(seq 50); do
+        curl -s -o /dev/null "http://127.0.0.1:$PROXY_PORT/v2/" && return 0
+        sleep 0.1
+    done
+    fail "the proxy did not start"
+}
