@@ -35,7 +35,8 @@ reg_start() {
         [ -n "${REG_TLS_CERT:-}" ] && echo "  tls: {certificate: $REG_TLS_CERT, key: $REG_TLS_KEY}"
         for l in "$@"; do echo "$l"; done
     } >"$REG_DIR/config.yml"
-    docker-registry serve "$REG_DIR/config.yml" >"$REG_DIR/log" 2>&1 &
+    # (the registry reads REGISTRY_* variables as configuration: REGISTRY_AUTH_FILE is not its)
+    env -u REGISTRY_AUTH_FILE docker-registry serve "$REG_DIR/config.yml" >"$REG_DIR/log" 2>&1 &
     REG_PIDS="$REG_PIDS $!"
     for _ in $(seq 100); do
         curl -sk -o /dev/null "http${REG_TLS_CERT:+s}://127.0.0.1:$REG_PORT/v2/" && return 0

@@ -190,7 +190,8 @@ blob_finish(struct pull *p, const struct desc *d, const char *part, int fd, EVP_
     }
     if (strcmp(got, d->digest) != 0) {
         unlinkat(p->dirfd, part, 0);
-        return err_set(err, 0, "blob %s: digest mismatch: the bytes received hash to %s", d->digest, got);
+        return err_set(err, 0, "blob %s: digest mismatch: the bytes received hash to %s", d->digest,
+                       got);
     }
     if (fsync(fd) < 0 || renameat(p->dirfd, part, p->dirfd, d->digest + 7) < 0)
         return err_set(err, errno, "storing blob %s", d->digest);

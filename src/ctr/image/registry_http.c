@@ -34,6 +34,7 @@ struct reg_client {
     /* per request */
     char *www_auth;
     char *ctype;
+    bool transport_failed; /* the last error was the connection's, not an HTTP status */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -137,6 +138,7 @@ perform(struct reg_client *c, const char *url, const char *accept, const char *r
     curl_slist_free_all(hdrs);
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
     if (rc != CURLE_OK) {
+        c->transport_failed = true;
         if (rc == CURLE_WRITE_ERROR)
             return err_set(err, 0, "%s: transfer stopped", url);
         bool tls = rc == CURLE_SSL_CONNECT_ERROR && strncmp(url, "https:", 6) == 0;
@@ -161,8 +163,8 @@ status_error(struct req *r, const char *what, struct err **err)
         jsonx_get_str(e0, "code", &code);
     }
     if (r->status == 401 || r->status == 403)
-        return err_set(err, EACCES, "%s: access denied (HTTP %ld%s%s)", what, r->status,
-                       msg ? ": " : "", msg ? msg : "");
+        return err_set(err, 0, "%s: access denied (HTTP %ld%s%s)", what, r->status, msg ? ": " : "",
+                       msg ? msg : "");
     if (r->status == 404)
         return err_set(err, 0, "%s: not found in the registry%s%s", what, msg ? ": " : "",
                        msg ? msg : "");
@@ -253,7 +255,7 @@ static int
 authenticate(struct reg_client *c, struct err **err)
 {
     if (!c->www_auth)
-        return err_set(err, EACCES, "%s: HTTP 401 without an auth challenge", c->host);
+        return err_set(err, 0, "%s: HTTP 401 without an auth challenge", c->host);
     reg_challenge_done(&c->chal);
     if (reg_challenge_parse(c->www_auth, &c->chal, err) < 0)
         return err_wrap(err, "%s", c->host);
@@ -261,8 +263,8 @@ authenticate(struct reg_client *c, struct err **err)
         return fetch_token(c, err);
     creds_lookup(c, err);
     if (!c->user)
-        return err_set(err, EACCES, "%s asks for a user name and password (berth login %s)",
-                       c->host, c->host);
+        return err_set(err, 0, "%s asks for a user name and password (berth login %s)", c->host,
+                       c->host);
     free(c->auth_header);
     c->auth_header = basic_header(c->user, c->pass);
     return 0;
@@ -328,7 +330,7 @@ reg_client_open(const char *host, const char *repo, const struct reg_opts *o, st
     if (ping(c, &first) == 0)
         return c;
     /* Plain HTTP only when asked: --tls-verify=false (podman's rule for insecure registries). */
-    if (o->tls_verify == 0 && first && first->code != EACCES) {
+    if (o->tls_verify == 0 && c->transport_failed) {
         free(c->base);
         c->base = xasprintf("http://%s", host);
         err_free(first);
