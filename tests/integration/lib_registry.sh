@@ -58,6 +58,8 @@ img_build() {
     umoci unpack --rootless --image "$lay:$tag" "$bun/b" >/dev/null || fail "umoci unpack"
     cp -a "$ROOTFS/." "$bun/b/rootfs/"
     umoci repack --image "$lay:$tag" "$bun/b" || fail "umoci repack"
+    rm -rf "$bun/b" # umoci diffs against the unpack: a new one makes the next repack a new layer
+    umoci unpack --rootless --image "$lay:$tag" "$bun/b" >/dev/null || fail "umoci unpack 2"
     echo "$tag $arch" >"$bun/b/rootfs/etc/image-tag"
     [ "$mib" -gt 0 ] && head -c "$((mib * 1048576))" /dev/urandom >"$bun/b/rootfs/random.bin"
     umoci repack --image "$lay:$tag" "$bun/b" || fail "umoci repack 2"
