@@ -163,6 +163,24 @@ image_store_lock(struct err **err)
 }
 
 int
+image_store_lock_shared(struct err **err)
+{
+    char p[PATH_MAX];
+    ctr_fmt(p, sizeof(p), "%s/lock", image_store_dir());
+    int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(err, errno, "image store lock '%s'", p);
+    while (flock(fd, LOCK_SH) < 0) {
+        if (errno != EINTR) {
+            int e = errno;
+            close(fd);
+            return err_set(err, e, "lock the image store");
+        }
+    }
+    return fd;
+}
+
+int
 image_tmp_dir(char *buf, const char *what, struct err **err)
 {
     static unsigned n;

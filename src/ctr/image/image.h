@@ -95,6 +95,8 @@ struct image_run {
     size_t n_layers;
     char **entrypoint, **cmd, **env; /* NULL-terminated, may be NULL */
     char *workdir, *user, *stop_signal;
+    int lock_fd; /* the store's lock held shared until image_run_done: no rm removes the layers
+                  * before the container's config.json names the image */
 };
 int image_run_load(const char *ref, struct image_run *r, struct err **err);
 void image_run_done(struct image_run *r);

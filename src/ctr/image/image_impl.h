@@ -33,6 +33,8 @@ int image_tmp_dir(char *buf, const char *what, struct err **err);
 /* The store made (0700 when new) and its lock taken (exclusive, blocks); the fd, -1 with err.
  * Also sweeps tmp/ entries of dead pids. */
 int image_store_lock(struct err **err);
+/* The same lock held shared (readers that must not see a layer go: a container's create). */
+int image_store_lock_shared(struct err **err);
 
 /* ---- manifest.c: the JSON of outside input ---- */
 enum image_media {

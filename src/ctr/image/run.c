@@ -52,8 +52,13 @@ int
 image_run_load(const char *ref, struct image_run *r, struct err **err)
 {
     memset(r, 0, sizeof(*r));
-    if (image_resolve(ref, r->digest, err) < 0)
+    r->lock_fd = -1;
+    cleanup_err struct err *le = NULL;
+    r->lock_fd = image_store_lock_shared(&le); /* no store yet: no image either */
+    if (image_resolve(ref, r->digest, err) < 0) {
+        image_run_done(r);
         return -1;
+    }
     char p[PATH_MAX];
     cleanup_free char *mtext = NULL, *ctext = NULL;
     size_t mlen = 0, clen = 0, n = 0;
@@ -99,7 +104,10 @@ image_run_done(struct image_run *r)
     free(r->workdir);
     free(r->user);
     free(r->stop_signal);
+    if (r->lock_fd >= 0)
+        close(r->lock_fd);
     memset(r, 0, sizeof(*r));
+    r->lock_fd = -1;
 }
 
 /* The file rel (e.g. "etc/passwd") of the merged image: the topmost layer that has it. Read

@@ -89,6 +89,11 @@ image_name_check(const char *ref, char *out, struct err **err)
             return err_set(err, 0, "invalid image name '%s': '.' and '..' are not names", ref);
         p += c + (p[c] == '/');
     }
+    const char *port = strchr(repo, ':'); /* only as host:PORT/ in front */
+    if (port && (port > strchr(repo, '/') || !strchr(repo, '/') ||
+                 strspn(port + 1, "0123456789") != (size_t)(strchr(port, '/') - port - 1) ||
+                 port[1] == '/'))
+        return err_set(err, 0, "invalid image name '%s': ':' only in a registry's host:port", ref);
     size_t ok = strspn(repo, "abcdefghijklmnopqrstuvwxyz0123456789._/-:");
     if (ok != nlen)
         return err_set(err, 0,

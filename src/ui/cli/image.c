@@ -312,6 +312,7 @@ cli_image_apply(struct ctr_create_opts *o, const char *ref, struct cli_image_run
                 struct err **err)
 {
     memset(r, 0, sizeof(*r));
+    r->loaded = true;
     if (image_run_load(ref, &r->img, err) < 0)
         return -1;
     if (r->img.n_layers == 0)
@@ -339,7 +340,9 @@ cli_image_apply(struct ctr_create_opts *o, const char *ref, struct cli_image_run
 void
 cli_image_done(struct cli_image_run *r)
 {
-    image_run_done(&r->img);
+    if (r->loaded)
+        image_run_done(&r->img);
+    r->loaded = false;
     free(r->argv);
     free(r->env);
     r->argv = NULL;

@@ -16,6 +16,7 @@ struct cli_image_run {
     char **argv;      /* entrypoint + command */
     const char **env; /* the image's Env the user did not set, then the user's */
     char user[32];    /* "UID:GID" */
+    bool loaded;      /* img is to be released (cli_image_done) */
 };
 /*
  * ref names an image of the store: o's root becomes its layers, and the image config fills what
