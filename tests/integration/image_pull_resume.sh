@@ -14,20 +14,20 @@ mkdir -p "$BERTH_ROOT/proxy"
 slow_proxy "$BERTH_ROOT/proxy"
 R=127.0.0.1:$PROXY_PORT
 
-# kill_midway: start a slow pull, kill -9 it once 1 MiB of a blob is in the cache.
+# kill_midway: start a slow pull, kill -9 it once 3 MiB of the big layer is in the cache.
 kill_midway() {
     touch "$BERTH_ROOT/proxy/slow"
     "$BERTH_BIN" image pull -q --tls-verify=false "$R/x:big" >/dev/null 2>&1 &
     local pid=$! part=""
     for _ in $(seq 300); do
-        part=$(find "$BERTH_ROOT/lib/image-pull" -name '*.partial' -size +1024k 2>/dev/null | head -1)
+        part=$(find "$BERTH_ROOT/lib/image-pull" -name '*.partial' -size +3072k 2>/dev/null | head -1)
         [ -n "$part" ] && break
         sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     rm -f "$BERTH_ROOT/proxy/slow"
-    [ -n "$part" ] || fail "the pull never had 1 MiB of a blob in its cache"
+    [ -n "$part" ] || fail "the pull never had 3 MiB of a blob in its cache"
     PART=$part
 }
 
