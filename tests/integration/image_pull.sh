@@ -23,6 +23,16 @@ id=$(b image pull --tls-verify=false "$R/x:v1") || fail "pull over http"
 case "$id" in sha256:*) ;; *) fail "pull printed '$id', not the image id" ;; esac
 [ "$(b ctr run --rm "$P-a" "$R/x:v1" -- cat /etc/image-tag)" = "v1 amd64" ] || fail "run the image"
 ok "pull over http, then run the image"
+[ -z "$(b image pull --tls-verify=false "$R/x:v1" 2>&1 >/dev/null)" ] || fail "progress on a pipe"
+b image rm "$R/x:v1" >/dev/null
+if command -v script >/dev/null; then
+    script -qec "$BERTH_BIN image pull --tls-verify=false $R/x:v1" /dev/null >"$BERTH_ROOT/tty.out" ||
+        fail "pull on a terminal"
+    grep -aq "layer  sha256:[0-9a-f]\{12\}  [0-9.]*[KMG]* / [0-9.]*[KMG]*" "$BERTH_ROOT/tty.out" ||
+        fail "no progress line per layer on a terminal: $(cat -v "$BERTH_ROOT/tty.out")"
+    [ "$(grep -ac '^layer\|layer  sha256' "$BERTH_ROOT/tty.out")" -ge 2 ] || fail "not one line per layer"
+    ok "a progress line per layer on a terminal, nothing on a pipe"
+fi
 [ -z "$(ls -A "$BERTH_ROOT/lib/image-pull" 2>/dev/null)" ] || fail "the pull cache was left behind"
 ok "the pull cache is removed after the import"
 
