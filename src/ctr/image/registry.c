@@ -17,6 +17,8 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/xalloc.h"
+#include "ctr/image/image.h"
+#include "ctr/image/image_impl.h"
 #include "ctr/image/registry_http.h"
 #include "ctr/store/store.h"
 
@@ -86,17 +88,6 @@ struct desc {
     uint64_t size;
 };
 
-static bool
-digest_valid(const char *d)
-{
-    if (strncmp(d, "sha256:", 7) != 0 || strlen(d) != 71)
-        return false;
-    for (const char *p = d + 7; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return false;
-    return true;
-}
-
 static int
 desc_read(json_object *j, const char *what, struct desc *d, struct err **err)
 {
@@ -107,7 +98,7 @@ desc_read(json_object *j, const char *what, struct desc *d, struct err **err)
     jsonx_get_str(j, "mediaType", &d->media_type);
     if (!jsonx_get_str(j, "digest", &d->digest))
         return err_set(err, 0, "%s: no digest", what);
-    if (!digest_valid(d->digest))
+    if (!image_digest_valid(d->digest))
         return err_set(err, 0, "%s: unsupported digest '%.80s' (sha256:<64 hex> only)", what,
                        d->digest);
     if (!jsonx_get_int64(j, "size", &size) || size < 0 || (uint64_t)size > BLOB_MAX)
@@ -119,13 +110,8 @@ desc_read(json_object *j, const char *what, struct desc *d, struct err **err)
 static char *
 sha256_hex(const void *data, size_t len)
 {
-    unsigned char md[32];
-    unsigned int n = 0;
-    EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    char *out = xmalloc(72);
-    strcpy(out, "sha256:");
-    for (unsigned i = 0; i < 32; i++)
-        sprintf(out + 7 + 2 * i, "%02x", md[i]);
+    char *out = xmalloc(IMAGE_DIGEST_LEN + 1);
+    image_digest_buf(data, len, out);
     return out;
 }
 
@@ -386,7 +372,8 @@ manifest_fetch_blobs(struct pull *p, json_object *m, struct err **err)
         const char *diff_id = json_object_get_string(json_object_array_get_idx(diff_ids, i));
         snprintf(what, sizeof(what), "manifest layer %zu", i + 1);
         if (desc_read(json_object_array_get_idx(layers, i), what, &d, err) < 0 ||
-            blob_fetch(p, &d, "layer", diff_id && digest_valid(diff_id) ? diff_id : NULL, err) < 0)
+            blob_fetch(p, &d, "layer", diff_id && image_digest_valid(diff_id) ? diff_id : NULL,
+                       err) < 0)
             return -1;
     }
     return 0;

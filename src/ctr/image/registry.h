@@ -63,6 +63,8 @@ int reg_auth_parse(const char *text, size_t len, const char *what, const char *h
 /* The same over the files above (authfile, when not NULL, alone). */
 int reg_auth_lookup(const char *authfile, const char *host, char **user, char **pass,
                     struct err **err);
+/* base64("user:pass") (malloc'd): auth.json's "auth" and the Basic header's value. */
+char *reg_auth_encode(const char *user, const char *pass);
 /* Add or replace host's entry in path (made 0600 with its directory 0700 when missing), written
  * atomically; other entries and keys are kept. */
 int reg_auth_store(const char *path, const char *host, const char *user, const char *pass,

@@ -244,6 +244,17 @@ reg_auth_lookup(const char *authfile, const char *host, char **user, char **pass
     return 0;
 }
 
+char *
+reg_auth_encode(const char *user, const char *pass)
+{
+    cleanup_free char *plain = xasprintf("%s:%s", user, pass);
+    size_t n = strlen(plain);
+    unsigned char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
+    EVP_EncodeBlock(b64, (const unsigned char *)plain, (int)n);
+    OPENSSL_cleanse(plain, n);
+    return (char *)b64;
+}
+
 /* The file's JSON (an empty object when missing) for a change. */
 static json_object *
 load_for_change(const char *path, struct err **err)
@@ -285,14 +296,10 @@ reg_auth_store(const char *path, const char *host, const char *user, const char 
     cleanup_json json_object *root = load_for_change(path, err);
     if (!root)
         return -1;
-    cleanup_free char *plain = xasprintf("%s:%s", user, pass);
-    size_t n = strlen(plain);
-    cleanup_free unsigned char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
-    EVP_EncodeBlock(b64, (const unsigned char *)plain, (int)n);
-    OPENSSL_cleanse(plain, n);
+    cleanup_free char *b64 = reg_auth_encode(user, pass);
     json_object *auths = jsonx_child_obj(root, "auths");
     json_object *entry = json_object_new_object();
-    json_object_object_add(entry, "auth", json_object_new_string((char *)b64));
+    json_object_object_add(entry, "auth", json_object_new_string(b64));
     json_object_object_add(auths, host, entry);
     return save(path, root, err);
 }

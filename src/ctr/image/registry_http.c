@@ -200,10 +200,7 @@ mem_write(char *buf, size_t size, size_t n, void *arg)
 static char *
 basic_header(const char *user, const char *pass)
 {
-    cleanup_free char *plain = xasprintf("%s:%s", user, pass);
-    size_t n = strlen(plain);
-    cleanup_free unsigned char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
-    EVP_EncodeBlock(b64, (const unsigned char *)plain, (int)n);
+    cleanup_free char *b64 = reg_auth_encode(user, pass);
     return xasprintf("Authorization: Basic %s", b64);
 }
 

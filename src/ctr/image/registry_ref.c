@@ -10,6 +10,7 @@
 #include "common/cleanup.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
+#include "ctr/image/image.h"
 
 #define REF_NAME_MAX 255
 #define REF_TAG_MAX 128
@@ -97,17 +98,6 @@ tag_ok(const char *t)
     return true;
 }
 
-static bool
-digest_ok(const char *d)
-{
-    if (strncmp(d, "sha256:", 7) != 0 || strlen(d) != 7 + 64)
-        return false;
-    for (const char *p = d + 7; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return false;
-    return true;
-}
-
 /* The first component is a registry when it has a '.' or a ':' or is "localhost" (docker). */
 static bool
 looks_like_domain(const char *s, size_t n)
@@ -135,7 +125,7 @@ ref_split(char *w, const char *s, struct reg_ref *r, struct err **err)
     char *at = strchr(w, '@');
     if (at) {
         *at = '\0';
-        if (!digest_ok(at + 1))
+        if (!image_digest_valid(at + 1))
             return ref_fail(err, s,
                             strncmp(at + 1, "sha256:", 7) == 0
                                 ? "a sha256 digest is 64 lowercase hex digits"
