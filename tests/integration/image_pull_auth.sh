@@ -74,6 +74,10 @@ TP=$(free_port)
 python3 "$BERTH_SRC/tests/integration/token_server.py" "$TP" "$T/tok.key" "$T/tok.crt" \
     berth-issuer bob:t0ken "$BERTH_ROOT/token.log" &
 REG_PIDS="$REG_PIDS $!"
+for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$TP/token" && break
+    sleep 0.1
+done
 reg_start token "auth: {token: {realm: http://127.0.0.1:$TP/token, service: berth-test, issuer: berth-issuer, rootcertbundle: $T/tok.crt}}"
 img_push "$LAY" v1 y/z:v1 --dest-creds bob:t0ken
 R=127.0.0.1:$REG_PORT
