@@ -36,6 +36,15 @@ fi
 [ -z "$(ls -A "$BERTH_ROOT/lib/image-pull" 2>/dev/null)" ] || fail "the pull cache was left behind"
 ok "the pull cache is removed after the import"
 
+# Two pulls of one image at once: both succeed (they take turns on the pull cache).
+b image rm "$R/x:v1" >/dev/null
+"$BERTH_BIN" image pull -q --tls-verify=false "$R/x:v1" >/dev/null 2>"$BERTH_ROOT/p1.err" &
+p1=$!
+b image pull -q --tls-verify=false "$R/x:v1" >/dev/null 2>"$BERTH_ROOT/p2.err" || fail "concurrent pull 2: $(cat "$BERTH_ROOT/p2.err")"
+wait $p1 || fail "concurrent pull 1: $(cat "$BERTH_ROOT/p1.err")"
+[ "$(b ctr run --rm "$P-c" "$R/x:v1" -- cat /etc/image-tag)" = "v1 amd64" ] || fail "run after two pulls"
+ok "two pulls of one image at once both succeed"
+
 # A second pull fetches no layer: the registry's copy is gone and the pull still works.
 rm -rf "$REG_DIR/data/docker/registry/v2/blobs/sha256/$(reg_last_layer x:v1 | cut -c1-2)/$(reg_last_layer x:v1)"
 b image pull --tls-verify=false "$R/x:v1" >/dev/null || fail "second pull fetched a stored layer"

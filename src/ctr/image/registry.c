@@ -438,16 +438,35 @@ pull_manifest(struct pull *p, const char *dir, char **digest, struct err **err)
     return rc;
 }
 
+int
+reg_pull_cache_lock(const char *dir, struct err **err)
+{
+    cleanup_free char *lock = xasprintf("%s/.lock", dir);
+    /* A pull that held the lock may have removed the directory after its import: the lock
+     * counts only while its file is still the one at that path. */
+    for (int tries = 0;; tries++) {
+        struct stat a, b;
+        if (fileio_mkdir_p(dir, 0700, err) < 0)
+            return -1;
+        int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+            err_set(err, errno, "lock the pull cache '%s'", lock);
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        if ((fstat(fd, &a) == 0 && stat(lock, &b) == 0 && a.st_ino == b.st_ino) || tries == 10)
+            return fd;
+        close(fd);
+    }
+}
+
 static int
-pull_open_dir(struct pull *p, const char *dir, int *lockfd, struct err **err)
+pull_open_dir(struct pull *p, const char *dir, struct err **err)
 {
     cleanup_free char *blobs = xasprintf("%s/blobs/sha256", dir);
-    cleanup_free char *lock = xasprintf("%s/.lock", dir);
     if (fileio_mkdir_p(blobs, 0700, err) < 0)
         return -1;
-    *lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (*lockfd < 0 || flock(*lockfd, LOCK_EX) < 0)
-        return err_set(err, errno, "lock the pull cache '%s'", lock);
     p->dirfd = open(blobs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (p->dirfd < 0)
         return err_set(err, errno, "open '%s'", blobs);
@@ -459,14 +478,13 @@ reg_pull(const struct reg_ref *ref, const struct reg_opts *o, const char *layout
          char **manifest_digest, struct err **err)
 {
     struct pull p = {.ref = ref, .o = o, .dirfd = -1};
-    cleanup_close int lockfd = -1;
     int rc = -1;
     if (o->platform)
         rc = reg_platform_parse(o->platform, &p.os, &p.arch, &p.variant, err);
     else
         host_platform(&p.os, &p.arch, &p.variant), rc = 0;
     if (rc == 0)
-        rc = pull_open_dir(&p, layout_dir, &lockfd, err);
+        rc = pull_open_dir(&p, layout_dir, err);
     if (rc == 0) {
         p.c = reg_client_open(reg_ref_api_host(ref), ref->path, o, err);
         rc = p.c ? pull_manifest(&p, layout_dir, manifest_digest, err) : -1;

@@ -103,11 +103,12 @@ struct reg_opts {
 int reg_platform_parse(const char *s, char **os, char **arch, char **variant, struct err **err);
 
 /*
- * Pull ref into the OCI image layout at layout_dir (made if missing; blobs already complete
- * there are kept, a partial blob "<hex>.partial" is resumed with a Range request): the manifest
- * (an index is resolved to the platform), its config and its layers (those have_layer reports
- * stored are not fetched), index.json naming the manifest. Every blob is checked for size and
- * sha256 before it gets its final name. *manifest_digest gets "sha256:..." (malloc'd).
+ * Pull ref into the OCI image layout at layout_dir (the caller holds reg_pull_cache_lock) (made if
+ * missing; blobs already complete there are kept, a partial blob "<hex>.partial" is resumed with a
+ * Range request): the manifest (an index is resolved to the platform), its config and its layers
+ * (those have_layer reports stored are not fetched), index.json naming the manifest. Every blob is
+ * checked for size and sha256 before it gets its final name. *manifest_digest gets "sha256:..."
+ * (malloc'd).
  */
 int reg_pull(const struct reg_ref *ref, const struct reg_opts *o, const char *layout_dir,
              char **manifest_digest, struct err **err);
@@ -115,6 +116,10 @@ int reg_pull(const struct reg_ref *ref, const struct reg_opts *o, const char *la
 /* The pull cache of ref: <state lib dir>/image-pull/<32 hex of sha256 of its name> (malloc'd).
  * It outlives an interrupted pull (the next one resumes there); removed after an import. */
 char *reg_pull_cache_dir(const struct reg_ref *ref);
+/* flock the pull cache dir (made if missing) for a pull, its import and the removal: two pulls
+ * of one name take turns. The fd (close to release), -1 with err. */
+int reg_pull_cache_lock(const char *dir, struct err **err);
+/* Remove it (with its lock held); the next holder of the lock sees it gone and makes it anew. */
 int reg_pull_cache_remove(const char *dir);
 
 /* GET /v2/ on host with user/pass (login's check): 0 when accepted, -1 with err otherwise. */

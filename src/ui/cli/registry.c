@@ -198,7 +198,8 @@ pull_run(const struct reg_ref *ref, struct reg_opts *ro, bool quiet)
     }
     ro->have_layer = have_layer;
     char id[IMAGE_DIGEST_LEN + 1];
-    if (reg_pull(ref, ro, dir, &digest, &e) < 0 ||
+    cleanup_close int lock = reg_pull_cache_lock(dir, &e);
+    if (lock < 0 || reg_pull(ref, ro, dir, &digest, &e) < 0 ||
         image_import_layout_ex(dir, digest, name, id, &e) < 0) {
         fprintf(stderr, "berth: image pull: %s\n", err_msg(e));
         return 1;
