@@ -154,7 +154,7 @@ _berth()
             _berth_reply -c --connect -b --batch -n --count -d --delay -f --format --theme \
                 --no-vms --no-containers -h --help -V --version
         else
-            _berth_reply ctr vm
+            _berth_reply ctr vm image
         fi
         return
     fi
@@ -168,12 +168,14 @@ _berth()
             _berth_reply ls info start reboot destroy suspend resume shutdown rm autostart \
                 create snapshot console --help
             ;;
+        image) _berth_reply import ls inspect rm tag --help ;;
         esac
         return
     fi
     case $front in
     ctr) _berth_ctr "$cmd" ;;
     vm) _berth_vm "$cmd" "$npos" ;;
+    image) [[ $cmd == import ]] && COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
 

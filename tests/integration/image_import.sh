@@ -21,11 +21,15 @@ ok "image ls (table and json)"
 
 # The tree: overlay of the layers == umoci unpack.
 umoci unpack --image "$W/oci:t1" "$W/bundle" >/dev/null || fail "umoci unpack"
-mount -t overlay -o "ro,lowerdir=$(lower_dirs "$P/img:1")" none "$W/mnt" || fail "mount the layers"
-res=$(same_tree "$W/bundle/rootfs" "$W/mnt")
-rc=$?
-umount "$W/mnt"
-[ $rc -eq 0 ] || fail "the layers differ from umoci unpack: $res"
+# layers_like_umoci REF: the image's layers, merged read-only by overlayfs, equal umoci's rootfs.
+layers_like_umoci() {
+    mount -t overlay -o "ro,lowerdir=$(lower_dirs "$1")" none "$W/mnt" || fail "mount $1's layers"
+    res=$(same_tree "$W/bundle/rootfs" "$W/mnt")
+    rc=$?
+    umount "$W/mnt"
+    [ $rc -eq 0 ] || fail "$1's layers differ from umoci unpack: $res"
+}
+layers_like_umoci "$P/img:1"
 ok "merged layers equal umoci unpack ($res)"
 
 # The same image as docker-archive and oci-archive: no new layer, the same tree.
@@ -38,11 +42,8 @@ b image ls | grep -q "docker.io/$P/dock:2" || fail "docker-archive's RepoTags no
 b image ls | grep -q "$P/ociarch:latest" || fail "oci-archive not named"
 [ "$(ls "$BERTH_ROOT/lib/images/layers" | wc -l)" = "$layers_before" ] ||
     fail "an archive of the same image added layers"
-mount -t overlay -o "ro,lowerdir=$(lower_dirs "$P/dock:2")" none "$W/mnt" || fail "mount"
-res=$(same_tree "$W/bundle/rootfs" "$W/mnt")
-rc=$?
-umount "$W/mnt"
-[ $rc -eq 0 ] || fail "docker-archive layers differ: $res"
+layers_like_umoci "$P/dock:2"
+layers_like_umoci "$P/ociarch"
 ok "docker-archive and oci-archive share the layers (short name $P/dock:2 works)"
 
 # A rootfs tarball, gzip'd: one layer.
@@ -69,6 +70,36 @@ wait $p2 || fail "second of two parallel imports"
 [ "$(b image ls | grep -c "^$P/race:latest ")" = 1 ] || fail "parallel imports: not one image"
 [ -z "$(ls "$BERTH_ROOT/lib/images/tmp")" ] || fail "parallel imports left tmp/ work"
 ok "two parallel imports of one image"
+
+# An import killed at some point: the image is either whole in the index or absent, and the
+# next change of the store deletes the killed import's tmp/ work.
+python3 "$LAYOUT_PY" layers "$W/killme" 300 || fail "build 300 layers"
+b image import "$W/killme" "$P/killed" >/dev/null 2>&1 &
+kp=$!
+sleep 0.3
+kill -9 $kp 2>/dev/null
+wait $kp 2>/dev/null
+n=$(b image ls --format json | python3 -c 'import json,sys,os
+l=[i for i in json.load(sys.stdin) if "'"$P"'/killed:latest" in i["names"]]
+print(len(l) and l[0]["layers"])')
+[ "$n" = 0 ] || [ "$n" = 300 ] || fail "a killed import left a partial image ($n layers)"
+b image tag "$P/img:1" "$P/sweep" || fail "tag after the kill"
+[ -z "$(ls "$BERTH_ROOT/lib/images/tmp")" ] || fail "the killed import's tmp/ work was not swept"
+b image rm "$P/sweep" >/dev/null
+[ "$n" = 300 ] && { b image rm "$P/killed" >/dev/null || fail "rm killed"; }
+ok "a killed import leaves no partial image, and its work is swept ($n of 300 layers listed)"
+
+# A full disk: one line, no image, no work left.
+mkdir -p "$BERTH_ROOT/small"
+mount -t tmpfs -o size=1m tmpfs "$BERTH_ROOT/small" || fail "mount a small tmpfs"
+expect_err "full disk" env BERTH_ROOT="$BERTH_ROOT/small" "$BERTH_BIN" image import "$W/oci" "$P/full"
+echo "$LAST_ERR" | grep -q "No space left" || fail "the error does not say the disk is full"
+left=$(find "$BERTH_ROOT/small/lib/images/tmp" "$BERTH_ROOT/small/lib/images/layers" -mindepth 1 -maxdepth 1 | wc -l)
+full_ls=$(BERTH_ROOT="$BERTH_ROOT/small" "$BERTH_BIN" image ls --format json)
+umount "$BERTH_ROOT/small"
+[ "$left" = 0 ] || fail "a full disk left $left entries in tmp/ or layers/"
+[ "$full_ls" = "[]" ] || fail "a full disk left an image: $full_ls"
+ok "a full disk: one line, nothing stored"
 
 # Bad input: one line, store unchanged, nothing outside.
 mkdir -p "$W/outside"
@@ -105,6 +136,16 @@ got=$(cd "$W/mnt" && find . | sort | tr '\n' ' ')
 umount "$W/mnt"
 [ "$got" = ". ./d ./d/new ./etc ./etc/hello " ] || fail "opaque/whiteout: got '$got'"
 ok "OCI whiteouts and opaque directories become overlay ones"
+
+# A multi-platform index (nested): the host's platform is taken.
+if [ "$(uname -m)" = x86_64 ]; then
+    python3 "$LAYOUT_PY" multiarch "$W/multi" || fail "build multiarch"
+    b image import "$W/multi" "$P/multi" >/dev/null || fail "import multiarch"
+    d=$(lower_dirs "$P/multi")
+    [ "$(cat "$d/arch")" = amd64 ] || fail "multiarch: took '$(cat "$d/arch")'"
+    b image rm "$P/multi" >/dev/null || fail "rm multi"
+    ok "a nested multi-platform index resolves to linux/amd64"
+fi
 
 # rm of the whole image: its blobs and unshared layers go.
 b image rm "$P/opq" >/dev/null || fail "rm"

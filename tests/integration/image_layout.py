@@ -11,6 +11,7 @@
 #   bad-diffid    a layer whose diff_id in the config is wrong
 #   corrupt-json  index.json is not JSON
 #   huge-size     the manifest gives a layer a size of 2^62
+#   multiarch     index.json -> a nested index of linux/arm64 and linux/amd64 images (/arch says)
 #   opaque        layer 1: /d/old; layer 2: /d opaque (.wh..wh..opq) with /d/new, /gone whiteout
 import gzip, hashlib, io, json, os, sys, tarfile
 
@@ -112,6 +113,20 @@ def main():
     elif kind in ("bad-digest", "truncated", "bad-diffid", "corrupt-json", "huge-size"):
         layout(d, [tar_bytes(base), tar_bytes([{"name": "x" * 10, "data": b"y" * 100000}])],
                tamper=kind)
+    elif kind == "multiarch":
+        entries = []
+        for arch in ("arm64", "amd64"):
+            layout(d, [tar_bytes([{"name": "arch", "data": arch.encode() + b"\n"}])])
+            e = json.load(open(os.path.join(d, "index.json")))["manifests"][0]
+            e["platform"] = {"os": "linux", "architecture": arch}
+            del e["annotations"]
+            entries.append(e)
+        nested = json.dumps({"schemaVersion": 2, "manifests": entries}).encode()
+        nd = put(d, nested)
+        with open(os.path.join(d, "index.json"), "w") as f:
+            json.dump({"schemaVersion": 2, "manifests": [
+                {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": nd,
+                 "size": len(nested)}]}, f)
     elif kind == "opaque":
         l1 = tar_bytes(base + [{"name": "d", "type": "dir"}, {"name": "d/old", "data": b"o"},
                                {"name": "gone", "data": b"g"}])

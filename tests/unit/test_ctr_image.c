@@ -13,8 +13,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <cmocka.h>
 
 #include "common/cleanup.h"
@@ -33,7 +31,7 @@ setup(void **state)
     char root[600];
     snprintf(root, sizeof(root), "%s/root", tmpdir);
     setenv("BERTH_ROOT", root, 1);
-    return 0;
+    return image_dl_load(NULL);
 }
 
 static int

@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
+#include "ctr/image/dl.h"
 #include "ctr/image/image.h"
 
 /* Limits on outside input: a manifest, config or index bigger than this is refused. */
@@ -64,6 +64,8 @@ void image_manifest_done(struct image_manifest *m);
  * (size_t)-1) into *diff_ids (malloc'd array of IMAGE_DIGEST_LEN + 1 strings). */
 int image_parse_config(const char *text, size_t len, size_t wanted_layers,
                        char (**diff_ids)[IMAGE_DIGEST_LEN + 1], size_t *n, struct err **err);
+/* The host's architecture as OCI names it ("amd64", "arm64", ...). */
+const char *image_host_arch(void);
 /* Pick the descriptor: by digest, else by ref name, else the only one, else the host's
  * platform. Returns the index, -1 with err. */
 int image_pick(const struct image_desc *d, size_t n, const char *digest, const char *ref_name,
@@ -96,5 +98,8 @@ struct image_new {
 };
 /* Store blobs and the index record (lock held). out: the manifest digest. */
 int image_store_add(const struct image_new *img, char *out, struct err **err);
+/* Delete the layers and blobs no image of the index uses (lock held): what an import that
+ * failed after moving its layers in (a full disk writing the index) left. */
+void image_store_gc(void);
 /* Store a blob's bytes under its digest (no-op when present). */
 int image_blob_put(const char *digest, const void *buf, size_t len, struct err **err);

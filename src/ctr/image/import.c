@@ -201,6 +201,8 @@ import_layout_locked(const char *dir, const char *digest, const char *name, char
             nm = name;
         struct image_new img = {mtext, mlen, ctext, clen, ids, n_ids, nm};
         rc = image_store_add(&img, out, err);
+        if (rc < 0)
+            image_store_gc();
     }
     ctr_rm_rf(stage);
     image_manifest_done(&m);
@@ -230,6 +232,8 @@ image_import_layout_ex(const char *dir, const char *digest, const char *name, ch
         return -1;
     if (digest && !image_digest_valid(digest))
         return err_set(err, 0, "invalid manifest digest '%s'", digest);
+    if (image_dl_load(err) < 0)
+        return -1;
     cleanup_close int lock = image_store_lock(err);
     if (lock < 0)
         return -1;
@@ -283,6 +287,8 @@ store_synth(const char *config, size_t clen, char (*blobs)[IMAGE_DIGEST_LEN + 1]
         json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     struct image_new img = {text, strlen(text), config, clen, ids, n, name};
     int rc = image_store_add(&img, out, err);
+    if (rc < 0)
+        image_store_gc();
     json_object_put(m);
     return rc;
 }
@@ -367,7 +373,7 @@ image_import_archive(const char *path, const char *name, char *out, struct err *
 {
     char norm[IMAGE_NAME_MAX + 1], t[PATH_MAX], p[PATH_MAX];
     const char *nm;
-    if (name_arg(name, norm, &nm, err) < 0)
+    if (name_arg(name, norm, &nm, err) < 0 || image_dl_load(err) < 0)
         return -1;
     cleanup_close int lock = image_store_lock(err);
     if (lock < 0 || image_tmp_dir(t, "archive", err) < 0)
@@ -388,18 +394,6 @@ image_import_archive(const char *path, const char *name, char *out, struct err *
     return rc < 0 ? err_wrap(err, "import '%s'", path) : 0;
 }
 
-static const char *
-host_arch_name(void)
-{
-#if defined(__x86_64__)
-    return "amd64";
-#elif defined(__aarch64__)
-    return "arm64";
-#else
-    return "unknown";
-#endif
-}
-
 int
 image_import_rootfs_tar(const char *path, const char *name, char *out, struct err **err)
 {
@@ -407,7 +401,7 @@ image_import_rootfs_tar(const char *path, const char *name, char *out, struct er
     const char *nm;
     if (!name)
         return err_set(err, 0, "a rootfs tarball needs a NAME for its image");
-    if (name_arg(name, norm, &nm, err) < 0)
+    if (name_arg(name, norm, &nm, err) < 0 || image_dl_load(err) < 0)
         return -1;
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -430,6 +424,6 @@ image_import_rootfs_tar(const char *path, const char *name, char *out, struct er
         "{\"architecture\":\"%s\",\"os\":\"linux\",\"config\":{\"Env\":[\"PATH=/usr/local/sbin:"
         "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],\"Cmd\":[\"/bin/sh\"]},\"rootfs\":{"
         "\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
-        host_arch_name(), diff[0]);
+        image_host_arch(), diff[0]);
     return store_synth(config, strlen(config), blob, &size, diff, 1, nm, out, err);
 }

@@ -184,8 +184,8 @@ image_parse_config(const char *text, size_t len, size_t wanted,
     return 0;
 }
 
-static const char *
-host_arch(void)
+const char *
+image_host_arch(void)
 {
 #if defined(__x86_64__)
     return "amd64";
@@ -223,9 +223,9 @@ image_pick(const struct image_desc *d, size_t n, const char *digest, const char 
     if (n == 1)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(d[i].os, "linux") == 0 && strcmp(d[i].arch, host_arch()) == 0)
+        if (strcmp(d[i].os, "linux") == 0 && strcmp(d[i].arch, image_host_arch()) == 0)
             return (int)i;
     }
     return err_set(err, 0, "image index: %zu manifests and none for linux/%s (name one by digest)",
-                   n, host_arch());
+                   n, image_host_arch());
 }

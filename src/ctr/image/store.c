@@ -498,6 +498,38 @@ image_remove(const char *ref, struct err **err)
     return 0;
 }
 
+static void
+gc_dir(json_object *imgs, const char *sub, bool layers)
+{
+    char dir[PATH_MAX];
+    ctr_fmt(dir, sizeof(dir), "%s/%s", image_store_dir(), sub);
+    cleanup_dir DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        char digest[IMAGE_DIGEST_LEN + 8], p[PATH_MAX], t[PATH_MAX];
+        ctr_fmt(digest, sizeof(digest), "sha256:%s", de->d_name);
+        if (!image_digest_valid(digest) ||
+            (layers ? layer_used(imgs, digest) : blob_used(imgs, digest)))
+            continue;
+        ctr_fmt(p, sizeof(p), "%s/%s", dir, de->d_name);
+        if (!layers)
+            unlink(p);
+        else if (image_tmp_dir(t, "gc", NULL) == 0 && rmdir(t) == 0 && rename(p, t) == 0)
+            ctr_rm_rf(t);
+    }
+}
+
+void
+image_store_gc(void)
+{
+    cleanup_json json_object *idx = index_load(NULL);
+    json_object *imgs = idx ? jsonx_get_array(idx, "images") : NULL;
+    if (!imgs)
+        return;
+    gc_dir(imgs, "layers", true);
+    gc_dir(imgs, "blobs/sha256", false);
+}
+
 /* ---- inspect ---- */
 
 static json_object *

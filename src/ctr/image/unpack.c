@@ -7,8 +7,6 @@
  */
 #include "ctr/image/image_impl.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -234,8 +232,12 @@ layer_entry(struct archive *in, struct archive *out, struct archive_entry *e, in
     return 0;
 }
 
+typedef int entry_fn(struct archive *in, struct archive *out, struct archive_entry *e, int dfd,
+                     struct err **err);
+
+/* fn for every entry of in; what reading the archive failed on, named. */
 static int
-layer_entries(struct archive *in, struct archive *out, int dfd, struct err **err)
+each_entry(struct archive *in, struct archive *out, entry_fn *fn, int dfd, struct err **err)
 {
     struct archive_entry *e;
     for (;;) {
@@ -243,8 +245,8 @@ layer_entries(struct archive *in, struct archive *out, int dfd, struct err **err
         if (r == ARCHIVE_EOF)
             return 0;
         if (r < ARCHIVE_WARN)
-            return err_set(err, 0, "read the layer: %s", archive_error_string(in));
-        if (layer_entry(in, out, e, dfd, err) < 0)
+            return err_set(err, 0, "read the archive: %s", archive_error_string(in));
+        if (fn(in, out, e, dfd, err) < 0)
             return -1;
     }
 }
@@ -289,7 +291,7 @@ unpack_into(struct layer_src *s, int dfd, struct err **err)
     int rc = -1;
     if (archive_read_open(in, s, NULL, inner_read, NULL) != ARCHIVE_OK)
         err_set(err, 0, "read the layer: %s", archive_error_string(in));
-    else if (layer_entries(in, out, dfd, err) == 0 && drain(s, in, err) == 0)
+    else if (each_entry(in, out, layer_entry, dfd, err) == 0 && drain(s, in, err) == 0)
         rc = 0;
     if (archive_write_close(out) != ARCHIVE_OK && rc == 0)
         rc = err_set(err, 0, "finish the layer: %s", archive_error_string(out));
@@ -341,32 +343,28 @@ out:
 
 /* ---- archives of images (oci-archive, docker-archive) ---- */
 
+/* One entry of an image archive: only files and directories are read from one. */
 static int
-extract_entries(struct archive *in, struct archive *out, struct err **err)
+image_file_entry(struct archive *in, struct archive *out, struct archive_entry *e, int dfd,
+                 struct err **err)
 {
-    struct archive_entry *e;
-    for (;;) {
-        int r = archive_read_next_header(in, &e);
-        if (r == ARCHIVE_EOF)
-            return 0;
-        if (r < ARCHIVE_WARN)
-            return err_set(err, 0, "%s", archive_error_string(in));
-        const char *path = archive_entry_pathname(e);
-        const char *rel = path ? entry_rel(path) : NULL;
-        mode_t type = archive_entry_filetype(e);
-        if (!rel)
-            return err_set(err, 0, "entry '%.200s' leaves the archive: refused", path ? path : "");
-        if ((type != AE_IFREG && type != AE_IFDIR) || archive_entry_hardlink(e) || !*rel)
-            continue; /* only files and directories are read from an image archive */
-        archive_entry_set_pathname(e, rel);
-        archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
-        if (archive_write_header(out, e) < ARCHIVE_WARN ||
-            (archive_entry_size(e) > 0 && copy_data(in, out) < ARCHIVE_WARN) ||
-            archive_write_finish_entry(out) < ARCHIVE_WARN)
-            return err_set(err, 0, "entry '%.200s': %s", path,
-                           archive_error_string(out) ? archive_error_string(out)
-                                                     : archive_error_string(in));
-    }
+    (void)dfd;
+    const char *path = archive_entry_pathname(e);
+    const char *rel = path ? entry_rel(path) : NULL;
+    mode_t type = archive_entry_filetype(e);
+    if (!rel)
+        return err_set(err, 0, "entry '%.200s' leaves the archive: refused", path ? path : "");
+    if ((type != AE_IFREG && type != AE_IFDIR) || archive_entry_hardlink(e) || !*rel)
+        return 0;
+    archive_entry_set_pathname(e, rel);
+    archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
+    if (archive_write_header(out, e) < ARCHIVE_WARN ||
+        (archive_entry_size(e) > 0 && copy_data(in, out) < ARCHIVE_WARN) ||
+        archive_write_finish_entry(out) < ARCHIVE_WARN)
+        return err_set(err, 0, "entry '%.200s': %s", path,
+                       archive_error_string(out) ? archive_error_string(out)
+                                                 : archive_error_string(in));
+    return 0;
 }
 
 int
@@ -387,7 +385,7 @@ image_extract_archive(const char *path, const char *dest, struct err **err)
     int rc = -1;
     if (archive_read_open_fd(in, fd, 1 << 16) != ARCHIVE_OK)
         err_set(err, 0, "read '%s': %s", path, archive_error_string(in));
-    else if (extract_entries(in, out, err) < 0)
+    else if (each_entry(in, out, image_file_entry, -1, err) < 0)
         err_wrap(err, "archive '%s'", path);
     else
         rc = 0;

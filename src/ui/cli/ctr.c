@@ -472,12 +472,12 @@ root_image(struct create_cli *c, struct cli_image_run *img)
         return -1;
     if (!dir && e->code != ENOENT)
         return fail(e);
+    if (c->o.user && !user_ok(c->o.user))
+        return usage_error("--user '%s': use UID[:GID] (numbers; names with an image)", c->o.user);
     if (!dir && stat(c->o.rootfs, &st) < 0) {
         fprintf(stderr, "berth: no image or rootfs directory '%s'\n", c->o.rootfs);
         return EXIT_FAIL;
     }
-    if (c->o.user && !user_ok(c->o.user))
-        return usage_error("--user '%s': use UID[:GID] (numbers; names with an image)", c->o.user);
     return -1;
 }
 
