@@ -20,6 +20,7 @@
 #include "ctr/image/image.h"
 #include "ctr/image/image_impl.h"
 #include "ctr/image/registry_http.h"
+#include "ctr/image/registry_dl.h"
 #include "ctr/store/store.h"
 
 #define MANIFEST_MAX (4 << 20)
@@ -478,7 +479,9 @@ reg_pull(const struct reg_ref *ref, const struct reg_opts *o, const char *layout
          char **manifest_digest, struct err **err)
 {
     struct pull p = {.ref = ref, .o = o, .dirfd = -1};
-    int rc = -1;
+    int rc = reg_dl_load(err);
+    if (rc < 0)
+        return -1;
     if (o->platform)
         rc = reg_platform_parse(o->platform, &p.os, &p.arch, &p.variant, err);
     else

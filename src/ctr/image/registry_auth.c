@@ -10,12 +10,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
-
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/xalloc.h"
+#include "ctr/image/registry_dl.h"
 
 #define AUTH_FILE_MAX (1 << 20)
 
@@ -179,6 +178,8 @@ int
 reg_auth_parse(const char *text, size_t len, const char *what, const char *host, char **user,
                char **pass, struct err **err)
 {
+    if (reg_dl_load(err) < 0)
+        return -1;
     cleanup_json json_object *root = jsonx_parse(text, len, what, err);
     if (!root)
         return -1;
@@ -293,6 +294,8 @@ reg_auth_store(const char *path, const char *host, const char *user, const char 
 {
     if (strchr(user, ':'))
         return err_set(err, 0, "user name '%s' contains ':'", user);
+    if (reg_dl_load(err) < 0)
+        return -1;
     cleanup_json json_object *root = load_for_change(path, err);
     if (!root)
         return -1;

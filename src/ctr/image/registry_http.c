@@ -11,12 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/xalloc.h"
+#include "ctr/image/registry_dl.h"
 
 #define ERR_BODY_MAX 4096
 #define TOKEN_MAX (1 << 20)
@@ -298,6 +297,8 @@ ping(struct reg_client *c, struct err **err)
 struct reg_client *
 reg_client_open(const char *host, const char *repo, const struct reg_opts *o, struct err **err)
 {
+    if (reg_dl_load(err) < 0)
+        return NULL;
     pthread_once(&curl_once, curl_init_once);
     struct reg_client *c = xcalloc(1, sizeof(*c));
     c->o = o;

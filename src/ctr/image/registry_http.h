@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <openssl/evp.h>
+#include <openssl/evp.h> /* EVP_MD_CTX (the functions: registry_dl.h) */
 
 #include "common/err.h"
 #include "common/strbuf.h"
