@@ -16,10 +16,12 @@
 #include "common/units.h"
 #include "ctr/image/image.h"
 #include "ui/cli/cli.h"
+#include "ui/frontends.h"
 
 static const char usage_text[] =
     "usage: berth image COMMAND [OPTIONS] [ARGS]\n"
     "\n"
+    "  pull [OPTIONS] REF           from a registry (berth image pull --help)\n"
     "  import PATH [NAME[:TAG]]     an OCI layout directory, an oci-archive or a docker-archive\n"
     "  import --rootfs-tar FILE NAME[:TAG]   a plain root file system tarball as one layer\n"
     "  ls [--format table|json]     images: names, id, layers, size, shared size, containers\n"
@@ -229,7 +231,7 @@ cmd_tag(const struct app_opts *o, int argc, char **argv)
 
 static const struct cli_cmd commands[] = {
     {"import", cmd_import}, {"ls", cmd_ls},   {"inspect", cmd_inspect},
-    {"rm", cmd_rm},         {"tag", cmd_tag},
+    {"rm", cmd_rm},         {"tag", cmd_tag}, {"pull", cli_image_pull_main},
 };
 
 int
