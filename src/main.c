@@ -117,6 +117,7 @@ parse_global(int argc, char **argv, struct app_opts *o)
 static const struct cli_cmd commands[] = {
     {"ctr", cli_ctr_main},
     {"vm", cli_vm_main},
+    {"net", cli_net_main},
 };
 
 int

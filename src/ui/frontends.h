@@ -9,5 +9,6 @@ int tui_main(const struct app_opts *o);
 /* argv[0] is "ctr" / "vm". Return the process exit status. */
 int cli_ctr_main(const struct app_opts *o, int argc, char **argv);
 int cli_vm_main(const struct app_opts *o, int argc, char **argv);
+int cli_net_main(const struct app_opts *o, int argc, char **argv);
 /* `berth __complete ctr-names|vm-names|themes`: one name a line, for shell completion (hidden). */
 int cli_complete_main(const struct app_opts *o, int argc, char **argv);

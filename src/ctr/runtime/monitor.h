@@ -7,6 +7,7 @@
 
 #include "ctr/store/store.h"
 #include "ctr/cgroup/cgroup.h"
+#include "ctr/net/net.h"
 
 #define MON_MAX_CLIENTS 8
 #define MON_REPLAY 4096
@@ -35,6 +36,7 @@ struct mon {
     int in;
     char inbuf[16384];
     size_t in_len, in_off;
+    struct net_ctr net; /* its network (annotations; the address once attached) */
 };
 
 void ctr_monitor_listen(struct mon *m);

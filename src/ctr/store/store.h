@@ -116,6 +116,8 @@ struct ctr_state {
     bool autoremove;
     char cgroup[256]; /* relative cgroup path, "" none */
     char cgroup_mgr[16];
+    char ip[16];     /* the container's address on its network, "" none */
+    char ports[256]; /* published ports, "8080->80/tcp,...", "" none */
 };
 
 void ctr_state_init(struct ctr_state *st);

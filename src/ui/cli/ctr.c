@@ -20,6 +20,7 @@
 #include "common/json.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
+#include "ctr/net/net.h"
 #include "ui/cli/cli.h"
 #include "ui/rawterm.h"
 
@@ -39,7 +40,9 @@ static const char usage_text[] =
     "create/run options (NAME may also be given as --name NAME):\n"
     "  -m, --memory SIZE  --cpus N.N  --pids N|unlimited (default 2048)  --hostname H\n"
     "  -e, --env K=V (repeatable)  --env-file FILE (K=V lines; K alone: your value of K)\n"
-    "  -w, --workdir DIR  -u, --user UID[:GID]  --net none|host  -t, --tty  --inplace\n"
+    "  -w, --workdir DIR  -u, --user UID[:GID]  -t, --tty  --inplace\n"
+    "  --net none|host|bridge|NETWORK|container:NAME\n"
+    "  -p, --publish [HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp] (repeatable; --net bridge or NETWORK)\n"
     "  -i, --interactive (stdin is always relayed in the foreground)  -d, --detach (run)\n"
     "  --seccomp unconfined|FILE  --cap-add CAP  --cap-drop CAP  --userns\n"
     "  -p/--publish and -v/--volume are not supported yet\n"
@@ -169,6 +172,7 @@ static const struct option create_opts[] = {
 struct create_cli {
     struct ctr_create_opts o;
     const char *env[256];
+    const char *ports[NET_PORTS_MAX];
     const char *name; /* --name NAME, or NULL */
     bool rm, detach;
 };
@@ -327,10 +331,20 @@ create_value(struct create_cli *c, int opt, const char *arg)
             return usage_error("--hostname '%s': 1 to 64 letters, digits, '-' and '.'", arg);
         c->o.hostname = arg;
         return -1;
-    case O_NET:
-        if (strcmp(arg, "none") != 0 && strcmp(arg, "host") != 0)
-            return usage_error("--net '%s': use none or host", arg);
+    case O_NET: {
+        enum net_mode mode;
+        const char *what;
+        if (net_mode_parse(arg, &mode, &what, &e) < 0)
+            return usage_error("--net: %s", err_msg(e));
         c->o.net = arg;
+        return -1;
+    }
+    case 'p':
+        if (c->o.n_ports == sizeof(c->ports) / sizeof(c->ports[0]))
+            return usage_error("too many -p (at most %d)", NET_PORTS_MAX);
+        if (net_port_parse(arg, &(struct net_port){0}, &e) < 0)
+            return usage_error("-p: %s", err_msg(e));
+        c->ports[c->o.n_ports++] = arg;
         return -1;
     }
     return usage_error("unknown option '%s'", arg ? arg : "?");
@@ -404,6 +418,7 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
     split_dashdash(argc, argv, &sp);
     memset(c, 0, sizeof(*c));
     c->o.env = c->env;
+    c->o.ports = c->ports;
     optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
     opterr = 0;
     int opt, li = -1;
@@ -419,7 +434,7 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
             return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
         if (!is_run && (opt == O_RM || opt == 'd'))
             return usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-        if (opt == 'p' || opt == 'v')
+        if (opt == 'v')
             return not_yet(opt, is_long, argv);
         if (opt == O_RM) {
             c->rm = true;
