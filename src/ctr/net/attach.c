@@ -175,10 +175,9 @@ port_free(const struct net_port *p, struct err **err)
         struct sockaddr_in sa = {.sin_family = AF_INET,
                                  .sin_port = htons((uint16_t)(p->host_port + k)),
                                  .sin_addr.s_addr = htonl(p->host_ip)};
-        if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
-            errno == EADDRINUSE)
-            return err_set(err, 0, "host port %u/%s is already in use",
-                           p->host_port + k, tcp ? "tcp" : "udp");
+        if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno == EADDRINUSE)
+            return err_set(err, 0, "host port %u/%s is already in use", p->host_port + k,
+                           tcp ? "tcp" : "udp");
     }
     return 0;
 }
@@ -190,11 +189,9 @@ ports_check(const struct net_ctr *nc, const struct net_leases *l, struct err **e
         for (size_t j = 0; j < l->n; j++) {
             for (size_t k = 0; k < l->v[j].n_ports; k++) {
                 if (ports_clash(&nc->ports[i], &l->v[j].ports[k]))
-                    return err_set(err, 0,
-                                   "host port %u/%s is already published by container '%s'",
+                    return err_set(err, 0, "host port %u/%s is already published by container '%s'",
                                    nc->ports[i].host_port,
-                                   nc->ports[i].proto == IPPROTO_UDP ? "udp" : "tcp",
-                                   l->v[j].ctr);
+                                   nc->ports[i].proto == IPPROTO_UDP ? "udp" : "tcp", l->v[j].ctr);
             }
         }
         if (port_free(&nc->ports[i], err) < 0)
@@ -218,14 +215,14 @@ lease_pick(const struct net_def *d, const struct net_leases *l, uint32_t *ip, st
     }
     char sub[24];
     net_cidr_format(&d->subnet, sub, sizeof(sub));
-    return err_set(err, 0, "network '%s': no free address left in %s (%zu in use)",
-                   d->name, sub, l->n);
+    return err_set(err, 0, "network '%s': no free address left in %s (%zu in use)", d->name, sub,
+                   l->n);
 }
 
 /* Under the lock: the network ready, the lease taken, the ports published; *d, *lease out. */
 static int
-lease_take(const char *name, struct net_ctr *nc, pid_t pid, struct nl_sock *sk,
-           struct net_def *d, struct net_lease *lease, struct net_leases *peers, struct err **err)
+lease_take(const char *name, struct net_ctr *nc, pid_t pid, struct nl_sock *sk, struct net_def *d,
+           struct net_lease *lease, struct net_leases *peers, struct err **err)
 {
     cleanup_close int lock = netst_lock(err);
     if (lock < 0 || net_ensure(nc->net, d, sk, err) < 0 || net_reconcile(nc->net, peers, err) < 0)
@@ -289,8 +286,8 @@ etc_files(int dfd, const char *name, const char *hostname, uint32_t ip,
         strbuf_printf(&b, "%s\n", line);
     }
     if (rc == 0)
-        rc = ctr_write_runtime_at(dfd, "resolv.conf", strbuf_str(&b), strlen(strbuf_str(&b)),
-                                  0644, err);
+        rc = ctr_write_runtime_at(dfd, "resolv.conf", strbuf_str(&b), strlen(strbuf_str(&b)), 0644,
+                                  err);
     strbuf_done(&b);
     return rc;
 }
@@ -307,15 +304,15 @@ ports_text(struct net_ctr *nc)
             net_ip_format(p->host_ip, hip, sizeof(hip) - 1);
             strcat(hip, ":");
         }
-        len += (size_t)snprintf(nc->ports_text + len, sizeof(nc->ports_text) - len,
-                                "%s%s%u->%u/%s", i ? "," : "", hip, p->host_port, p->ctr_port,
+        len += (size_t)snprintf(nc->ports_text + len, sizeof(nc->ports_text) - len, "%s%s%u->%u/%s",
+                                i ? "," : "", hip, p->host_port, p->ctr_port,
                                 p->proto == IPPROTO_UDP ? "udp" : "tcp");
     }
 }
 
 int
-net_ctr_attach(const char *name, const char *hostname, struct net_ctr *nc, pid_t pid,
-               int run_dfd, struct err **err)
+net_ctr_attach(const char *name, const char *hostname, struct net_ctr *nc, pid_t pid, int run_dfd,
+               struct err **err)
 {
     struct nl_sock *sk = netlink_open(err);
     if (!sk)

@@ -110,8 +110,7 @@ route_localnet(const char *bridge)
 }
 
 int
-netlink_bridge_ensure(struct nl_sock *sk, const struct net_def *d, bool *created,
-                      struct err **err)
+netlink_bridge_ensure(struct nl_sock *sk, const struct net_def *d, bool *created, struct err **err)
 {
     *created = false;
     if (link_index(sk, d->bridge) > 0)

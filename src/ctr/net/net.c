@@ -87,8 +87,7 @@ host_route_overlap(const struct net_cidr *c, char *what, size_t len)
 }
 
 static bool
-subnet_taken(const struct net_cidr *c, const struct net_def *defs, size_t n, char *what,
-             size_t len)
+subnet_taken(const struct net_cidr *c, const struct net_def *defs, size_t n, char *what, size_t len)
 {
     for (size_t i = 0; i < n; i++) {
         if (net_cidr_overlap(c, &defs[i].subnet)) {
@@ -304,7 +303,8 @@ net_inspect(const char *name, char **json, struct err **err)
     }
     json_object_object_add(o, "containers", a);
     netst_leases_done(&l);
-    *json = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    *json = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
     return 0;
 }
 

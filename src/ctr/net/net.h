@@ -28,12 +28,12 @@ struct net_cidr {
 int net_cidr_parse(const char *s, struct net_cidr *out, struct err **err);
 /* "a.b.c.d" (host order); 0 or -1 (no err: callers word their own message). */
 int net_ip_parse(const char *s, uint32_t *out);
-void net_ip_format(uint32_t ip, char *buf, size_t len); /* >= 16 bytes */
+void net_ip_format(uint32_t ip, char *buf, size_t len);                /* >= 16 bytes */
 void net_cidr_format(const struct net_cidr *c, char *buf, size_t len); /* >= 19 bytes */
 bool net_cidr_overlap(const struct net_cidr *a, const struct net_cidr *b);
 
 struct net_port {
-    uint32_t host_ip; /* host order; 0 = every address of the host */
+    uint32_t host_ip;                    /* host order; 0 = every address of the host */
     uint16_t host_port, ctr_port, count; /* count >= 1: a range host_port..host_port+count-1 */
     uint8_t proto;                       /* IPPROTO_TCP or IPPROTO_UDP */
 };
@@ -75,8 +75,8 @@ bool net_exists(const char *name);
 /* What a container's network is, from its config.json annotations. */
 struct net_ctr {
     enum net_mode mode;
-    char net[NET_NAME_MAX + 1];   /* bridge mode: the network */
-    char peer[80];                /* container mode: whose network namespace */
+    char net[NET_NAME_MAX + 1]; /* bridge mode: the network */
+    char peer[80];              /* container mode: whose network namespace */
     struct net_port ports[NET_PORTS_MAX];
     size_t n_ports;
     /* Filled by net_ctr_attach: */
@@ -93,7 +93,7 @@ int net_ctr_annotate(void *cfg, const char *net, const char *const *ports, size_
 int net_ctr_join(const struct net_ctr *nc, struct err **err);
 /* Bridge mode: lease an address, publish the ports, make the veth pair and configure eth0 in the
  * network namespace of pid; write hosts and resolv.conf into run_dfd. Undone on failure. */
-int net_ctr_attach(const char *name, const char *hostname, struct net_ctr *nc, pid_t pid, int run_dfd,
-                   struct err **err);
+int net_ctr_attach(const char *name, const char *hostname, struct net_ctr *nc, pid_t pid,
+                   int run_dfd, struct err **err);
 /* Undo attach: ports, lease, host veth. Harmless when nothing was attached. */
 void net_ctr_detach(const char *name, const struct net_ctr *nc);

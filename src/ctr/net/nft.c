@@ -110,8 +110,7 @@ port_elements(struct strbuf *b, const char *verb, const struct net_lease *l)
         for (unsigned k = 0; k < p->count; k++) {
             if (p->host_ip)
                 strbuf_printf(b, "%s element ip %s pip { %s . %s . %u : %s . %u }\n", verb,
-                              netst_table(), hip, proto, p->host_port + k, cip,
-                              p->ctr_port + k);
+                              netst_table(), hip, proto, p->host_port + k, cip, p->ctr_port + k);
             else
                 strbuf_printf(b, "%s element ip %s pany { %s . %u : %s . %u }\n", verb,
                               netst_table(), proto, p->host_port + k, cip, p->ctr_port + k);

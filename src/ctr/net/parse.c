@@ -86,11 +86,11 @@ net_cidr_parse(const char *s, struct net_cidr *out, struct err **err)
         return err_set(err, 0, "invalid subnet '%s': prefix /%ld out of range (/8 to /30)", s,
                        prefix);
     if (ip & ~mask_of((unsigned)prefix))
-        return err_set(err, 0, "invalid subnet '%s': host bits are set (the network is %u.%u.%u.%u/%ld)",
-                       s, (ip & mask_of((unsigned)prefix)) >> 24,
-                       ((ip & mask_of((unsigned)prefix)) >> 16) & 255,
-                       ((ip & mask_of((unsigned)prefix)) >> 8) & 255,
-                       ip & mask_of((unsigned)prefix) & 255, prefix);
+        return err_set(
+            err, 0, "invalid subnet '%s': host bits are set (the network is %u.%u.%u.%u/%ld)", s,
+            (ip & mask_of((unsigned)prefix)) >> 24, ((ip & mask_of((unsigned)prefix)) >> 16) & 255,
+            ((ip & mask_of((unsigned)prefix)) >> 8) & 255, ip & mask_of((unsigned)prefix) & 255,
+            prefix);
     unsigned first = ip >> 24;
     if (first == 0 || first == 127 || first >= 224 || (ip >> 16) == 0xa9fe)
         return err_set(err, 0,
@@ -153,8 +153,7 @@ net_port_parse(const char *s, struct net_port *out, struct err **err)
     if (hc != cc)
         return err_set(err, 0, "invalid port '%s': the two ranges differ in length", s);
     if (hc > NET_PORTS_MAX)
-        return err_set(err, 0, "invalid port '%s': a range of at most %d ports", s,
-                       NET_PORTS_MAX);
+        return err_set(err, 0, "invalid port '%s': a range of at most %d ports", s, NET_PORTS_MAX);
     out->count = hc;
     return 0;
 }

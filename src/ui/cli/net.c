@@ -89,8 +89,7 @@ cmd_ls(int argc, char **argv)
         net_cidr_format(&v[i].subnet, sub, sizeof(sub));
         net_ip_format(v[i].gateway, gw, sizeof(gw));
         if (!json) {
-            printf("%-20s %-12s %-18s %-15s %zu\n", v[i].name, v[i].bridge, sub, gw,
-                   v[i].n_leases);
+            printf("%-20s %-12s %-18s %-15s %zu\n", v[i].name, v[i].bridge, sub, gw, v[i].n_leases);
             continue;
         }
         json_object *o = json_object_new_object();
@@ -102,7 +101,8 @@ cmd_ls(int argc, char **argv)
         json_object_array_add(a, o);
     }
     if (json) {
-        printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
+                                                             JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(a);
     }
     return 0;
