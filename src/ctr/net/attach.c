@@ -203,20 +203,12 @@ ports_check(const struct net_ctr *nc, const struct net_leases *l, struct err **e
 static int
 lease_pick(const struct net_def *d, const struct net_leases *l, uint32_t *ip, struct err **err)
 {
-    uint32_t last = d->subnet.addr + (uint32_t)((1ull << (32 - d->subnet.prefix)) - 2);
-    for (uint32_t a = d->subnet.addr + 1; a <= last; a++) {
-        bool used = a == d->gateway;
-        for (size_t i = 0; !used && i < l->n; i++)
-            used = l->v[i].ip == a;
-        if (!used) {
-            *ip = a;
-            return 0;
-        }
-    }
-    char sub[24];
-    net_cidr_format(&d->subnet, sub, sizeof(sub));
-    return err_set(err, 0, "network '%s': no free address left in %s (%zu in use)", d->name, sub,
-                   l->n);
+    cleanup_free uint32_t *used = xcalloc(l->n + 1, sizeof(*used));
+    for (size_t i = 0; i < l->n; i++)
+        used[i] = l->v[i].ip;
+    if (net_ipam_pick(&d->subnet, d->gateway, used, l->n, ip, err) < 0)
+        return err_wrap(err, "network '%s'", d->name);
+    return 0;
 }
 
 /* Under the lock: the network ready, the lease taken, the ports published; *d, *lease out. */

@@ -156,11 +156,11 @@ int
 net_ensure(const char *name, struct net_def *d, struct nl_sock *sk, struct err **err)
 {
     cleanup_err struct err *e = NULL;
-    if (netst_load(name, d, &e) < 0) {
-        if (e->code != ENOENT || strcmp(name, NET_DEFAULT) != 0)
-            return *err = steal_pointer(&e), -1;
+    int rc = netst_load(name, d, &e);
+    if (rc == -2 && strcmp(name, NET_DEFAULT) == 0)
         return define(name, NULL, d, err);
-    }
+    if (rc < 0)
+        return *err = steal_pointer(&e), -1;
     bool created = false;
     if (netlink_bridge_ensure(sk, d, &created, err) < 0)
         return err_wrap(err, "network '%s'", name);

@@ -49,6 +49,11 @@ enum net_mode { NET_MODE_NONE, NET_MODE_HOST, NET_MODE_BRIDGE, NET_MODE_CONTAINE
 /* mode; *arg = the network (bridge) or the container (container:) name, else NULL. */
 int net_mode_parse(const char *s, enum net_mode *mode, const char **arg, struct err **err);
 
+/* IPAM: the lowest address of subnet that is not its network or broadcast address, not gw and
+ * not in used[n]; -1 with err naming the subnet when it is full. */
+int net_ipam_pick(const struct net_cidr *subnet, uint32_t gw, const uint32_t *used, size_t n,
+                  uint32_t *ip, struct err **err);
+
 /* ---- store.c: networks ---- */
 struct net_info {
     char name[NET_NAME_MAX + 1];

@@ -30,7 +30,7 @@ struct net_leases {
 };
 /* The exclusive lock of every network of this state root (blocks); the fd. */
 int netst_lock(struct err **err);
-/* Missing: -1 with err code ENOENT ("no such network"). */
+/* Missing: -2 with err "no such network". */
 int netst_load(const char *name, struct net_def *d, struct err **err);
 int netst_save(const struct net_def *d, struct err **err);
 int netst_delete(const char *name, struct err **err);

@@ -231,3 +231,22 @@ net_mode_parse(const char *s, enum net_mode *mode, const char **arg, struct err 
     *arg = s;
     return 0;
 }
+
+int
+net_ipam_pick(const struct net_cidr *subnet, uint32_t gw, const uint32_t *used, size_t n,
+              uint32_t *ip, struct err **err)
+{
+    uint32_t last = subnet->addr + (uint32_t)((1ull << (32 - subnet->prefix)) - 2);
+    for (uint32_t a = subnet->addr + 1; a <= last; a++) {
+        bool taken = a == gw;
+        for (size_t i = 0; !taken && i < n; i++)
+            taken = used[i] == a;
+        if (!taken) {
+            *ip = a;
+            return 0;
+        }
+    }
+    char sub[24];
+    net_cidr_format(subnet, sub, sizeof(sub));
+    return err_set(err, 0, "no free address left in %s (%zu in use)", sub, n);
+}

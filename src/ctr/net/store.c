@@ -104,7 +104,7 @@ netst_load(const char *name, struct net_def *d, struct err **err)
     ctr_fmt(leaf, sizeof(leaf), "%s.json", name);
     lib_path(p, leaf);
     if (access(p, F_OK) < 0 && errno == ENOENT)
-        return err_set(err, ENOENT, "no such network '%s'", name);
+        return err_set(err, 0, "no such network '%s'", name), -2;
     cleanup_json json_object *o = jsonx_load_file(p, NET_FILE_MAX, err);
     if (!o)
         return -1;
