@@ -47,6 +47,10 @@ struct inst {
 
     /* Filled by the sampler from two samples; NaN when unknown. 100 = one host CPU. */
     double cpu_pct;
+
+    /* Containers on a network: its address and published ports ("8080->80/tcp,..."); "" none. */
+    char ip[16];
+    char ports[96];
 };
 
 struct inst_list {

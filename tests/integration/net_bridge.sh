@@ -46,7 +46,12 @@ ok "published port $port reached from the host on 127.0.0.1"
 [ "$(/bin/busybox wget -qO- "http://$gw:$port/")" = hello-from-c ] || fail "$gw:$port does not reach c"
 ok "published port reached through the bridge's address $gw"
 b ctr inspect "$P-c" | grep -q "\"ports\":\"$port->80/tcp\"" || fail "inspect does not show the port"
-ok "inspect shows $port->80/tcp"
+b --batch -n 1 -f json --no-vms | python3 -c 'import json,sys
+d=json.loads(sys.stdin.readline())
+c=[i for i in d["instances"] if i["name"]==sys.argv[1]][0]
+assert c["ports"]==sys.argv[2]+"->80/tcp" and c["ip"].count(".")==3, c' "$P-c" "$port" ||
+    fail "batch JSON does not show c's address and port"
+ok "inspect and batch JSON show $port->80/tcp"
 
 b ctr stop -t 1 "$P-c" >/dev/null || fail "stop c"
 nft list map ip "$TABLE" pany | grep -q " $port " && fail "the port map still holds $port after stop"

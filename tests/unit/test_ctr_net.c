@@ -202,7 +202,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cidr),   cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_cidr),        cmocka_unit_test(test_ports),
         cmocka_unit_test(test_modes_names), cmocka_unit_test(test_ipam),
         cmocka_unit_test(test_leases_file),
     };

@@ -104,6 +104,12 @@ json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
     int64_t up = inst_uptime(in, now_real_ns);
     strbuf_putc(sb, ',');
     json_u64(sb, "uptime_s", up < 0 ? INST_UNKNOWN : (uint64_t)up);
+    if (in->ip[0]) { /* a container on a network: its address and published ports */
+        strbuf_puts(sb, ",\"ip\":");
+        strbuf_json_str(sb, in->ip);
+        strbuf_puts(sb, ",\"ports\":");
+        strbuf_json_str(sb, in->ports);
+    }
     strbuf_putc(sb, '}');
 }
 
