@@ -22,6 +22,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/strbuf.h"
+#include "common/trace.h"
 #include "common/xalloc.h"
 #include "ctr/store/store.h"
 
@@ -315,11 +316,14 @@ net_ctr_attach(const char *name, const char *hostname, struct net_ctr *nc, pid_t
     char veth[16];
     netst_veth_name(name, veth, sizeof(veth));
     int rc = lease_take(name, nc, pid, sk, &d, &lease, &peers, err);
+    trace_mark("net: leased");
     if (rc == 0) {
         nc->ip = lease.ip;
         rc = netlink_veth_add(sk, veth, d.bridge, pid, err);
+        trace_mark("net: veth");
         if (rc == 0)
             rc = netlink_ctr_configure(pid, lease.ip, d.subnet.prefix, d.gateway, err);
+        trace_mark("net: eth0");
         if (rc < 0)
             err_wrap(err, "network '%s'", nc->net);
         if (rc == 0)
