@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Links, addresses and routes through libnl-route-3: the bridge, the veth pair, eth0 inside. */
 #include "ctr/net/net_impl.h"
+#include "ctr/net/net_dl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,32 +11,27 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/bridge.h>
-#include <netlink/route/link/veth.h>
-#include <netlink/route/route.h>
-
 #include "common/cleanup.h"
 #include "ctr/store/store.h"
 
 static int
 nl_fail(struct err **err, int rc, const char *what, const char *name)
 {
-    return err_set(err, 0, "%s '%s': %s", what, name, nl_geterror(rc));
+    return err_set(err, 0, "%s '%s': %s", what, name, netdl.nl_geterror(rc));
 }
 
 struct nl_sock *
 netlink_open(struct err **err)
 {
-    struct nl_sock *sk = nl_socket_alloc();
+    if (netdl_netlink(err) < 0)
+        return NULL;
+    struct nl_sock *sk = netdl.nl_socket_alloc();
     if (!sk)
         return err_set(err, ENOMEM, "netlink socket"), NULL;
-    int rc = nl_connect(sk, NETLINK_ROUTE);
+    int rc = netdl.nl_connect(sk, NETLINK_ROUTE);
     if (rc < 0) {
-        nl_socket_free(sk);
-        return err_set(err, 0, "netlink: %s", nl_geterror(rc)), NULL;
+        netdl.nl_socket_free(sk);
+        return err_set(err, 0, "netlink: %s", netdl.nl_geterror(rc)), NULL;
     }
     return sk;
 }
@@ -44,17 +40,17 @@ void
 netlink_close(struct nl_sock *sk)
 {
     if (sk)
-        nl_socket_free(sk);
+        netdl.nl_socket_free(sk);
 }
 
 static int
 link_index(struct nl_sock *sk, const char *name)
 {
     struct rtnl_link *l = NULL;
-    if (rtnl_link_get_kernel(sk, 0, name, &l) < 0)
+    if (netdl.rtnl_link_get_kernel(sk, 0, name, &l) < 0)
         return 0;
-    int idx = rtnl_link_get_ifindex(l);
-    rtnl_link_put(l);
+    int idx = netdl.rtnl_link_get_ifindex(l);
+    netdl.rtnl_link_put(l);
     return idx;
 }
 
@@ -66,15 +62,15 @@ addr_add(struct nl_sock *sk, int idx, uint32_t ip, unsigned prefix, const char *
     net_ip_format(ip, ipt, sizeof(ipt));
     ctr_fmt(text, sizeof(text), "%s/%u", ipt, prefix);
     struct nl_addr *local = NULL;
-    int rc = nl_addr_parse(text, AF_INET, &local);
+    int rc = netdl.nl_addr_parse(text, AF_INET, &local);
     if (rc < 0)
         return nl_fail(err, rc, "address", text);
-    struct rtnl_addr *a = rtnl_addr_alloc();
-    rtnl_addr_set_ifindex(a, idx);
-    rtnl_addr_set_local(a, local);
-    rc = rtnl_addr_add(sk, a, 0);
-    rtnl_addr_put(a);
-    nl_addr_put(local);
+    struct rtnl_addr *a = netdl.rtnl_addr_alloc();
+    netdl.rtnl_addr_set_ifindex(a, idx);
+    netdl.rtnl_addr_set_local(a, local);
+    rc = netdl.rtnl_addr_add(sk, a, 0);
+    netdl.rtnl_addr_put(a);
+    netdl.nl_addr_put(local);
     if (rc < 0 && rc != -NLE_EXIST)
         return nl_fail(err, rc, "add an address to", ifname);
     return 0;
@@ -84,14 +80,14 @@ static int
 link_up(struct nl_sock *sk, const char *name, struct err **err)
 {
     struct rtnl_link *l = NULL;
-    int rc = rtnl_link_get_kernel(sk, 0, name, &l);
+    int rc = netdl.rtnl_link_get_kernel(sk, 0, name, &l);
     if (rc < 0)
         return nl_fail(err, rc, "find link", name);
-    struct rtnl_link *ch = rtnl_link_alloc();
-    rtnl_link_set_flags(ch, IFF_UP);
-    rc = rtnl_link_change(sk, l, ch, 0);
-    rtnl_link_put(ch);
-    rtnl_link_put(l);
+    struct rtnl_link *ch = netdl.rtnl_link_alloc();
+    netdl.rtnl_link_set_flags(ch, IFF_UP);
+    rc = netdl.rtnl_link_change(sk, l, ch, 0);
+    netdl.rtnl_link_put(ch);
+    netdl.rtnl_link_put(l);
     if (rc < 0)
         return nl_fail(err, rc, "set up link", name);
     return 0;
@@ -115,10 +111,10 @@ netlink_bridge_ensure(struct nl_sock *sk, const struct net_def *d, bool *created
     *created = false;
     if (link_index(sk, d->bridge) > 0)
         return 0;
-    struct rtnl_link *br = rtnl_link_bridge_alloc();
-    rtnl_link_set_name(br, d->bridge);
-    int rc = rtnl_link_add(sk, br, NLM_F_CREATE | NLM_F_EXCL);
-    rtnl_link_put(br);
+    struct rtnl_link *br = netdl.rtnl_link_bridge_alloc();
+    netdl.rtnl_link_set_name(br, d->bridge);
+    int rc = netdl.rtnl_link_add(sk, br, NLM_F_CREATE | NLM_F_EXCL);
+    netdl.rtnl_link_put(br);
     if (rc < 0 && rc != -NLE_EXIST)
         return nl_fail(err, rc, "create bridge", d->bridge);
     int idx = link_index(sk, d->bridge);
@@ -135,10 +131,10 @@ netlink_bridge_ensure(struct nl_sock *sk, const struct net_def *d, bool *created
 int
 netlink_link_del(struct nl_sock *sk, const char *ifname, struct err **err)
 {
-    struct rtnl_link *l = rtnl_link_alloc();
-    rtnl_link_set_name(l, ifname);
-    int rc = rtnl_link_delete(sk, l);
-    rtnl_link_put(l);
+    struct rtnl_link *l = netdl.rtnl_link_alloc();
+    netdl.rtnl_link_set_name(l, ifname);
+    int rc = netdl.rtnl_link_delete(sk, l);
+    netdl.rtnl_link_put(l);
     if (rc < 0 && rc != -NLE_NODEV && rc != -NLE_OBJ_NOTFOUND)
         return nl_fail(err, rc, "delete link", ifname);
     return 0;
@@ -153,18 +149,18 @@ netlink_veth_add(struct nl_sock *sk, const char *host, const char *bridge, pid_t
         return err_set(err, 0, "bridge '%s' is missing", bridge);
     /* A container restarted at once: its old pair may outlive the old network namespace. */
     netlink_link_del(sk, host, NULL);
-    struct rtnl_link *veth = rtnl_link_veth_alloc();
+    struct rtnl_link *veth = netdl.rtnl_link_veth_alloc();
     if (!veth)
         return err_set(err, ENOMEM, "veth");
-    rtnl_link_set_name(veth, host);
-    rtnl_link_set_master(veth, bidx);
-    rtnl_link_set_flags(veth, IFF_UP);
-    struct rtnl_link *peer = rtnl_link_veth_get_peer(veth);
-    rtnl_link_set_name(peer, "eth0");
-    rtnl_link_set_ns_pid(peer, pid);
-    rtnl_link_put(peer);
-    int rc = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
-    rtnl_link_veth_release(veth);
+    netdl.rtnl_link_set_name(veth, host);
+    netdl.rtnl_link_set_master(veth, bidx);
+    netdl.rtnl_link_set_flags(veth, IFF_UP);
+    struct rtnl_link *peer = netdl.rtnl_link_veth_get_peer(veth);
+    netdl.rtnl_link_set_name(peer, "eth0");
+    netdl.rtnl_link_set_ns_pid(peer, pid);
+    netdl.rtnl_link_put(peer);
+    int rc = netdl.rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+    netdl.rtnl_link_veth_release(veth);
     if (rc < 0)
         return nl_fail(err, rc, "create veth pair", host);
     return 0;
@@ -176,21 +172,22 @@ default_route(struct nl_sock *sk, int idx, uint32_t gw, struct err **err)
     char gwt[16];
     net_ip_format(gw, gwt, sizeof(gwt));
     struct nl_addr *dst = NULL, *via = NULL;
-    if (nl_addr_parse("0.0.0.0/0", AF_INET, &dst) < 0 || nl_addr_parse(gwt, AF_INET, &via) < 0) {
-        nl_addr_put(dst);
+    if (netdl.nl_addr_parse("0.0.0.0/0", AF_INET, &dst) < 0 ||
+        netdl.nl_addr_parse(gwt, AF_INET, &via) < 0) {
+        netdl.nl_addr_put(dst);
         return err_set(err, 0, "route via '%s'", gwt);
     }
-    struct rtnl_route *r = rtnl_route_alloc();
-    rtnl_route_set_family(r, AF_INET);
-    rtnl_route_set_dst(r, dst);
-    struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-    rtnl_route_nh_set_ifindex(nh, idx);
-    rtnl_route_nh_set_gateway(nh, via);
-    rtnl_route_add_nexthop(r, nh);
-    int rc = rtnl_route_add(sk, r, NLM_F_CREATE);
-    rtnl_route_put(r);
-    nl_addr_put(dst);
-    nl_addr_put(via);
+    struct rtnl_route *r = netdl.rtnl_route_alloc();
+    netdl.rtnl_route_set_family(r, AF_INET);
+    netdl.rtnl_route_set_dst(r, dst);
+    struct rtnl_nexthop *nh = netdl.rtnl_route_nh_alloc();
+    netdl.rtnl_route_nh_set_ifindex(nh, idx);
+    netdl.rtnl_route_nh_set_gateway(nh, via);
+    netdl.rtnl_route_add_nexthop(r, nh);
+    int rc = netdl.rtnl_route_add(sk, r, NLM_F_CREATE);
+    netdl.rtnl_route_put(r);
+    netdl.nl_addr_put(dst);
+    netdl.nl_addr_put(via);
     if (rc < 0 && rc != -NLE_EXIST)
         return nl_fail(err, rc, "default route via", gwt);
     return 0;

@@ -5,6 +5,7 @@
  * are map elements: added and deleted without touching the rules).
  */
 #include "ctr/net/net_impl.h"
+#include "ctr/net/net_dl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <nftables/libnftables.h>
-
 #include "common/cleanup.h"
 #include "common/strbuf.h"
 #include "ctr/store/store.h"
@@ -22,18 +21,20 @@
 static int
 nft_run(const char *cmds, struct err **err)
 {
-    struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+    if (netdl_nft(err) < 0)
+        return -1;
+    struct nft_ctx *ctx = netdl.nft_ctx_new(NFT_CTX_DEFAULT);
     if (!ctx)
         return err_set(err, ENOMEM, "nftables context");
-    nft_ctx_buffer_output(ctx);
-    nft_ctx_buffer_error(ctx);
-    int rc = nft_run_cmd_from_buffer(ctx, cmds);
+    netdl.nft_ctx_buffer_output(ctx);
+    netdl.nft_ctx_buffer_error(ctx);
+    int rc = netdl.nft_run_cmd_from_buffer(ctx, cmds);
     if (rc != 0) {
-        const char *e = nft_ctx_get_error_buffer(ctx);
+        const char *e = netdl.nft_ctx_get_error_buffer(ctx);
         size_t len = e ? strcspn(e, "\n") : 0;
         err_set(err, 0, "nftables: %.*s", (int)len, e && len ? e : "the transaction failed");
     }
-    nft_ctx_free(ctx);
+    netdl.nft_ctx_free(ctx);
     return rc != 0 ? -1 : 0;
 }
 
