@@ -12,9 +12,9 @@ pkgs_test="libcmocka-dev tmux python3 clang-format libvirt-daemon-system libvirt
 # One line per area (images, networks, the OCI command line, the guest tests), added to the
 # build and test groups below.
 pkgs_build_image=""
-pkgs_build_net=""
+pkgs_build_net="libnl-route-3-dev libnftables-dev"
 pkgs_test_image=""
-pkgs_test_net=""
+pkgs_test_net="nftables iproute2"
 pkgs_test_oci=""
 pkgs_test_guest=""
 pkgs_build="$pkgs_build $pkgs_build_image $pkgs_build_net"

@@ -207,30 +207,50 @@ undefine(const struct net_def *d, struct err **err)
     return netst_delete(d->name, err);
 }
 
-int
-net_remove(const char *name, struct err **err)
+/* name checked, the lock taken (its fd) and name's definition loaded; -1 with err. */
+static int
+lock_one(const char *name, struct net_def *d, struct err **err)
 {
     if (net_name_check(name, err) < 0)
         return -1;
-    cleanup_close int lock = netst_lock(err);
-    if (lock < 0)
+    int lock = netst_lock(err);
+    if (lock >= 0 && netst_load(name, d, err) < 0) {
+        close(lock);
         return -1;
+    }
+    return lock;
+}
+
+int
+net_remove(const char *name, struct err **err)
+{
     struct net_def d;
-    if (netst_load(name, &d, err) < 0 || undefine(&d, err) < 0)
+    cleanup_close int lock = lock_one(name, &d, err);
+    if (lock < 0 || undefine(&d, err) < 0)
         return -1;
     return nat_sync(err);
+}
+
+/* The lock taken (its fd) and every definition loaded; -1 with err. */
+static int
+lock_all(struct net_def **defs, size_t *n, struct err **err)
+{
+    int lock = netst_lock(err);
+    if (lock >= 0 && load_all(defs, n, err) < 0) {
+        close(lock);
+        return -1;
+    }
+    return lock;
 }
 
 int
 net_prune(size_t *removed, struct err **err)
 {
     *removed = 0;
-    cleanup_close int lock = netst_lock(err);
-    if (lock < 0)
-        return -1;
     cleanup_free struct net_def *defs = NULL;
     size_t n = 0;
-    if (load_all(&defs, &n, err) < 0)
+    cleanup_close int lock = lock_all(&defs, &n, err);
+    if (lock < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         if (undefine(&defs[i], NULL) == 0)
@@ -244,12 +264,10 @@ net_list(struct net_info **out, size_t *n, struct err **err)
 {
     *out = NULL;
     *n = 0;
-    cleanup_close int lock = netst_lock(err);
-    if (lock < 0)
-        return -1;
     cleanup_free struct net_def *defs = NULL;
     size_t nd = 0;
-    if (load_all(&defs, &nd, err) < 0)
+    cleanup_close int lock = lock_all(&defs, &nd, err);
+    if (lock < 0)
         return -1;
     *out = xcalloc(nd ? nd : 1, sizeof(**out));
     for (size_t i = 0; i < nd; i++) {
@@ -270,14 +288,10 @@ net_list(struct net_info **out, size_t *n, struct err **err)
 int
 net_inspect(const char *name, char **json, struct err **err)
 {
-    if (net_name_check(name, err) < 0)
-        return -1;
-    cleanup_close int lock = netst_lock(err);
-    if (lock < 0)
-        return -1;
     struct net_def d;
     struct net_leases l = {0};
-    if (netst_load(name, &d, err) < 0 || net_reconcile(name, &l, err) < 0)
+    cleanup_close int lock = lock_one(name, &d, err);
+    if (lock < 0 || net_reconcile(name, &l, err) < 0)
         return -1;
     char t[48];
     cleanup_json json_object *o = json_object_new_object();
