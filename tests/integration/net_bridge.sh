@@ -53,6 +53,11 @@ assert c["ports"]==sys.argv[2]+"->80/tcp" and c["ip"].count(".")==3, c' "$P-c" "
     fail "batch JSON does not show c's address and port"
 ok "inspect and batch JSON show $port->80/tcp"
 
+# Networks are isolated: c (on berth0) does not reach a (on $N).
+b ctr exec "$P-c" -- timeout 3 wget -qO- "http://$ipa/" >/dev/null 2>&1 &&
+    fail "c (berth0) reached a ($N): networks are not isolated"
+ok "a container on another network cannot reach a"
+
 b ctr stop -t 1 "$P-c" >/dev/null || fail "stop c"
 nft list map ip "$TABLE" pany | grep -q " $port " && fail "the port map still holds $port after stop"
 /bin/busybox timeout 3 /bin/busybox wget -qO- "http://127.0.0.1:$port/" >/dev/null 2>&1 &&

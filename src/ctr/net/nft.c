@@ -63,8 +63,10 @@ nft_sync(const struct net_def *defs, size_t n, struct err **err)
                   "ipv4_addr . inet_service; }\n"
                   "add map ip %s pip { type ipv4_addr . inet_proto . inet_service : "
                   "ipv4_addr . inet_service; }\n"
-                  "flush chain ip %s pre\nflush chain ip %s out\nflush chain ip %s post\n",
-                  t, t, t, t, t, t, t, t, t);
+                  "add chain ip %s isolate { type filter hook forward priority filter; }\n"
+                  "flush chain ip %s pre\nflush chain ip %s out\nflush chain ip %s post\n"
+                  "flush chain ip %s isolate\n",
+                  t, t, t, t, t, t, t, t, t, t, t);
     static const char *const hooks[] = {"pre", "out"};
     for (size_t i = 0; i < 2; i++)
         strbuf_printf(&b,
@@ -73,6 +75,16 @@ nft_sync(const struct net_def *defs, size_t n, struct err **err)
                       "add rule ip %s %s fib daddr type local dnat ip to "
                       "meta l4proto . th dport map @pany\n",
                       t, hooks[i], t, hooks[i]);
+    /* Networks are isolated: nothing is forwarded from one berth bridge to another. */
+    struct strbuf all;
+    strbuf_init(&all);
+    for (size_t i = 0; i < n; i++)
+        strbuf_printf(&all, "%s\"%s\"", i ? ", " : "", defs[i].bridge);
+    for (size_t i = 0; n > 1 && i < n; i++)
+        strbuf_printf(
+            &b, "add rule ip %s isolate iifname \"%s\" oifname != \"%s\" oifname { %s } drop\n", t,
+            defs[i].bridge, defs[i].bridge, strbuf_str(&all));
+    strbuf_done(&all);
     for (size_t i = 0; i < n; i++) {
         char sub[24];
         net_cidr_format(&defs[i].subnet, sub, sizeof(sub));
