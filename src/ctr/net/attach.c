@@ -239,7 +239,8 @@ lease_take(const char *name, struct net_ctr *nc, pid_t pid, struct nl_sock *sk, 
     if (nft_ports(lease, true, err) < 0)
         return -1;
     struct net_leases all = {xcalloc(peers->n + 1, sizeof(*all.v)), peers->n + 1};
-    memcpy(all.v, peers->v, peers->n * sizeof(*all.v));
+    if (peers->n) /* peers->v is NULL without a lease file */
+        memcpy(all.v, peers->v, peers->n * sizeof(*all.v));
     all.v[peers->n] = *lease;
     int rc = netst_leases_save(nc->net, &all, err);
     netst_leases_done(&all);

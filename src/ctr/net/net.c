@@ -31,7 +31,11 @@ net_reconcile(const char *net, struct net_leases *l, struct err **err)
     if (live == l->n)
         return 0;
     l->n = live;
-    return netst_leases_save(net, l, err);
+    if (netst_leases_save(net, l, err) < 0) {
+        netst_leases_done(l);
+        return -1;
+    }
+    return 0;
 }
 
 /* Every network's definition (for the NAT rules). */
