@@ -18,9 +18,12 @@ PKGS := ncursesw libseccomp json-c
 # list per area so that each area's build needs stay in one line.
 DYN_PKGS_IMAGE :=
 DYN_PKGS_NET :=
+# Networks: libnl-route-3 and libnftables are loaded with dlopen on first use (src/ctr/net/dl.c,
+# as libvirt is): headers only here, so that commands without a network do not map them.
+DLOPEN_PKGS_NET := libnl-route-3.0 libnftables
 DYN_PKGS := $(strip $(DYN_PKGS_IMAGE) $(DYN_PKGS_NET))
 DYN_LIBS = $(if $(DYN_PKGS),$(shell pkg-config --libs $(DYN_PKGS) 2>/dev/null))
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DYN_PKGS) libvirt 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DYN_PKGS) $(DLOPEN_PKGS_NET) libvirt 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(DYN_LIBS)
 VIRT_LIBS = $(shell pkg-config --libs libvirt 2>/dev/null)
 

@@ -12,9 +12,9 @@ pkgs_test="libcmocka-dev tmux python3 clang-format libvirt-daemon-system libvirt
 # One line per area (images, networks, the OCI command line, the guest tests), added to the
 # build and test groups below.
 pkgs_build_image="libarchive-dev libssl-dev libcurl4-openssl-dev"
-pkgs_build_net=""
+pkgs_build_net="libnl-route-3-dev libnftables-dev"
 pkgs_test_image="umoci skopeo docker-registry apache2-utils openssl curl"
-pkgs_test_net=""
+pkgs_test_net="nftables iproute2"
 pkgs_test_oci="podman conmon crun runc golang-go"
 pkgs_test_guest="qemu-system-x86 qemu-system-common busybox-static cpio gzip e2fsprogs util-linux"
 pkgs_build_vm="libssl-dev"

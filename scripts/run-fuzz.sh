@@ -27,7 +27,7 @@ mkdir -p "$FUZZ_OUT"
 # shellcheck disable=SC2046
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
     -fno-omit-frame-pointer -std=gnu11 -Isrc -D_GNU_SOURCE -DBERTH_VERSION='"fuzz"'
-    -DBERTH_DATADIR='"/nonexistent"' $(pkg-config --cflags json-c libseccomp libcurl libcrypto))
+    -DBERTH_DATADIR='"/nonexistent"' $(pkg-config --cflags json-c libseccomp libcurl libcrypto libnl-route-3.0 libnftables))
 libs=($(pkg-config --libs json-c libseccomp libcurl libcrypto) -lutil -lm -pthread)
 srcs=(src/common/*.c src/ctr/*.c src/ctr/*/*.c $FUZZ_EXTRA)
 

@@ -120,8 +120,8 @@ parse_global(int argc, char **argv, struct app_opts *o)
 /* The front ends that take a command: `berth ctr ...`, `berth vm ...`. */
 static const struct cli_cmd commands[] = {
     {"ctr", cli_ctr_main},       {"vm", cli_vm_main},         {"image", cli_image_main},
-    {"login", cli_login_main},   {"logout", cli_logout_main}, {"volume", cli_volume_main},
-    {"oci", cli_oci_berth_main},
+    {"login", cli_login_main},   {"logout", cli_logout_main}, {"net", cli_net_main},
+    {"volume", cli_volume_main}, {"oci", cli_oci_berth_main},
 };
 
 int

@@ -75,6 +75,9 @@ struct inst {
     /* VMs with a network interface, running: the guest's IP addresses "ADDR/PREFIX" separated
      * by spaces (DHCP leases, else ARP), or NULL; owned */
     char *addrs;
+    /* Containers on a network: its address and published ports ("8080->80/tcp,..."); "" none. */
+    char ip[16];
+    char ports[96];
 };
 
 struct inst_list {

@@ -27,7 +27,10 @@ struct ctr_create_opts {
     size_t n_env;
     const char *workdir;
     const char *user; /* "UID[:GID]" */
-    const char *net;  /* "none" (own netns, loopback up; default) or "host" */
+    const char *net;  /* "none" (own netns, loopback up; default), "host", "bridge", a network
+                       * NAME or "container:NAME" (docs/NETWORKS.md) */
+    const char *const *ports; /* -p "[HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp]" each */
+    size_t n_ports;
     bool tty;
     bool inplace;      /* use DIR itself instead of an overlay over it */
     bool ephemeral;    /* run --rm: definition written atomically but not fsynced */

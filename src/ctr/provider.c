@@ -530,6 +530,10 @@ entry_row(struct entry *e, struct inst_list *out, int64_t now)
     in->restarts = e->st.restarts;
     in->mono_ns = now;
     in->figs = e->figs;
+    if (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED) {
+        ctr_fmt(in->ip, sizeof(in->ip), "%s", e->st.ip);
+        ctr_fmt(in->ports, sizeof(in->ports), "%s", e->st.ports);
+    }
     if (!e->fds_open) {
         in->mem_limit_bytes = e->mem_limit;
         return;

@@ -14,5 +14,6 @@ int cli_volume_main(const struct app_opts *o, int argc, char **argv);
 int cli_login_main(const struct app_opts *o, int argc, char **argv);
 int cli_logout_main(const struct app_opts *o, int argc, char **argv);
 int cli_image_pull_main(const struct app_opts *o, int argc, char **argv);
+int cli_net_main(const struct app_opts *o, int argc, char **argv);
 /* `berth __complete ctr-names|vm-names|themes`: one name a line, for shell completion (hidden). */
 int cli_complete_main(const struct app_opts *o, int argc, char **argv);

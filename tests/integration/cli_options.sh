@@ -61,6 +61,6 @@ want 2 "option '-t' needs a value" vm shutdown NAME -t
 
 # Commands come from one table per front end; an unknown one is named.
 want 2 "unknown command 'frob'" ctr frob
-want 2 "unknown command 'frob' (ctr, vm, image, login, logout, volume, oci)" frob
+want 2 "unknown command 'frob' (ctr, vm, image, login, logout, net, volume, oci)" frob
 want 2 "unknown command 'frob'" vm frob
 echo "cli options: ok"

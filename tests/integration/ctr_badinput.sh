@@ -29,7 +29,7 @@ expect_err "memory limit too small" b ctr create "$P-a" --rootfs "$ROOTFS" --mem
 expect_err "memory not a size" b ctr create "$P-a" --rootfs "$ROOTFS" --memory 12Q
 expect_err "cpus not a number" b ctr create "$P-a" --rootfs "$ROOTFS" --cpus lots
 expect_err "pids 0" b ctr create "$P-a" --rootfs "$ROOTFS" --pids 0
-expect_err "net mode" b ctr create "$P-a" --rootfs "$ROOTFS" --net bridge
+expect_err "net mode" b ctr create "$P-a" --rootfs "$ROOTFS" --net bad/net
 mkdir -p "$BERTH_ROOT/bundle"
 b ctr create "$P-bsrc" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
 cp "$BERTH_ROOT/lib/containers/$P-bsrc/config.json" "$BERTH_ROOT/bundle/"

@@ -45,8 +45,8 @@ b ctr inspect "$P-c" | grep -q '"K=V"' || fail "create -e: K=V not in the defini
 ok "create -e -m with the same --name and NAME"
 want_usage "two names" ctr create --name "$P-x" "$P-y" --rootfs "$ROOTFS"
 
-# Not supported yet: named, exit 2.
-want_usage "option '-p' (--publish) is not supported yet" ctr run -p 80:80 "$P-x" --rootfs "$ROOTFS" -- /bin/true
+# Wrong -p and -v values: named, exit 2.
+want_usage "-p: invalid port '0:80'" ctr run -p 0:80 "$P-x" --rootfs "$ROOTFS" -- /bin/true
 want_usage "-v '/a:b': destination 'b' must be an absolute path" ctr create --volume /a:b "$P-x" --rootfs "$ROOTFS"
 want_usage "-v '/a:/proc': destination '/proc' is inside /proc or /sys" ctr run -itv /a:/proc "$P-x" --rootfs "$ROOTFS" -- /bin/true
 
@@ -55,7 +55,7 @@ want_usage "--memory: invalid size '1X'" ctr create "$P-x" --rootfs "$ROOTFS" --
 want_usage "--memory '1K': too small" ctr run "$P-x" --rootfs "$ROOTFS" -m 1K -- /bin/true
 want_usage "--memory '0'" ctr create "$P-x" --rootfs "$ROOTFS" --memory 0
 want_usage "--env 'NOEQUALS': use KEY=VALUE" ctr run "$P-x" --rootfs "$ROOTFS" -e NOEQUALS -- /bin/true
-want_usage "--net 'bridge'" ctr run "$P-x" --rootfs "$ROOTFS" --net bridge -- /bin/true
+want_usage "--net: invalid network mode 'bad/net'" ctr run "$P-x" --rootfs "$ROOTFS" --net bad/net -- /bin/true
 want_usage "--user 'root'" ctr create "$P-x" --rootfs "$ROOTFS" -u root
 want_usage "--workdir 'tmp'" ctr create "$P-x" --rootfs "$ROOTFS" -w tmp
 want_usage "--cpus: invalid CPU limit 'lots'" ctr create "$P-x" --rootfs "$ROOTFS" --cpus lots

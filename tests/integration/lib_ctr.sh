@@ -49,6 +49,8 @@ ctr_cleanup() {
     for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
         [ -d "$d" ] && rmdir "$d" 2>/dev/null
     done
+    # Networks (bridges, the nftables table) made by --net bridge or `berth net create`.
+    "$BERTH_BIN" net prune >/dev/null 2>&1
     grep " $BERTH_ROOT" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do
         umount -l "$m" 2>/dev/null
     done

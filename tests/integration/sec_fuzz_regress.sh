@@ -35,7 +35,7 @@ C
 cc=${CC:-cc}
 flags=(-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -std=gnu11 -Isrc
     -D_GNU_SOURCE -DBERTH_VERSION='"replay"' -DBERTH_DATADIR='"/nonexistent"'
-    $(pkg-config --cflags json-c libseccomp))
+    $(pkg-config --cflags json-c libseccomp libnl-route-3.0 libnftables))
 libs=($(pkg-config --libs json-c libseccomp) -lutil -lm -pthread)
 # Objects once for all targets.
 mkdir -p "$work/obj"

@@ -374,6 +374,13 @@ start_init(struct mon *m, int sync, struct err **err)
     if (m->oci && ctr_cgroup_oci_apply(m->cgpath, jsonx_get_obj(s->json, "linux"), m->pid, err) < 0)
         return -1;
     trace_mark("mon: attached");
+    if (m->net.mode == NET_MODE_BRIDGE) {
+        cleanup_close int dfd = ctr_run_open(m->name, false, err);
+        const char *h = m->spec->hostname ? m->spec->hostname : m->name;
+        if (dfd < 0 || net_ctr_attach(m->name, h, &m->net, m->pid, dfd, err) < 0)
+            return -1;
+        trace_mark("mon: network");
+    }
     if (send_go(m, sync, err) < 0)
         return -1;
     int n = read_sync(m, sync, buf, sizeof(buf), 30000);
@@ -419,6 +426,8 @@ spawn(struct mon *m, struct err **err)
         return -1;
     if (fchdir(dfd) < 0)
         return err_set(err, errno, "chdir '%s'", m->run_dir);
+    if (m->net.mode == NET_MODE_CONTAINER && net_ctr_join(&m->net, err) < 0)
+        return -1;
     trace_mark("mon: clone");
     int joined = join_pid_ns(m, err);
     if (joined < 0)
@@ -458,6 +467,7 @@ undo_start(struct mon *m)
         m->cg->destroy(m->cgpath, NULL);
     if (m->oci)
         ctr_cgroup_oci_destroy(m->cgpath);
+    net_ctr_detach(m->name, &m->net);
 }
 
 static int
@@ -481,6 +491,9 @@ record_running(struct mon *m, struct err **err)
     m->run_start = mono_now_ns();
     ctr_fmt(st.cgroup, sizeof(st.cgroup), "%s", m->cgpath);
     ctr_fmt(st.cgroup_mgr, sizeof(st.cgroup_mgr), "%s", m->cg->name);
+    if (m->net.ip)
+        net_ip_format(m->net.ip, st.ip, sizeof(st.ip));
+    ctr_fmt(st.ports, sizeof(st.ports), "%s", m->net.ports_text);
     return ctr_state_save(m->name, &st, err);
 }
 
@@ -536,6 +549,7 @@ restart_release(struct mon *m)
     m->pid = 0;
     if (m->cg)
         m->cg->destroy(m->cgpath, NULL);
+    net_ctr_detach(m->name, &m->net); /* the next run leases and attaches again */
 }
 
 /* The restart policy (--restart): after the exit just seen, start the command again. A run that
@@ -651,7 +665,8 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.figs = (struct ctr_start_figs){a->request_ns, -1, -1};
     m.oci = a->oci;
     trace_mark("mon: start");
-    if (prepare_dirs(&m, &e) < 0 || (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
+    if (prepare_dirs(&m, &e) < 0 || net_ctr_from_config(a->spec->json, &m.net, &e) < 0 ||
+        (trace_mark("mon: dirs"), make_cgroup(&m, &e) < 0) ||
         (trace_mark("mon: cgroup"), ctr_security_from_config(a->spec->json, &m.sec, &e) < 0) ||
         (trace_mark("mon: security"), ctr_logfile_open(&m.log, m.def_dir, &e) < 0) ||
         spawn(&m, &e) < 0 || (trace_mark("mon: exec'd"), !m.oci && record_running(&m, &e) < 0)) {
@@ -671,6 +686,7 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     ctr_monitor_loop(&m);
     while (restart(&m))
         ctr_monitor_loop(&m);
+    net_ctr_detach(m.name, &m.net);
     struct ctr_removed removed;
     int code = ctr_monitor_finish(&m, &removed);
     trace_mark("mon: done");

@@ -7,6 +7,7 @@
 
 #include "ctr/store/store.h"
 #include "ctr/cgroup/cgroup.h"
+#include "ctr/net/net.h"
 
 #define MON_MAX_CLIENTS 8
 #define MON_REPLAY 4096
@@ -40,7 +41,8 @@ struct mon {
     int64_t run_start;          /* monotonic ns of the current run's start */
     struct ctr_start_figs figs; /* start figures; first_output_ns set at the first output */
     bool oci;                   /* OCI create (monitor_oci.c) */
-    int sync; /* OCI: the init's sync socket, kept between create and start; else -1 */
+    int sync;           /* OCI: the init's sync socket, kept between create and start; else -1 */
+    struct net_ctr net; /* its network (annotations; the address once attached) */
 };
 
 void ctr_monitor_listen(struct mon *m);

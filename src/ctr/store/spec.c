@@ -16,6 +16,7 @@
 #include "common/cleanup.h"
 #include "common/json.h"
 #include "common/xalloc.h"
+#include "ctr/net/net.h"
 #include "ctr/security/security.h"
 #include "ctr/volume/volume_spec.h"
 
@@ -180,8 +181,6 @@ check_opts(const struct ctr_create_opts *o, struct err **err)
         return -1;
     if (o->workdir && o->workdir[0] != '/')
         return err_set(err, 0, "working directory '%s' must be an absolute path", o->workdir);
-    if (o->net && strcmp(o->net, "none") != 0 && strcmp(o->net, "host") != 0)
-        return err_set(err, 0, "invalid network mode '%s' (none or host)", o->net);
     for (size_t i = 0; i < o->n_env; i++) {
         const char *eq = strchr(o->env[i], '=');
         if (!eq || eq == o->env[i])
@@ -322,6 +321,7 @@ bundle_conflict(const struct ctr_create_opts *o)
         {o->workdir != NULL, "--workdir"},
         {o->user != NULL, "--user"},
         {o->net != NULL, "--net"},
+        {o->n_ports > 0, "-p"},
         {o->tty, "--tty"},
         {o->inplace, "--inplace"},
     };
@@ -409,6 +409,8 @@ ctr_spec_build(const char *name, const struct ctr_create_opts *o, struct err **e
         return cfg;
     }
     pids_default(cfg, o, ann);
+    if (net_ctr_annotate(cfg, o->net, o->ports, o->n_ports, err) < 0)
+        goto fail;
     if (ctr_security_default_config(cfg, err) < 0)
         goto fail;
     for (size_t i = 0; i < o->n_sec; i++) {

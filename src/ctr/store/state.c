@@ -105,6 +105,10 @@ ctr_state_to_json(const struct ctr_state *st)
     json_object_object_add(o, "restarts", json_object_new_int64(st->restarts));
     json_object_object_add(o, "restarting", json_object_new_boolean(st->restarting));
     json_object_object_add(o, "stopping", json_object_new_boolean(st->stopping));
+    if (st->ip[0])
+        json_object_object_add(o, "ip", json_object_new_string(st->ip));
+    if (st->ports[0])
+        json_object_object_add(o, "ports", json_object_new_string(st->ports));
     return o;
 }
 
@@ -264,6 +268,11 @@ state_from_json(json_object *o, struct ctr_state *st, struct err **err)
     ctr_fmt(st->boot_id, sizeof(st->boot_id), "%s", bid);
     ctr_fmt(st->cgroup, sizeof(st->cgroup), "%s", cg);
     ctr_fmt(st->cgroup_mgr, sizeof(st->cgroup_mgr), "%s", mgr);
+    const char *ip = "", *ports = "";
+    jsonx_get_str(o, "ip", &ip);
+    jsonx_get_str(o, "ports", &ports);
+    ctr_fmt(st->ip, sizeof(st->ip), "%s", ip);
+    ctr_fmt(st->ports, sizeof(st->ports), "%s", ports);
     if ((st->status == CTR_STATUS_RUNNING || st->status == CTR_STATUS_PAUSED) &&
         (st->monitor_pid < 0 || (st->pid <= 0 && !st->restarting)))
         return err_set(err, 0, "running without pids"); /* monitor 0: started by OCI `start` */

@@ -126,6 +126,8 @@ struct ctr_state {
     unsigned restarts; /* restarts by the monitor since `start` */
     bool restarting;   /* between two runs (pid 0): the monitor waits out its back-off */
     bool stopping;     /* `ctr stop` asked: the monitor restarts nothing more */
+    char ip[16];       /* the container's address on its network, "" none */
+    char ports[256];   /* published ports, "8080->80/tcp,...", "" none */
 };
 
 void ctr_state_init(struct ctr_state *st);

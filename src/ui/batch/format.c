@@ -179,7 +179,14 @@ json_instance(struct strbuf *sb, const struct inst *in, int64_t now_real_ns)
         free(one);
         a += n + strspn(a + n, " ");
     }
-    strbuf_puts(sb, "]}");
+    strbuf_putc(sb, ']');
+    if (in->ip[0]) { /* a container on a network: its address and published ports */
+        strbuf_puts(sb, ",\"ip\":");
+        strbuf_json_str(sb, in->ip);
+        strbuf_puts(sb, ",\"ports\":");
+        strbuf_json_str(sb, in->ports);
+    }
+    strbuf_putc(sb, '}');
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "common/json.h"
 #include "common/units.h"
 #include "ctr/ctr.h"
+#include "ctr/net/net.h"
 #include "ctr/volume/volume.h"
 #include "ui/cli/cli.h"
 #include "ui/cli/image.h"
@@ -43,10 +44,11 @@ static const char usage_text[] =
     "create/run options (NAME may also be given as --name NAME):\n"
     "  -m, --memory SIZE  --cpus N.N  --pids N|unlimited (default 2048)  --hostname H\n"
     "  -e, --env K=V (repeatable)  --env-file FILE (K=V lines; K alone: your value of K)\n"
-    "  -w, --workdir DIR  -u, --user UID[:GID]  --net none|host  -t, --tty  --inplace\n"
+    "  -w, --workdir DIR  -u, --user UID[:GID]  -t, --tty  --inplace\n"
+    "  --net none|host|bridge|NETWORK|container:NAME\n"
+    "  -p, --publish [HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp] (repeatable; --net bridge or NETWORK)\n"
     "  -i, --interactive (stdin is always relayed in the foreground)  -d, --detach (run)\n"
     "  --seccomp unconfined|FILE  --cap-add CAP  --cap-drop CAP  --userns\n"
-    "  -p/--publish is not supported yet\n"
     "  -v, --volume HOSTPATH:DEST[:ro|rw] or NAME:DEST[:ro|rw]  --tmpfs DEST[:size=S,mode=M]\n"
     "  --read-only  --restart no|on-failure[:N]|always|unless-stopped\n"
     "exit status: 0 done, 1 failed, 2 usage; run/exec: the command's own, 125 berth could not\n"
@@ -182,6 +184,7 @@ struct create_cli {
     struct ctr_create_opts o;
     const char *volumes[64], *tmpfs[64]; /* -v, --tmpfs */
     const char *env[256];
+    const char *ports[NET_PORTS_MAX];
     const char *name; /* --name NAME, or NULL */
     bool rm, detach;
 };
@@ -338,10 +341,20 @@ create_value(struct create_cli *c, int opt, const char *arg)
             return usage_error("--hostname '%s': 1 to 64 letters, digits, '-' and '.'", arg);
         c->o.hostname = arg;
         return -1;
-    case O_NET:
-        if (strcmp(arg, "none") != 0 && strcmp(arg, "host") != 0)
-            return usage_error("--net '%s': use none or host", arg);
+    case O_NET: {
+        enum net_mode mode;
+        const char *what;
+        if (net_mode_parse(arg, &mode, &what, &e) < 0)
+            return usage_error("--net: %s", err_msg(e));
         c->o.net = arg;
+        return -1;
+    }
+    case 'p':
+        if (c->o.n_ports == sizeof(c->ports) / sizeof(c->ports[0]))
+            return usage_error("too many -p (at most %d)", NET_PORTS_MAX);
+        if (net_port_parse(arg, &(struct net_port){0}, &e) < 0)
+            return usage_error("-p: %s", err_msg(e));
+        c->ports[c->o.n_ports++] = arg;
         return -1;
     }
     return usage_error("unknown option '%s'", arg ? arg : "?");
@@ -423,16 +436,6 @@ create_opt(struct create_cli *c, int opt, const char *arg)
     return -1;
 }
 
-/* -p/--publish and -v/--volume: docker's, known but not there yet (issue 13). */
-static int
-not_yet(int opt, bool is_long, char **argv)
-{
-    const char *name = "publish";
-    if (is_long)
-        return usage_error("%s: option '--%s' is not supported yet", argv[0], name);
-    return usage_error("%s: option '-%c' (--%s) is not supported yet", argv[0], opt, name);
-}
-
 /* NAME: the positional one or --name's; one of them, or both the same. */
 static int
 create_name(int argc, char **argv, struct create_cli *c, const char **name)
@@ -456,13 +459,12 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
     c->o.env = c->env;
     c->o.volumes = c->volumes;
     c->o.tmpfs = c->tmpfs;
+    c->o.ports = c->ports;
     optind = 0; /* 0: full re-initialisation of GNU getopt (main parsed with "+") */
     opterr = 0;
-    int opt, li = -1;
+    int opt;
     const char *shortopts = is_run ? ":de:m:w:u:tip:v:h" : ":e:m:w:u:tip:v:h";
-    while ((opt = getopt_long(sp.argc, argv, shortopts, create_opts, &li)) != -1) {
-        bool is_long = li >= 0;
-        li = -1;
+    while ((opt = getopt_long(sp.argc, argv, shortopts, create_opts, NULL)) != -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
             return 0;
@@ -471,8 +473,6 @@ parse_create(int argc, char **argv, bool is_run, struct create_cli *c, const cha
             return cli_opt_error(&cli_front_ctr, argv[0], opt, argv);
         if (!is_run && (opt == O_RM || opt == 'd'))
             return usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-        if (opt == 'p')
-            return not_yet(opt, is_long, argv);
         if (opt == O_RM) {
             c->rm = true;
             continue;

@@ -246,6 +246,8 @@ cell_text(struct tui *t, const struct inst *in, const struct tui_rates *rt, int 
         return units_format_duration(real_now_ns() / 1000000000 - in->start_time, buf, len);
     case COL_SOURCE:
         return in->source;
+    case COL_PORTS:
+        return in->ports[0] ? in->ports : "-";
     default:
         (void)t;
         return "";
@@ -381,6 +383,10 @@ draw_facts(struct tui *t, const struct inst *in, const struct tui_rates *rt, int
              fmt_rate(rt->net_rx, a, sizeof(a)), fmt_rate(rt->net_tx, b, sizeof(b)),
              fmt_rate(rt->blk_rd, c, sizeof(c)), fmt_rate(rt->blk_wr, d, sizeof(d)));
     put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], l1, false);
+    if (in->ip[0]) {
+        snprintf(l1, sizeof(l1), "ip %s   ports %s", in->ip, in->ports[0] ? in->ports : "-");
+        put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], l1, false);
+    }
     snprintf(l1, sizeof(l1), "id %s", in->id);
     put(t, y++, x, w, t->attr[THEME_ROLE_DIM], l1, false);
     if (in->addrs) { /* a VM's guest addresses (leases, ARP) */

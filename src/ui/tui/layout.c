@@ -16,6 +16,7 @@ const struct col_spec layout_cols[COL_COUNT] = {
     [COL_BLK] = {"BLK/s", "blk", 7, 7, 4, true},
     [COL_UPTIME] = {"UPTIME", "uptime", 7, 7, 3, true},
     [COL_SOURCE] = {"SOURCE", "source", 6, 24, 7, false},
+    [COL_PORTS] = {"PORTS", "ports", 5, 32, 8, false},
 };
 
 static const char *const split_names[LAYOUT_SPLIT_COUNT] = {"auto", "side", "stacked"};

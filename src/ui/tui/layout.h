@@ -55,6 +55,7 @@ enum col_id {
     COL_BLK,
     COL_UPTIME,
     COL_SOURCE,
+    COL_PORTS, /* a container's published ports */
     COL_COUNT,
 };
 

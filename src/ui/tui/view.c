@@ -64,6 +64,8 @@ cmp_col(const struct tui *t, size_t ia, size_t ib)
                        a->start_time < 0 ? 0 : (uint64_t)a->start_time);
     case COL_SOURCE:
         return strcmp(a->source, b->source);
+    case COL_PORTS:
+        return strcmp(a->ports, b->ports);
     default:
         return 0;
     }
