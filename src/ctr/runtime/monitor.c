@@ -441,8 +441,12 @@ spawn(struct mon *m, struct err **err)
     }
     if (m->pid < 0)
         return err_set(err, e, "create the container's namespaces");
-    if (m->pid == 0)
+    if (m->pid == 0) {
+        /* Only the monitor holds its end: a monitor that dies before the go-ahead is then an
+         * EOF to the waiting init (which ends), not a wait for ever that keeps `run` waiting. */
+        close(sp[0]);
         ctr_init_main(&ia);
+    }
     close(sp[1]);
     for (int i = 0; i < 3; i++) {
         if (child[i] > 2 && (i == 0 || child[i] != child[i - 1]))
