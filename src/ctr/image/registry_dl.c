@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Loads libcurl and the registry's libcrypto functions with dlopen on first use. */
+/* Loads libcurl with dlopen on first use. */
 #define REG_DL_NO_REDIRECT
 #include "ctr/image/registry_dl.h"
 
@@ -26,19 +26,15 @@ dl_open(const char *soname, const char *pkg)
 static void
 dl_load_once(void)
 {
-    void *c = dl_open("libcrypto.so.3", "OpenSSL's libcrypto 3");
-    void *u = c ? dl_open("libcurl.so.4", "libcurl 4") : NULL;
+    void *u = dl_open("libcurl.so.4", "libcurl 4");
     if (!u)
         return;
-#define REG_DL_SYM(h, f)                                                                           \
-    if (!(api.f = (__typeof__(f) *)dlsym(h, #f))) {                                                \
-        snprintf(load_error, sizeof(load_error), "%s has no %s: too old", #h, #f);                 \
+#define REG_DL_SYM(f)                                                                              \
+    if (!(api.f = (__typeof__(f) *)dlsym(u, #f))) {                                                \
+        snprintf(load_error, sizeof(load_error), "libcurl has no %s: too old", #f);                \
         return;                                                                                    \
     }
-#define REG_DL_C(f) REG_DL_SYM(c, f)
-#define REG_DL_U(f) REG_DL_SYM(u, f)
-    REG_CRYPTO_FUNCS(REG_DL_C)
-    REG_CURL_FUNCS(REG_DL_U)
+    REG_CURL_FUNCS(REG_DL_SYM)
     loaded = true;
 }
 

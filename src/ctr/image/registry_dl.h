@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* libcurl (and the libcrypto functions dl.h does not list), loaded on first use as dl.h loads
- * libarchive and libcrypto: linked, libcurl's libraries made every `berth` exec about 10 ms
- * slower. Private to registry*.c; include it after the other headers. */
+/* libcurl, loaded on first use as dl.h loads libarchive (libcrypto: common/crypto_dl.h): linked,
+ * libcurl's libraries made every `berth` exec about 10 ms slower. Private to registry*.c; include
+ * it after the other headers. */
 #pragma once
 
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "common/err.h"
 #include "ctr/image/dl.h"
@@ -25,21 +23,15 @@
     X(curl_global_init) \
     X(curl_slist_append) \
     X(curl_slist_free_all)
-
-#define REG_CRYPTO_FUNCS(X) \
-    X(EVP_DecodeBlock) \
-    X(EVP_EncodeBlock) \
-    X(OPENSSL_cleanse)
 // clang-format on
 
 struct reg_dl_api {
 #define REG_DL_FIELD(f) __typeof__(f) *f;
     REG_CURL_FUNCS(REG_DL_FIELD)
-    REG_CRYPTO_FUNCS(REG_DL_FIELD)
 #undef REG_DL_FIELD
 };
 
-/* Load libcurl and libcrypto once per process (and the store's, image_dl_load); an error names
+/* Load libcurl once per process (and the store's libraries, image_dl_load); an error names
  * the one missing. */
 int reg_dl_load(struct err **err);
 /* The loaded functions (loads on first use; aborts when a library is missing: call reg_dl_load
@@ -60,8 +52,4 @@ const struct reg_dl_api *reg_dl_api(void);
 #define curl_global_init (*reg_dl_api()->curl_global_init)
 #define curl_slist_append (*reg_dl_api()->curl_slist_append)
 #define curl_slist_free_all (*reg_dl_api()->curl_slist_free_all)
-#define EVP_DecodeBlock (*reg_dl_api()->EVP_DecodeBlock)
-#define EVP_EncodeBlock (*reg_dl_api()->EVP_EncodeBlock)
-#undef OPENSSL_cleanse
-#define OPENSSL_cleanse (*reg_dl_api()->OPENSSL_cleanse)
 #endif
