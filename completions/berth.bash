@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: MIT
-# bash completion for berth: commands, options, container and VM names, theme names.
-# Names come from `berth __complete ctr-names|vm-names|themes` (container names never load
-# libvirt; VM names ask the -c connections given on the line, else the default one, with the
-# usual time-out). Images and networks do not exist in berth yet, so nothing completes them.
+# bash completion for berth: commands, options, container, VM, image, network, volume and theme
+# names. Names come from `berth __complete ctr-names|vm-names|image-names|net-names|volume-names|
+# themes` (only VM names load libvirt: they ask the -c connections given on the line, else the
+# default one, with the usual time-out).
 # Installed by `make install` into $(PREFIX)/share/bash-completion/completions/berth.
 
-_berth_names() # WHAT: ctr-names | vm-names | themes
+_berth_names() # WHAT: ctr-names | vm-names | image-names | net-names | volume-names | themes
 {
     local i uris=()
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -36,20 +36,20 @@ _berth_ctr()
         [[ $prev == --seccomp ]] && COMPREPLY+=($(compgen -W unconfined -- "$cur"))
         return
         ;;
-    --net) _berth_reply none host; return ;;
+    --net) _berth_reply none host bridge $(_berth_names net-names); return ;;
     --restart) _berth_reply no on-failure always unless-stopped; return ;;
     -v | --volume | --tmpfs) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --format) _berth_reply table json; return ;;
     -s) COMPREPLY=($(compgen -A signal -- "$cur")); return ;;
     --memory | -m | --cpus | --pids | --hostname | --env | -e | --user | -u | --name | --cap-add | \
-        --cap-drop | --tail)
+        --cap-drop | --tail | -p | --publish)
         return
         ;;
     -t) [[ $cmd == @(stop|restart) ]] && return ;; # a value there; a flag for run/exec
     esac
     local create_opts="--name --rootfs --bundle --memory -m --cpus --pids --hostname --env -e
         --env-file --workdir -w --user -u --net --tty -t --interactive -i --inplace --seccomp
-        --cap-add --cap-drop --userns --volume -v --tmpfs --read-only --restart --help"
+        --cap-add --cap-drop --userns --volume -v --tmpfs --read-only --restart --publish -p --help"
     if [[ $cur == -* ]]; then
         case $cmd in
         create) _berth_reply $create_opts ;;
@@ -142,8 +142,8 @@ _berth()
         elif [[ $w == -- ]]; then
             COMPREPLY=($(compgen -c -- "$cur")) # the container's command: no berth words
             return
-        elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsfmewuv] &&
-            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|virt-type|cpu|xml|timeout|volume|tmpfs|restart|image|ssh-key|user-data) ]]; then
+        elif [[ $w != -* && ${COMP_WORDS[i - 1]} != -[tsfmewuvp] &&
+            ${COMP_WORDS[i - 1]} != --@(name|rootfs|bundle|memory|cpus|pids|hostname|env|env-file|workdir|user|net|seccomp|cap-add|cap-drop|tail|format|vcpus|disk|disk-size|pool|iso|kernel|initrd|cmdline|network|graphics|machine|virt-type|cpu|xml|timeout|volume|tmpfs|restart|image|ssh-key|user-data|publish|subnet|platform|authfile|creds|cert-dir|tls-verify) ]]; then
             ((npos++))
         fi
     done
@@ -158,7 +158,7 @@ _berth()
             _berth_reply -c --connect -b --batch -n --count -d --delay -f --format --theme \
                 --no-vms --no-containers -h --help -V --version
         else
-            _berth_reply ctr vm image volume
+            _berth_reply ctr vm image login logout net volume oci
         fi
         return
     fi
@@ -172,19 +172,32 @@ _berth()
             _berth_reply ls info start reboot destroy suspend resume shutdown rm autostart \
                 create snapshot console --help
             ;;
-        image) _berth_reply import ls inspect rm tag --help ;;
-        volume) _berth_reply create ls inspect rm prune --help ;;
+        image) _berth_reply import pull ls inspect rm tag --help ;;
+        net | volume) _berth_reply create ls inspect rm prune --help ;;
+        oci)
+            _berth_reply create start state kill delete run exec ps list pause resume features \
+                spec --help
+            ;;
         esac
         return
     fi
-    if [[ $front == volume ]]; then
-        [[ $cmd == ls && $cur == -* ]] && _berth_reply --json --help
+    if [[ $front == @(volume|net) ]]; then
+        if [[ $cmd == ls && $cur == -* ]]; then
+            _berth_reply --json --help
+        elif [[ $cmd == @(inspect|rm) ]]; then
+            _berth_reply $(_berth_names "$front-names")
+        fi
         return
     fi
     case $front in
     ctr) _berth_ctr "$cmd" ;;
     vm) _berth_vm "$cmd" "$npos" ;;
-    image) [[ $cmd == import ]] && COMPREPLY=($(compgen -f -- "$cur")) ;;
+    image)
+        case $cmd in
+        import) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        inspect | rm | tag) _berth_reply $(_berth_names image-names) ;;
+        esac
+        ;;
     esac
 }
 

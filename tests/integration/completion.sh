@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Shell completion: completions/berth.bash registers itself (`complete -p berth`), completes
-# commands and options, and completes real container names through `berth __complete
-# ctr-names`, which does not load libvirt and answers fast; completions/_berth passes `zsh -n`
+# commands and options, real volume and image names, and real container names through `berth
+# __complete ctr-names`, which does not load libvirt and answers fast; completions/_berth passes `zsh -n`
 # and completes a container name in a real zsh (zpty) when zsh is installed.
 # Before: no completion files and no name helper.
 set -u
@@ -48,6 +48,8 @@ r=$(complete_words berth --no-c)
 [ "$r" = "--no-containers" ] || fail "berth --no-c<TAB> gave '$r'"
 r=$(complete_words berth v)
 [ "$(echo $r)" = "vm volume" ] || fail "berth v<TAB> gave '$r'"
+r=$(complete_words berth l)
+[ "$(echo $r)" = "login logout" ] || fail "berth l<TAB> gave '$r'"
 r=$(complete_words berth ctr run --rest)
 [ "$r" = --restart ] || fail "berth ctr run --rest<TAB> gave '$r'"
 r=$(complete_words berth --theme "")
@@ -55,6 +57,18 @@ has dark "$r" || fail "berth --theme <TAB> gave '$r'"
 r=$(complete_words berth -c test:///default vm start "")
 has test "$r" || fail "berth -c test:///default vm start <TAB> gave '$r' (the test driver has 'test')"
 ok "commands, options, themes and VM names (on the -c connection) complete"
+
+# Volume and image names, from their stores.
+b volume create "${P}data" >/dev/null || fail "volume create"
+tar -C "$ROOTFS" -cf "$BERTH_ROOT/rootfs.tar" . || fail "tar of the rootfs"
+b image import --rootfs-tar "$BERTH_ROOT/rootfs.tar" "${P}img:1" >/dev/null || fail "image import"
+r=$(complete_words berth volume rm "${P}d")
+[ "$r" = "${P}data" ] || fail "berth volume rm ${P}d<TAB> gave '$r'"
+r=$(complete_words berth image inspect "${P}i")
+[ "$r" = "${P}img:1" ] || fail "berth image inspect ${P}i<TAB> gave '$r'"
+r=$(complete_words berth ctr run --net "")
+has bridge "$r" && has none "$r" || fail "berth ctr run --net <TAB> gave '$r'"
+ok "volume and image names, --net values complete"
 
 # Container names come without libvirt and fast.
 if ldd "$BERTH_BIN" 2>/dev/null | grep -q 'libvirt\.so'; then

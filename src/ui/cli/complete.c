@@ -10,6 +10,9 @@
 #include "common/err.h"
 #include "common/model.h"
 #include "ctr/ctr.h"
+#include "ctr/image/image.h"
+#include "ctr/net/net.h"
+#include "ctr/volume/volume.h"
 #include "ui/tui/theme.h"
 #include "vm/vm.h"
 
@@ -56,6 +59,49 @@ complete_vm_names(const struct app_opts *o)
     return 0;
 }
 
+/* Image names ("name:tag"), network and volume names: from their stores, no libvirt. */
+static int
+complete_image_names(void)
+{
+    cleanup_err struct err *e = NULL;
+    struct image_info *v = NULL;
+    size_t n = 0;
+    if (image_list(&v, &n, &e) < 0)
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        for (char **name = v[i].names; name && *name; name++)
+            printf("%s\n", *name);
+    }
+    image_info_list_free(v, n);
+    return 0;
+}
+
+static int
+complete_net_names(void)
+{
+    cleanup_err struct err *e = NULL;
+    cleanup_free struct net_info *v = NULL;
+    size_t n = 0;
+    if (net_list(&v, &n, &e) < 0)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        printf("%s\n", v[i].name);
+    return 0;
+}
+
+static int
+complete_volume_names(void)
+{
+    cleanup_err struct err *e = NULL;
+    cleanup_free struct vol_info *v = NULL;
+    size_t n = 0;
+    if (vol_list(&v, &n, &e) < 0)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        printf("%s\n", v[i].name);
+    return 0;
+}
+
 static int
 complete_themes(void)
 {
@@ -74,8 +120,17 @@ cli_complete_main(const struct app_opts *o, int argc, char **argv)
         return complete_ctr_names();
     if (strcmp(what, "vm-names") == 0)
         return complete_vm_names(o);
+    if (strcmp(what, "image-names") == 0)
+        return complete_image_names();
+    if (strcmp(what, "net-names") == 0)
+        return complete_net_names();
+    if (strcmp(what, "volume-names") == 0)
+        return complete_volume_names();
     if (strcmp(what, "themes") == 0)
         return complete_themes();
-    fprintf(stderr, "berth: __complete: unknown list '%s' (ctr-names, vm-names, themes)\n", what);
+    fprintf(stderr,
+            "berth: __complete: unknown list '%s' (ctr-names, vm-names, image-names, net-names, "
+            "volume-names, themes)\n",
+            what);
     return 2;
 }
