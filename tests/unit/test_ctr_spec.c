@@ -165,9 +165,12 @@ build_refuses_bad_options(void **state)
     o.hostname = "bad host";
     assert_null(ctr_spec_build("c", &o, &e));
     o.hostname = NULL;
-    o.net = "bridge";
+    o.net = "bad/name";
     assert_null(ctr_spec_build("c", &o, &e));
-    assert_non_null(strstr(err_msg(e), "'bridge'"));
+    assert_non_null(strstr(err_msg(e), "'bad/name'"));
+    o.net = "nosuchnet";
+    assert_null(ctr_spec_build("c", &o, &e));
+    assert_non_null(strstr(err_msg(e), "no such network 'nosuchnet'"));
     err_free(e);
 }
 
