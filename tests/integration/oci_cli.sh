@@ -181,6 +181,7 @@ bad() { # bad WHAT PYTHON-EDIT WORD: refused naming WORD, nothing left
 }
 bad "an unsupported field" "c['linux']['intelRdt'] = {'closID': 'x'}" intelRdt
 bad "an unknown rlimit" "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]" RLIMIT_BOGUS
+bad "the host's mount namespace by path" "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/self/ns/mnt'} for n in c['linux']['namespaces']]" "runtime's own"
 bad "a user namespace path" "c['linux']['namespaces'].append({'type': 'user', 'path': '/proc/1/ns/user'})" user
 bad "a relative netns path" "c['linux']['namespaces'] = [{'type': 'mount'}, {'type': 'network', 'path': 'x'}]" path
 bad "an AppArmor profile" "c['process']['apparmorProfile'] = 'docker-default'" AppArmor

@@ -54,7 +54,17 @@ ctr_init_oci_join_mount(const struct ctr_spec *s, struct err **err)
     if (!path)
         return 0;
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+    struct stat want, own;
+    if (fd < 0 || fstat(fd, &want) < 0)
+        return err_set(err, errno, "join mount namespace '%s'", path);
+    /* pivot_root there would move every process of the host onto the container's root. */
+    if (stat("/proc/self/ns/mnt", &own) == 0 && own.st_ino == want.st_ino &&
+        own.st_dev == want.st_dev)
+        return err_set(err, 0,
+                       "mount namespace '%s' is the runtime's own: leave the mount entry out of "
+                       "linux.namespaces to stay in it",
+                       path);
+    if (setns(fd, CLONE_NEWNS) < 0)
         return err_set(err, errno, "join mount namespace '%s'", path);
     return 0;
 }
