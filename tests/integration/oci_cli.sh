@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: MIT
 # berth-oci, the OCI runtime command line: create/start/state/kill/delete as runtime.md says (the
 # state document at each step, the process's output on create's stdio, --pid-file), run and exec,
-# the config.json fields bundles use (hooks, rlimits, oomScoreAdj, sysctl, devices, a netns joined
-# by path), operations in the wrong state, bad bundles and bad config.json: one line, nothing left.
+# the config.json fields bundles use (hooks, rlimits, oomScoreAdj, sysctl, devices, a netns and a
+# mount namespace joined by path, no mount namespace, no process), operations in the wrong state, bad bundles and bad config.json: one line, nothing left.
 . "$(dirname "$0")/lib_ctr.sh"
 
 W=$(mktemp -d /tmp/berth-oci-cli.XXXXXX)
 NETNS=berth-oci-$$
+MNTNS_PID=
 cleanup_oci() {
     ip netns del "$NETNS" 2>/dev/null
+    [ -z "$MNTNS_PID" ] || kill -9 "$MNTNS_PID" 2>/dev/null
     ctr_cleanup
     rm -rf "$W"
 }
@@ -121,6 +123,51 @@ done
 [ "$(field status <"$W/hook-poststop")" = stopped ] || fail "poststop hook's state"
 ok "the six hooks ran with the state on stdin"
 
+# ---- a mount namespace joined by path; no mount namespace; no process ----
+host_mnt=$(readlink /proc/self/ns/mnt)
+unshare --mount --propagation private sleep 600 &
+MNTNS_PID=$!
+wait_for 5 sh -c "[ \"\$(readlink /proc/$MNTNS_PID/ns/mnt)\" != '$host_mnt' ]" || fail "unshare --mount"
+their_mnt=$(readlink /proc/$MNTNS_PID/ns/mnt)
+bundle "$W/mntns" '["sh","-c","readlink /proc/self/ns/mnt; test -x /bin/busybox && echo busybox-root"]' "
+c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/$MNTNS_PID/ns/mnt'} for n in c['linux']['namespaces']]
+"
+"$O" run --bundle "$W/mntns" "$P-mntns" >"$W/mntns.out" 2>&1 || fail "run in a joined mount namespace: $(cat "$W/mntns.out")"
+[ "$(tr '\n' '|' <"$W/mntns.out")" = "$their_mnt|busybox-root|" ] ||
+    fail "not in the joined mount namespace $their_mnt: $(cat "$W/mntns.out")"
+! grep -q " $BERTH_ROOT/run/$P-mntns" /proc/self/mountinfo || fail "a mount of it in the host's namespace"
+nothing_left "$P-mntns"
+ok "a mount namespace by path: the container is in it ($their_mnt), on its own root"
+
+bundle "$W/nomnt" '["sh","-c","readlink /proc/self/ns/mnt; test -x /bin/busybox && echo busybox-root; echo pid-$$; exec sleep 300"]' "
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'mount']
+"
+"$O" create --bundle "$W/nomnt" "$P-nomnt" >"$W/nomnt.out" 2>&1 || fail "create without a mount namespace: $(cat "$W/nomnt.out")"
+"$O" start "$P-nomnt" || fail "start without a mount namespace"
+wait_for 10 grep -q pid- "$W/nomnt.out" || fail "no output: $(cat "$W/nomnt.out")"
+[ "$(tr '\n' '|' <"$W/nomnt.out")" = "$host_mnt|busybox-root|pid-1|" ] ||
+    fail "not in the host's mount namespace $host_mnt, chrooted: $(cat "$W/nomnt.out")"
+"$O" exec "$P-nomnt" sh -c 'test -x /bin/busybox && echo exec-in-root; readlink /proc/1/exe' >"$W/nomnt.exec" 2>&1 ||
+    fail "exec: $(cat "$W/nomnt.exec")"
+[ "$(tr '\n' '|' <"$W/nomnt.exec")" = "exec-in-root|/bin/busybox|" ] || fail "exec not in its root: $(cat "$W/nomnt.exec")"
+grep -q " $BERTH_ROOT/run/$P-nomnt/rootfs" /proc/self/mountinfo || fail "its root is not on run/rootfs while it exists"
+"$O" delete --force "$P-nomnt" || fail "delete --force"
+! grep -q " $BERTH_ROOT/run/$P-nomnt" /proc/self/mountinfo || fail "its mounts outlive delete"
+[ -x "$ROOTFS/bin/busybox" ] || fail "delete went into the bundle's root"
+nothing_left "$P-nomnt"
+ok "no mount namespace: the host's ($host_mnt), chrooted, exec too; delete detaches its mounts"
+
+bundle "$W/noproc" '["true"]' "del c['process']"
+"$O" create --bundle "$W/noproc" "$P-noproc" || fail "create without process"
+[ "$(state_of "$P-noproc")" = created ] || fail "state without process: $(state_of "$P-noproc")"
+oci_err "start without process" "$O" start "$P-noproc"
+echo "$LAST_ERR" | grep -q "'process'" || fail "the error does not name process"
+wait_for 5 sh -c "[ \"\$('$O' state '$P-noproc' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"status\"])')\" = stopped ]" ||
+    fail "not stopped after the failed start"
+"$O" delete "$P-noproc" || fail "delete after the failed start"
+nothing_left "$P-noproc"
+ok "no process: created, start fails naming it, stopped, deleted"
+
 # ---- bad bundles and bad config.json: one line, nothing left ----
 oci_err "bundle that does not exist" "$O" create --bundle /nonexistent/bundle "$P-bad"
 echo "$LAST_ERR" | grep -q /nonexistent/bundle || fail "the error does not name the bundle"
@@ -134,7 +181,8 @@ bad() { # bad WHAT PYTHON-EDIT WORD: refused naming WORD, nothing left
 }
 bad "an unsupported field" "c['linux']['intelRdt'] = {'closID': 'x'}" intelRdt
 bad "an unknown rlimit" "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]" RLIMIT_BOGUS
-bad "a mount namespace path" "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/1/ns/mnt'} for n in c['linux']['namespaces']]" mount
+bad "the host's mount namespace by path" "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/self/ns/mnt'} for n in c['linux']['namespaces']]" "runtime's own"
+bad "a user namespace path" "c['linux']['namespaces'].append({'type': 'user', 'path': '/proc/1/ns/user'})" user
 bad "a relative netns path" "c['linux']['namespaces'] = [{'type': 'mount'}, {'type': 'network', 'path': 'x'}]" path
 bad "an AppArmor profile" "c['process']['apparmorProfile'] = 'docker-default'" AppArmor
 bad "a failing createRuntime hook" "c['hooks'] = {'createRuntime': [{'path': '/bin/false'}]}" createRuntime

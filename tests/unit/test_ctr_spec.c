@@ -195,7 +195,6 @@ parse_names_the_bad_field(void **state)
 {
     (void)state;
     parse_error("[]", "not a JSON object");
-    parse_error("{\"root\":{\"path\":\"r\"}}", "'process' is missing");
     parse_error("{\"process\":{\"args\":\"sh\"},\"root\":{\"path\":\"r\"}}", "process.args");
     parse_error("{\"process\":{\"args\":[]},\"root\":{\"path\":\"r\"}}", "must not be empty");
     parse_error("{\"process\":{\"args\":[\"sh\",3]},\"root\":{\"path\":\"r\"}}", "process.args[1]");
@@ -209,8 +208,11 @@ parse_names_the_bad_field(void **state)
                 "{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}]}}",
                 "uidMappings");
     parse_error("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":"
-                "{\"namespaces\":[{\"type\":\"pid\"}]}}",
-                "mount namespace is required");
+                "{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}",
+                "joining a user namespace by path is not supported");
+    parse_error("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":"
+                "{\"namespaces\":[{\"type\":\"mount\",\"path\":\"proc/1/ns/mnt\"}]}}",
+                "path must be an absolute path");
     parse_error("{\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":-1,\"gid\":0}},"
                 "\"root\":{\"path\":\"r\"}}",
                 "process.user.uid");
@@ -335,6 +337,18 @@ parse_relative_root_and_idmaps(void **state)
     assert_true(s.mounts[0].bind && s.mounts[0].recursive);
     assert_true(s.mounts[0].flags & MS_RDONLY && s.mounts[0].flags & MS_NOSUID);
     assert_string_equal(s.mounts[0].data, "size=1k");
+    ctr_spec_done(&s);
+    /* The runtime-spec allows both: no process (an error at start), no mount namespace. */
+    j = "{\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\"},"
+        "{\"type\":\"mount\",\"path\":\"/proc/1/ns/mnt\"}]}}";
+    assert_int_equal(ctr_spec_parse(json_tokener_parse(j), "/b", &s, NULL), 0);
+    assert_null(s.args[0]);
+    assert_string_equal(s.cwd, "/");
+    assert_true(s.ns & CTR_NS_MOUNT);
+    ctr_spec_done(&s);
+    j = "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{}}";
+    assert_int_equal(ctr_spec_parse(json_tokener_parse(j), "/b", &s, NULL), 0);
+    assert_int_equal(s.ns, 0);
     ctr_spec_done(&s);
 }
 

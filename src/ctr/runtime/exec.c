@@ -63,17 +63,10 @@ static const struct {
     {CTR_NS_MOUNT, CLONE_NEWNS, "mnt"},
 };
 
+/* Before Linux 5.8: one /proc/PID/ns/ file at a time. */
 static int
-join_namespaces(struct exec_ctx *x, struct err **err)
+join_each(struct exec_ctx *x, struct err **err)
 {
-    int flags = 0;
-    for (size_t i = 0; i < ARRAY_SIZE(ns_join); i++) {
-        if (x->spec.ns & ns_join[i].ns)
-            flags |= ns_join[i].flag;
-    }
-    if (setns(x->pidfd, flags) == 0)
-        return 0;
-    /* Before Linux 5.8: one /proc/PID/ns/ file at a time. */
     for (size_t i = 0; i < ARRAY_SIZE(ns_join); i++) {
         char p[64];
         if (!(x->spec.ns & ns_join[i].ns))
@@ -82,6 +75,27 @@ join_namespaces(struct exec_ctx *x, struct err **err)
         cleanup_close int fd = open(p, O_RDONLY | O_CLOEXEC);
         if (fd < 0 || setns(fd, ns_join[i].flag) < 0)
             return err_set(err, errno, "join the container's %s namespace", ns_join[i].file);
+    }
+    return 0;
+}
+
+static int
+join_namespaces(struct exec_ctx *x, struct err **err)
+{
+    int flags = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(ns_join); i++) {
+        if (x->spec.ns & ns_join[i].ns)
+            flags |= ns_join[i].flag;
+    }
+    if (setns(x->pidfd, flags) < 0 && join_each(x, err) < 0)
+        return -1;
+    if (!(x->spec.ns & CTR_NS_MOUNT)) {
+        /* No mount namespace of its own (an OCI bundle's): the init is chrooted in the host's
+         * (rootfs.c), and so is this process. */
+        char p[64];
+        ctr_fmt(p, sizeof(p), "/proc/%d/root", (int)x->st.pid);
+        if (chroot(p) < 0 || chdir("/") < 0)
+            return err_set(err, errno, "enter the container's root");
     }
     return 0;
 }

@@ -226,6 +226,8 @@ init_setup(const struct ctr_init_args *a, struct err **err)
      * to write this process's setgroups, uid_map and gid_map (root-owned once non-dumpable). */
     trace_mark("init: go");
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (ctr_init_oci_join_mount(s, err) < 0)
+        return -1;
     if ((s->ns & CTR_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
         return err_set(err, errno, "become root in the user namespace");
     if ((s->ns & CTR_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
@@ -262,6 +264,8 @@ init_exec(const struct ctr_init_args *a, struct err **err)
     const struct ctr_spec *s = a->spec;
     char path[PATH_MAX];
     trace_mark("init: S");
+    if (!s->args[0])
+        return err_set(err, 0, "config.json has no 'process': nothing to start");
     if (ctr_init_oci_process(s, err) < 0 || ctr_set_user(s, err) < 0)
         return -1;
     ctr_close_fds_except(a->sync_fd);

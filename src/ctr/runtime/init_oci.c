@@ -31,6 +31,44 @@ static const struct {
     {"cgroup", CLONE_NEWCGROUP},
 };
 
+const char *
+ctr_oci_ns_path(const struct ctr_spec *s, const char *type)
+{
+    json_object *a = jsonx_get_array(jsonx_get_obj(s->json, "linux"), "namespaces");
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        json_object *ns = json_object_array_get_idx(a, i);
+        const char *t, *path;
+        if (jsonx_get_str(ns, "type", &t) && strcmp(t, type) == 0 &&
+            jsonx_get_str(ns, "path", &path))
+            return path;
+    }
+    return NULL;
+}
+
+/* A mount namespace by path, entered first: the root is then set up in it, as runc and crun do
+ * (the monitor cloned the init without a mount namespace of its own; run_dir is absolute). */
+int
+ctr_init_oci_join_mount(const struct ctr_spec *s, struct err **err)
+{
+    const char *path = ctr_oci_ns_path(s, "mount");
+    if (!path)
+        return 0;
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat want, own;
+    if (fd < 0 || fstat(fd, &want) < 0)
+        return err_set(err, errno, "join mount namespace '%s'", path);
+    /* pivot_root there would move every process of the host onto the container's root. */
+    if (stat("/proc/self/ns/mnt", &own) == 0 && own.st_ino == want.st_ino &&
+        own.st_dev == want.st_dev)
+        return err_set(err, 0,
+                       "mount namespace '%s' is the runtime's own: leave the mount entry out of "
+                       "linux.namespaces to stay in it",
+                       path);
+    if (setns(fd, CLONE_NEWNS) < 0)
+        return err_set(err, errno, "join mount namespace '%s'", path);
+    return 0;
+}
+
 int
 ctr_init_oci_join(const struct ctr_spec *s, struct err **err)
 {

@@ -186,6 +186,9 @@ clone_init(struct mon *m, int *pidfd)
 {
     unsigned ns = m->spec->ns;
     uint64_t flags = CLONE_PIDFD;
+    /* A mount namespace by path: the init enters it (ctr_init_oci_join_mount), none is made. */
+    if (ctr_oci_ns_path(m->spec, "mount"))
+        ns &= ~(unsigned)CTR_NS_MOUNT;
     flags |= (ns & CTR_NS_PID ? CLONE_NEWPID : 0) | (ns & CTR_NS_MOUNT ? CLONE_NEWNS : 0) |
              (ns & CTR_NS_UTS ? CLONE_NEWUTS : 0) | (ns & CTR_NS_IPC ? CLONE_NEWIPC : 0) |
              (ns & CTR_NS_NET ? CLONE_NEWNET : 0) | (ns & CTR_NS_USER ? CLONE_NEWUSER : 0);
@@ -421,6 +424,8 @@ spawn(struct mon *m, struct err **err)
      * directory) and names it ".": in a user namespace it may not walk the 0700 parents. */
     struct ctr_init_args ia = {m->spec,    m->sec, ".",
                                m->def_dir, sp[1],  {child[0], child[1], child[2]}};
+    if (ctr_oci_ns_path(m->spec, "mount"))
+        ia.run_dir = m->run_dir; /* setns resets the working directory to that namespace's root */
     cleanup_close int dfd = ctr_run_open(m->name, false, err);
     if (dfd < 0)
         return -1;

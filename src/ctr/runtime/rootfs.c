@@ -514,7 +514,9 @@ static int
 root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, int root_mnt,
            struct err **err)
 {
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    /* Without a mount namespace of its own (an OCI bundle's choice) the host's mounts stay as they
+     * are: only the root's own mount, below, is made private. */
+    if ((s->ns & CTR_NS_MOUNT) && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return err_set(err, errno, "make mounts private");
     if (root_mnt >= 0) {
         if (move_mount(root_mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
@@ -524,7 +526,8 @@ root_mount(const struct ctr_spec *s, const char *target, const char *def_dir, in
     if (s->lowers)
         return layers_mount(s, target, def_dir, err);
     if (s->inplace) {
-        if (mount(s->root, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+        if (mount(s->root, target, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+            (!(s->ns & CTR_NS_MOUNT) && mount(NULL, target, NULL, MS_REC | MS_PRIVATE, NULL) < 0))
             return err_set(err, errno, "bind rootfs '%s'", s->root);
         return 0;
     }
@@ -566,14 +569,19 @@ device_policy(const char *target, struct err **err)
     return 0;
 }
 
+/* pivot_root in the container's mount namespace; chroot without one (the host's mount table is
+ * not the container's to change; runc does the same). Its mounts stay on <run>/rootfs in the
+ * host's namespace until the container is removed (store/remove.c detaches them). */
 static int
-pivot(int rootfd, bool ro, struct err **err)
+pivot(int rootfd, bool ro, bool own_ns, struct err **err)
 {
     if (fchdir(rootfd) < 0)
         return err_set(err, errno, "chdir to the rootfs");
-    if (syscall(SYS_pivot_root, ".", ".") < 0)
+    if (!own_ns && chroot(".") < 0)
+        return err_set(err, errno, "chroot to the rootfs");
+    if (own_ns && syscall(SYS_pivot_root, ".", ".") < 0)
         return err_set(err, errno, "pivot_root");
-    if (umount2(".", MNT_DETACH) < 0)
+    if (own_ns && umount2(".", MNT_DETACH) < 0)
         return err_set(err, errno, "detach the old root");
     if (chdir("/") < 0)
         return err_set(err, errno, "chdir /");
@@ -611,5 +619,5 @@ ctr_rootfs_setup(const struct ctr_spec *s, const char *run_dir, const char *def_
         return -1;
     if (etc_files(rootfd, run_dir, !s->inplace, err) < 0)
         return -1;
-    return pivot(rootfd, s->root_ro, err);
+    return pivot(rootfd, s->root_ro, (s->ns & CTR_NS_MOUNT) != 0, err);
 }

@@ -29,6 +29,10 @@ struct ctr_init_args {
 /* ---- init_oci.c: config.json fields applied for OCI bundles, in the init ---- */
 /* Join linux.namespaces[].path (network, ipc, uts, cgroup). */
 int ctr_init_oci_join(const struct ctr_spec *s, struct err **err);
+/* linux.namespaces[] of that type's path, NULL when none (not joined). */
+const char *ctr_oci_ns_path(const struct ctr_spec *s, const char *type);
+/* The mount namespace given by path entered (before the root is set up); 0 when none. */
+int ctr_init_oci_join_mount(const struct ctr_spec *s, struct err **err);
 /* After pivot_root: linux.devices (mknod), linux.sysctl. */
 int ctr_init_oci_rootfs(const struct ctr_spec *s, struct err **err);
 /* Before the change of user: process.rlimits, process.oomScoreAdj. */

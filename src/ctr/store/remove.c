@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -83,6 +84,11 @@ ctr_remove_detach(const char *name, struct ctr_removed *r, struct err **err)
     /* Then rename: the name is free at once (a new container may take it), then the files go.
      * Dot names are never containers' (ctr_name_check), so no listing shows the renamed ones. */
     ctr_path_run(run, name, NULL);
+    /* An OCI container without a mount namespace of its own built its root on run/rootfs in the
+     * host's (rootfs.c): detach it, or the removal below would walk into the bundle. */
+    char root[PATH_MAX];
+    ctr_path_run(root, name, "rootfs");
+    umount2(root, MNT_DETACH | UMOUNT_NOFOLLOW);
     ctr_fmt(r->run, sizeof(r->run), "%s/.rm-%s-%d", ctr_run_dir(), name, (int)getpid());
     if (rename_over_stale(run, r->run) < 0) {
         rm_rf_at(AT_FDCWD, run); /* none, or not renameable: remove it now, in place */

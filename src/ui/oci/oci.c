@@ -177,7 +177,7 @@ parse_create(int argc, char **argv, const char *cmd, struct create_opts *co, con
             if (strcmp(optarg, "0") != 0)
                 return usage_error("%s: --preserve-fds is not supported (only 0)", cmd);
             break;
-        case 'N': /* pivot_root is always used; the mount namespace is private */
+        case 'N': /* pivot_root in the container's mount namespace, chroot without one */
         case 'K': /* no session keyring is made */
         case 'k':
             break;
