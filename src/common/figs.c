@@ -24,6 +24,7 @@ figs_init(struct inst_figs *f)
     f->guest_mem = f->host_rss = INST_UNKNOWN;
     f->mem_overhead = INT64_MIN;
     f->vcpu_ns = f->emu_ns = INST_UNKNOWN;
+    f->disk_own = f->disk_shared = f->disk_capacity = INST_UNKNOWN;
 }
 
 /* The value of the line "key N" in a flat keyed file, INST_UNKNOWN when there is none. */

@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "common/du.h"
 #include "common/figs.h"
 #include "unit_data.h"
 
@@ -134,6 +137,58 @@ qemu_rss_and_overhead(void **state)
     assert_true(figs_status_rss("Name:\tx\nVmRSS:\n") == INST_UNKNOWN);
 }
 
+/* du_paths over a tree made here: a 64 KiB file, a hard link to it (counted once), a
+ * subdirectory, a symbolic link (its own blocks, not its target's); missing paths are skipped,
+ * all missing is unknown; the async slot reaches the same sum. */
+static uint64_t
+blocks_of(const char *path)
+{
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    return (uint64_t)st.st_blocks * 512;
+}
+
+static void
+du_counts_blocks_links_once(void **state)
+{
+    (void)state;
+    char top[] = "/tmp/berth-du-XXXXXX", p[256], q[256], sub[256], ln[256];
+    assert_non_null(mkdtemp(top));
+    snprintf(sub, sizeof(sub), "%s/sub", top);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(p, sizeof(p), "%s/sub/data", top);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 64 * 1024; i++)
+        fputc(i * 7 + 1, fp);
+    fclose(fp);
+    snprintf(q, sizeof(q), "%s/hard", top);
+    assert_int_equal(link(p, q), 0);
+    snprintf(ln, sizeof(ln), "%s/sym", top);
+    assert_int_equal(symlink("/usr", ln), 0);
+    uint64_t want = blocks_of(top) + blocks_of(sub) + blocks_of(p) + blocks_of(ln);
+    assert_true(blocks_of(p) >= 64 * 1024);
+    assert_true(du_paths(top) == want);
+    char two[600];
+    snprintf(two, sizeof(two), "/nonexistent-berth:%s", top);
+    assert_true(du_paths(two) == want);
+    assert_true(du_paths("/nonexistent-berth") == INST_UNKNOWN);
+
+    struct du_slot *s = du_slot_new(top);
+    assert_true(du_slot_bytes(s) == INST_UNKNOWN);
+    du_slot_request(s);
+    for (int i = 0; i < 2000 && du_slot_bytes(s) == INST_UNKNOWN; i++)
+        usleep(5000);
+    assert_true(du_slot_bytes(s) == want);
+    du_slot_put(s);
+
+    unlink(ln);
+    unlink(q);
+    unlink(p);
+    rmdir(sub);
+    rmdir(top);
+}
+
 int
 main(void)
 {
@@ -145,6 +200,7 @@ main(void)
         cmocka_unit_test(missing_group_reads_nothing),
         cmocka_unit_test(parser_matches_whole_keys_only),
         cmocka_unit_test(qemu_rss_and_overhead),
+        cmocka_unit_test(du_counts_blocks_links_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
