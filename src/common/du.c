@@ -68,8 +68,7 @@ walk_dir(struct du_walk *w, int dirfd, int depth)
         }
         w->bytes += b;
         if (S_ISDIR(st.st_mode) && depth < DU_DEPTH_MAX) {
-            int fd =
-                openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (fd >= 0)
                 walk_dir(w, fd, depth + 1);
         }

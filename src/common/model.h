@@ -49,7 +49,7 @@ struct inst_figs {
     uint64_t disk_own;      /* bytes */
     uint64_t disk_shared;   /* bytes */
     uint64_t disk_capacity; /* VM: bytes */
-    char disk_base[128];    /* container: "image" or "rootfs"; VM: first backing file's path */
+    char disk_base[256];    /* container: "image" or "rootfs"; VM: first backing file's path */
     char kernel[64];        /* "own (guest)" for VMs, "shared <host release>" for containers */
     char accel[8];          /* VM: "kvm", "tcg" or ""; container: "" */
     char isolation[160];    /* "ns pid,mnt,...; userns 0:100000:65536; seccomp filter; ..." */

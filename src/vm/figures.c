@@ -8,6 +8,7 @@
 #include "vm/vm_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -174,4 +175,76 @@ vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vc
         start_figs(in, pidfile, f);
     }
     figs_vm_overhead(f);
+}
+
+/* The backing file named in the qcow2 header of the image at path (an absolute path, resolved
+ * against the image's directory when relative) into out; false when there is none. */
+static bool
+qcow2_backing(const char *path, char *out, size_t size)
+{
+    unsigned char hdr[32];
+    uint64_t vsize, off;
+    uint32_t len;
+    char name[1024];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool ok = pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
+              figs_qcow2_header(hdr, sizeof(hdr), &vsize, &off, &len) && len > 0 &&
+              off < (1u << 20) && pread(fd, name, len, (off_t)off) == (ssize_t)len;
+    close(fd);
+    if (!ok || memchr(name, 0, len))
+        return false;
+    name[len] = 0;
+    if (name[0] == '/' || strchr(name, ':')) /* absolute, or a protocol (json:, nbd:) */
+        snprintf(out, size, "%s", name);
+    else
+        snprintf(out, size, "%.*s/%s", (int)(strrchr(path, '/') - path), path, name);
+    return true;
+}
+
+static uint64_t
+ull_param(virDomainStatsRecordPtr rec, const char *key)
+{
+    virTypedParameterPtr p = virTypedParamsGet(rec->params, rec->nparams, key);
+    return p && p->type == VIR_TYPED_PARAM_ULLONG ? p->value.ul : INST_UNKNOWN;
+}
+
+static uint64_t
+add_known(uint64_t sum, uint64_t v)
+{
+    return v == INST_UNKNOWN ? sum : (sum == INST_UNKNOWN ? 0 : sum) + v;
+}
+
+void
+vm_figs_disks(struct inst *in, virDomainStatsRecordPtr rec, const char *uri)
+{
+    struct inst_figs *f = &in->figs;
+    char pidfile[PATH_MAX], key[64];
+    bool local = vm_pidfile_path(uri, in->name, pidfile, sizeof(pidfile));
+    for (int i = 0; i < rec->nparams; i++) {
+        virTypedParameterPtr p = &rec->params[i];
+        unsigned n;
+        int end = 0;
+        if (sscanf(p->field, "block.%u.path%n", &n, &end) != 1 || p->field[end] ||
+            p->type != VIR_TYPED_PARAM_STRING)
+            continue;
+        const char *path = p->value.s;
+        struct stat st;
+        snprintf(key, sizeof(key), "block.%u.capacity", n);
+        f->disk_capacity = add_known(f->disk_capacity, ull_param(rec, key));
+        if (local && path[0] == '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            f->disk_own = add_known(f->disk_own, (uint64_t)st.st_blocks * 512);
+            char base[PATH_MAX];
+            if (!f->disk_base[0] && qcow2_backing(path, base, sizeof(base))) {
+                snprintf(f->disk_base, sizeof(f->disk_base), "%.*s", (int)sizeof(f->disk_base) - 1,
+                         base);
+                if (stat(base, &st) == 0 && S_ISREG(st.st_mode))
+                    f->disk_shared = (uint64_t)st.st_blocks * 512;
+            }
+            continue;
+        }
+        snprintf(key, sizeof(key), "block.%u.allocation", n);
+        f->disk_own = add_known(f->disk_own, ull_param(rec, key));
+    }
 }

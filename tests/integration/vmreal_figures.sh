@@ -12,7 +12,16 @@ vm_setup
 export BERTH_ROOT=$VM_TMP/root # berth keeps VM start figures under $BERTH_ROOT/run
 
 vm_name idle idle
-vm_create "$idle" idle
+# A disk the guest does not use (it runs from its initramfs): a qcow2 overlay on a base with
+# 1 MiB written, as a cloud image's overlay sits on its shared base.
+command -v qemu-img >/dev/null && command -v qemu-io >/dev/null ||
+    skip "qemu-utils (qemu-img, qemu-io) is not installed"
+qemu-img create -q -f qcow2 "$VM_TMP/base.qcow2" 64M || fail "qemu-img create base"
+qemu-io -f qcow2 -c "write -P 0x5a 0 1M" "$VM_TMP/base.qcow2" >/dev/null || fail "qemu-io write"
+qemu-img create -q -f qcow2 -b "$VM_TMP/base.qcow2" -F qcow2 "$VM_TMP/top.qcow2" ||
+    fail "qemu-img create overlay"
+chmod 644 "$VM_TMP/base.qcow2" "$VM_TMP/top.qcow2"
+vm_create "$idle" idle --disk "$VM_TMP/top.qcow2"
 t0=$(date +%s%N)
 berth vm start "$idle" || fail "start $idle"
 t1=$(date +%s%N)
@@ -59,8 +68,21 @@ need(f["start_exec_ns"] is not None and f["start_request_ns"] + f["start_exec_ns
      "start -> running %r not within the call" % f["start_exec_ns"])
 for k in ("mem_anon_bytes", "mem_file_bytes", "mem_kernel_bytes", "mem_cgroup_bytes"):
     need(f[k] is None, "%s is a container figure, yet %r for a VM" % (k, f[k]))
+# Storage: the overlay's blocks (as du counts them) within its 64 MiB capacity; the base named,
+# with its blocks (the 1 MiB written and qcow2's tables).
+own, cap, shared = f["disk_own_bytes"], f["disk_capacity_bytes"], f["disk_shared_bytes"]
+need(cap == 64 << 20, "capacity %r, expected 64 MiB" % cap)
+need(own is not None and 0 < own <= cap, "allocation %r not in (0, capacity]" % own)
+need(f["disk_base"] and f["disk_base"].endswith("/base.qcow2"), "base %r" % f["disk_base"])
+need(shared is not None and (1 << 20) <= shared <= cap, "shared %r: not 1 MiB..capacity" % shared)
 PY
-echo "ok - QEMU RSS, overhead = RSS - guest RAM, vCPU/emulator CPU, accel, start recorded"
+for img in top base; do
+    du=$(du -s -B1 "$VM_TMP/$img.qcow2" | cut -f1)
+    k=$([ $img = top ] && echo disk_own_bytes || echo disk_shared_bytes)
+    got=$(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read().splitlines()[-1]); print([x for x in d["instances"] if x["name"]==sys.argv[2]][0]["figures"][sys.argv[3]])' "$VM_TMP/batch.json" "$idle" "$k")
+    note "$img.qcow2: du $du, $k $got"
+done
+echo "ok - QEMU RSS, overhead = RSS - guest RAM, vCPU/emulator CPU, accel, start recorded, disk allocation <= capacity, backing file"
 
 # Stopped: no process figures, the kernel fact stays.
 berth vm destroy "$idle" >/dev/null || fail "destroy"

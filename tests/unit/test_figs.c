@@ -137,6 +137,52 @@ qemu_rss_and_overhead(void **state)
     assert_true(figs_status_rss("Name:\tx\nVmRSS:\n") == INST_UNKNOWN);
 }
 
+/* qcow2 headers as QEMU writes them (docs/interop/qcow2.txt): version 3 with a backing file
+ * name at 0x68+, without one; not qcow2; damaged fields refused. */
+static void
+put_be(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static void
+qcow2_header_fields(void **state)
+{
+    (void)state;
+    unsigned char h[104];
+    uint64_t vsize = 0, off = 9;
+    uint32_t len = 9;
+    memset(h, 0, sizeof(h));
+    memcpy(h, "QFI\xfb", 4);
+    put_be(h + 4, 3, 4);
+    put_be(h + 8, 0x70, 8);
+    put_be(h + 16, 22, 4);
+    put_be(h + 20, 16, 4);
+    put_be(h + 24, 64ull << 20, 8);
+    assert_true(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    assert_true(vsize == 64ull << 20 && off == 0x70 && len == 22);
+    put_be(h + 8, 0, 8); /* no backing file */
+    put_be(h + 16, 0, 4);
+    assert_true(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    assert_true(off == 0 && len == 0);
+    assert_false(figs_qcow2_header(h, 31, &vsize, &off, &len)); /* short */
+    put_be(h + 8, 0x70, 8);
+    put_be(h + 16, 1024, 4); /* longer than QEMU allows */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 16, 0, 4); /* an offset without a length */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 8, 8, 8); /* a name inside the header */
+    put_be(h + 16, 4, 4);
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 8, 0x70, 8);
+    put_be(h + 4, 4, 4); /* an unknown version */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 4, 3, 4);
+    h[3] = 0xfa; /* not qcow2 (a raw image) */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+}
+
 /* du_paths over a tree made here: a 64 KiB file, a hard link to it (counted once), a
  * subdirectory, a symbolic link (its own blocks, not its target's); missing paths are skipped,
  * all missing is unknown; the async slot reaches the same sum. */
@@ -201,6 +247,7 @@ main(void)
         cmocka_unit_test(parser_matches_whole_keys_only),
         cmocka_unit_test(qemu_rss_and_overhead),
         cmocka_unit_test(du_counts_blocks_links_once),
+        cmocka_unit_test(qcow2_header_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
