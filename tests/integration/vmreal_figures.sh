@@ -22,10 +22,18 @@ qemu-img create -q -f qcow2 -b "$VM_TMP/base.qcow2" -F qcow2 "$VM_TMP/top.qcow2"
     fail "qemu-img create overlay"
 chmod 644 "$VM_TMP/base.qcow2" "$VM_TMP/top.qcow2"
 vm_create "$idle" idle --disk "$VM_TMP/top.qcow2"
+# Its serial port also logged to a file (libvirt's <log file>), which berth watches after the
+# start for the guest's first line.
+virsh_ dumpxml "$idle" >"$VM_TMP/dom.xml" || fail "dumpxml"
+sed -i "s|<serial type='pty'>|&<log file='$VM_TMP/serial.log' append='off'/>|" "$VM_TMP/dom.xml"
+grep -q "<log file='$VM_TMP/serial.log'" "$VM_TMP/dom.xml" || fail "no pty serial to log"
+virsh_ define "$VM_TMP/dom.xml" >/dev/null || fail "define with a serial log"
 t0=$(date +%s%N)
 berth vm start "$idle" || fail "start $idle"
 t1=$(date +%s%N)
 vm_wait_ready "$idle" 120
+t2=$(date +%s%N)
+grep -q . "$VM_TMP/serial.log" || fail "the serial log file stayed empty"
 
 pid=$(cat "/run/libvirt/qemu/$idle.pid") || fail "no QEMU pid file for $idle"
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
@@ -34,10 +42,10 @@ berth --batch --no-containers -f json -n 1 >"$VM_TMP/batch.json" || fail "berth 
 r1=$(rss_kib)
 note "QEMU pid $pid VmRSS before/after the sample: $r0 / $r1 KiB"
 
-python3 - "$VM_TMP/batch.json" "$idle" "$r0" "$r1" "$t0" "$t1" "$VM_ACCEL" <<'PY' || fail "figures wrong (above)"
+python3 - "$VM_TMP/batch.json" "$idle" "$r0" "$r1" "$t0" "$t1" "$VM_ACCEL" "$t2" <<'PY' || fail "figures wrong (above)"
 import json, sys
-path, name, r0, r1, t0, t1, accel = sys.argv[1:]
-r0, r1, t0, t1 = int(r0) * 1024, int(r1) * 1024, int(t0), int(t1)
+path, name, r0, r1, t0, t1, accel, t2 = sys.argv[1:]
+r0, r1, t0, t1, t2 = int(r0) * 1024, int(r1) * 1024, int(t0), int(t1), int(t2)
 d = json.loads(open(path).read().splitlines()[-1])
 i = [x for x in d["instances"] if x["name"] == name]
 if len(i) != 1:
@@ -66,6 +74,11 @@ need(f["start_request_ns"] is not None and t0 <= f["start_request_ns"] <= t1,
      "start request %r not within the call %d..%d" % (f["start_request_ns"], t0, t1))
 need(f["start_exec_ns"] is not None and f["start_request_ns"] + f["start_exec_ns"] <= t1,
      "start -> running %r not within the call" % f["start_exec_ns"])
+# The guest's first serial line came after it was running and before the test saw its shell.
+first = f["start_first_output_ns"]
+need(first is not None and f["start_exec_ns"] <= first and f["start_request_ns"] + first <= t2,
+     "first serial line %r not between running %r and the shell seen at %d"
+     % (first, f["start_exec_ns"], t2))
 for k in ("mem_anon_bytes", "mem_file_bytes", "mem_kernel_bytes", "mem_cgroup_bytes"):
     need(f[k] is None, "%s is a container figure, yet %r for a VM" % (k, f[k]))
 # Storage: the overlay's blocks (as du counts them) within its 64 MiB capacity; the base named,

@@ -15,9 +15,12 @@
 
 #include <cmocka.h>
 
+#include <libvirt/libvirt.h>
+
 #include "common/du.h"
 #include "common/figs.h"
 #include "unit_data.h"
+#include "vm/vm_impl.h"
 
 static const char *
 data_dir(const char *sub)
@@ -183,6 +186,35 @@ qcow2_header_fields(void **state)
     assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
 }
 
+/* The serial port's file in domain XML as libvirt gives it: a pty with <log>, a file serial,
+ * none, a relative path refused, only the first serial counts. */
+static void
+serial_log_paths(void **state)
+{
+    (void)state;
+    bool app = true;
+    char *p = vm_serial_log_path(
+        "<domain><devices><console type='pty'/><serial type='pty'><source path='/dev/pts/3'/>"
+        "<log file='/var/log/x&amp;y.log' append='off'/><target port='0'/></serial>"
+        "</devices></domain>",
+        &app);
+    assert_string_equal(p, "/var/log/x&y.log");
+    assert_false(app);
+    free(p);
+    p = vm_serial_log_path("<devices><serial type='file'><source path='/t/s.serial' "
+                           "append='on'/></serial><serial type='pty'><log file='/b'/></serial>",
+                           &app);
+    assert_string_equal(p, "/t/s.serial");
+    assert_true(app);
+    free(p);
+    assert_null(vm_serial_log_path("<devices><serial type='pty'><target port='0'/></serial>"
+                                   "<log file='/outside'/></devices>",
+                                   &app));
+    assert_null(vm_serial_log_path("<serial type='pty'><log file='rel.log'/></serial>", &app));
+    assert_null(vm_serial_log_path("<devices><console type='pty'/></devices>", &app));
+    assert_null(vm_serial_log_path("<serial type='file'><source path='/x'/>", &app)); /* cut */
+}
+
 /* du_paths over a tree made here: a 64 KiB file, a hard link to it (counted once), a
  * subdirectory, a symbolic link (its own blocks, not its target's); missing paths are skipped,
  * all missing is unknown; the async slot reaches the same sum. */
@@ -248,6 +280,7 @@ main(void)
         cmocka_unit_test(qemu_rss_and_overhead),
         cmocka_unit_test(du_counts_blocks_links_once),
         cmocka_unit_test(qcow2_header_fields),
+        cmocka_unit_test(serial_log_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
