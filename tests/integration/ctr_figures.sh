@@ -116,6 +116,26 @@ du_up=$(du -s -B1 "$BERTH_ROOT/lib/containers/$P-fig/upper" | cut -f1)
 ok "the upper layer grew by the 1 MiB written ($own0 -> $own1 = du), the shared one did not"
 b ctr start "$P-fig" >/dev/null || fail "start again"
 
+# From an image: the shared figure is the image's layer directories (du of them), the base "image".
+tar -C "$ROOTFS" -cf "$BERTH_ROOT/rootfs.tar" . || fail "tar the rootfs"
+b image import --rootfs-tar "$BERTH_ROOT/rootfs.tar" "$P-img:1" >/dev/null || fail "image import"
+b ctr run -d "$P-fromimg" "$P-img:1" /bin/sleep 1000 >/dev/null || fail "run from the image"
+layers=$(b image inspect "$P-img:1" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["LayerDirs"]))')
+du_layers=$(du -s -c -B1 $layers | tail -1 | cut -f1)
+for _ in $(seq 40); do
+    got=$(b --batch -f json --no-vms -n 2 -d 0.5 2>/dev/null | tail -1 | python3 -c '
+import json, sys
+f = [i for i in json.loads(sys.stdin.read())["instances"] if i["id"] == sys.argv[1]][0]["figures"]
+if f["disk_shared_bytes"] is not None and f["disk_own_bytes"] is not None:
+    print(f["disk_shared_bytes"], f["disk_base"])
+' "$P-fromimg")
+    [ -n "$got" ] && break
+done
+[ "$got" = "$du_layers image" ] || fail "from an image: shared/base '$got', du of its layers $du_layers"
+ok "a container from an image: shared = du of the image's layers ($du_layers), base image"
+b ctr rm -f "$P-fromimg" >/dev/null || fail "rm $P-fromimg"
+b image rm "$P-img:1" >/dev/null || fail "image rm"
+
 # A stopped container keeps its start figures (state), but has no memory split.
 b ctr stop -t 1 "$P-fig" >/dev/null || fail "stop"
 out=$(b --batch -f json --no-vms -n 1 2>/dev/null | tail -1)
