@@ -100,12 +100,15 @@ echo "ok - QEMU RSS, overhead = RSS - guest RAM, vCPU/emulator CPU, accel, start
 # Stopped: no process figures, the kernel fact stays.
 berth vm destroy "$idle" >/dev/null || fail "destroy"
 berth --batch --no-containers -f json -n 1 >"$VM_TMP/batch2.json" || fail "berth --batch failed"
-python3 - "$VM_TMP/batch2.json" "$idle" <<'PY' || fail "stopped figures wrong"
+python3 - "$VM_TMP/batch2.json" "$idle" "$(du -s -B1 "$VM_TMP/top.qcow2" | cut -f1)" <<'PY' || fail "stopped figures wrong"
 import json, sys
 d = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 f = [x for x in d["instances"] if x["name"] == sys.argv[2]][0]["figures"]
 for k in ("host_rss_bytes", "mem_overhead_bytes", "vcpu_ns", "start_exec_ns"):
     if f[k] is not None:
         sys.exit("%s = %r for a stopped domain" % (k, f[k]))
+print("    stopped:", f["disk_own_bytes"], f["disk_capacity_bytes"], f["disk_shared_bytes"], f["disk_base"])
+if f["disk_own_bytes"] != int(sys.argv[3]) or not f["disk_base"].endswith("/base.qcow2"):
+    sys.exit("a stopped domain's disk: %r (du of the overlay %s)" % (f["disk_own_bytes"], sys.argv[3]))
 PY
-echo "ok - a stopped domain has no process figures"
+echo "ok - a stopped domain has no process figures, its disk figures stay"
