@@ -24,6 +24,7 @@ figs_init(struct inst_figs *f)
     f->guest_mem = f->host_rss = INST_UNKNOWN;
     f->mem_overhead = INT64_MIN;
     f->vcpu_ns = f->emu_ns = INST_UNKNOWN;
+    f->disk_own = f->disk_shared = f->disk_capacity = INST_UNKNOWN;
 }
 
 /* The value of the line "key N" in a flat keyed file, INST_UNKNOWN when there is none. */
@@ -159,4 +160,39 @@ figs_host_kernel(void)
         snprintf(release, sizeof(release), "%s", uname(&u) == 0 ? u.release : "?");
     }
     return release;
+}
+
+static uint64_t
+be64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+bool
+figs_qcow2_header(const unsigned char *hdr, size_t n, uint64_t *virt_size, uint64_t *name_off,
+                  uint32_t *name_len)
+{
+    /* magic "QFI\xfb", version (2, 3), backing_file_offset, backing_file_size, cluster_bits,
+     * size: the fields up to byte 32 (docs/interop/qcow2.txt in QEMU) */
+    if (n < 32 || memcmp(hdr, "QFI\xfb", 4) != 0)
+        return false;
+    uint32_t version = be32(hdr + 4);
+    uint64_t off = be64(hdr + 8);
+    uint32_t len = be32(hdr + 16);
+    if (version < 2 || version > 3 || len > 1023 || (off == 0) != (len == 0) ||
+        (off != 0 && off < 32))
+        return false;
+    *virt_size = be64(hdr + 24);
+    *name_off = off;
+    *name_len = len;
+    return true;
 }

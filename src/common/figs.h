@@ -34,3 +34,10 @@ void figs_vm_overhead(struct inst_figs *f);
 
 /* The host's kernel release (uname -r), cached. */
 const char *figs_host_kernel(void);
+
+/* The first bytes of a disk image (n of them, at least 32 needed): when they are a qcow2 header,
+ * its virtual size and where its backing file's name lies (*name_off, *name_len; 0 when it has no
+ * backing file). false when not qcow2 or the header's figures make no sense (a name longer than
+ * 1023 bytes, as QEMU refuses too, or placed within the header). */
+bool figs_qcow2_header(const unsigned char *hdr, size_t n, uint64_t *virt_size, uint64_t *name_off,
+                       uint32_t *name_len);

@@ -43,6 +43,13 @@ struct inst_figs {
                              * touched all its RAM); INT64_MIN unknown */
     uint64_t vcpu_ns;       /* VM: cumulative vCPU time, all vCPUs, ns */
     uint64_t emu_ns;        /* VM: cumulative CPU of QEMU besides the vCPUs (cpu - vcpu), ns */
+    /* Storage: container: own = its upper layer, shared = the lower layers (image layers or the
+     * rootfs), both walked like du -s off the sampling path (common/du.h); VM: own = allocation
+     * of its disks, capacity = their virtual size, shared = their backing files' allocation. */
+    uint64_t disk_own;      /* bytes */
+    uint64_t disk_shared;   /* bytes */
+    uint64_t disk_capacity; /* VM: bytes */
+    char disk_base[256];    /* container: "image" or "rootfs"; VM: first backing file's path */
     char kernel[64];        /* "own (guest)" for VMs, "shared <host release>" for containers */
     char accel[8];          /* VM: "kvm", "tcg" or ""; container: "" */
     char isolation[160];    /* "ns pid,mnt,...; userns 0:100000:65536; seccomp filter; ..." */

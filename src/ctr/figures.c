@@ -2,6 +2,7 @@
 /* A container's VM-vs-container figures: start figures, isolation facts, memory cgroup dir. */
 #include "ctr/figures.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,4 +82,28 @@ ctr_figs_memdir(const char *mgr, const char *cgpath, char *buf, size_t size, boo
         return false;
     snprintf(buf, size, "%s%s/%s", ctr_cgroup_root(), *v2 ? "" : "/memory", cgpath);
     return true;
+}
+
+void
+ctr_figs_disk_paths(const char *name, const struct ctr_spec *s, char *own, size_t own_size,
+                    char *shared, size_t shared_size, char *base, size_t base_size)
+{
+    char def[PATH_MAX];
+    ctr_path_def(def, name, NULL);
+    shared[0] = 0;
+    if (s->inplace) {
+        snprintf(own, own_size, "%s", s->root ? s->root : "");
+        snprintf(base, base_size, "rootfs (in place)");
+        return;
+    }
+    snprintf(own, own_size, "%s/upper", def);
+    if (s->lowers) {
+        snprintf(shared, shared_size, "%s", s->lowers);
+        snprintf(base, base_size, "image");
+    } else if (s->root) {
+        snprintf(shared, shared_size, "%s", s->root);
+        snprintf(base, base_size, "rootfs");
+    } else {
+        base[0] = 0;
+    }
 }

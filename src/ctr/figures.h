@@ -18,3 +18,9 @@ bool ctr_figs_start(const char *name, struct inst_figs *f);
 /* The memory cgroup directory of cgpath under manager mgr into buf; *v2: its files are v2's.
  * false when the manager has no memory files ("none"). */
 bool ctr_figs_memdir(const char *mgr, const char *cgpath, char *buf, size_t size, bool *v2);
+
+/* The trees of the container's storage figures: own, its upper layer (the definition
+ * directory's upper/; the rootfs itself when it runs in place); shared, the ':'-joined lower
+ * layers (the image's layer directories, or the rootfs), "" with none; base "image" or "rootfs". */
+void ctr_figs_disk_paths(const char *name, const struct ctr_spec *s, char *own, size_t own_size,
+                         char *shared, size_t shared_size, char *base, size_t base_size);

@@ -31,6 +31,7 @@
 #include "common/model.h"
 #include "common/xalloc.h"
 #include "ctr/cgroup/rdbatch.h"
+#include "common/du.h"
 #include "common/figs.h"
 #include "ctr/figures.h"
 
@@ -75,7 +76,14 @@ struct entry {
     char *memstat; /* FIGS_STAT_BUF, allocated at the first read */
     ssize_t n_memstat, n_kmem;
     char kmem[32];
+    /* Storage figures: trees walked by common/du's worker, never here. The upper layer again
+     * every DU_EVERY_NS while running and at every state change (a stop); the lower layers, read
+     * only, once. */
+    struct du_slot *du_own, *du_shared;
+    int64_t du_next_ns;
 };
+
+#define DU_EVERY_NS (30 * (int64_t)1000000000)
 
 #define FIGS_STAT_BUF 4096
 
@@ -127,7 +135,21 @@ entry_free(struct entry *e)
     entry_close_live(e);
     free(e->net);
     free(e->memstat);
+    du_slot_put(e->du_own);
+    du_slot_put(e->du_shared);
     free(e);
+}
+
+/* The slots of the storage figures; the shared layers measured once from here on. */
+static void
+entry_disk_slots(struct entry *e, const struct ctr_spec *s)
+{
+    char own[PATH_MAX], shared[8192];
+    ctr_figs_disk_paths(e->name, s, own, sizeof(own), shared, sizeof(shared), e->figs.disk_base,
+                        sizeof(e->figs.disk_base));
+    e->du_own = own[0] ? du_slot_new(own) : NULL;
+    e->du_shared = shared[0] ? du_slot_new(shared) : NULL;
+    du_slot_request(e->du_shared);
 }
 
 static struct entry *
@@ -145,6 +167,7 @@ entry_new(const char *name)
     if (ctr_spec_load(name, &s, NULL) == 0) {
         e->own_net = s.ns & CTR_NS_NET;
         ctr_figs_isolation(&s, "", &e->figs);
+        entry_disk_slots(e, &s);
         ctr_spec_done(&s);
     }
     return e;
@@ -347,6 +370,7 @@ entry_refresh(struct prov *p, struct entry *e)
         return;
     }
     ctr_state_check_live(&e->st);
+    e->du_next_ns = 0; /* a start or a stop: the upper layer again at this sample */
     /* Only a running container's first output may still come. */
     e->figs_pending = ctr_figs_start(e->name, &e->figs) &&
                       (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED);
@@ -529,6 +553,12 @@ entry_row(struct entry *e, struct inst_list *out, int64_t now)
         inst_set_reason(in, "restarting");
     in->restarts = e->st.restarts;
     in->mono_ns = now;
+    if (e->du_own && now >= e->du_next_ns) {
+        du_slot_request(e->du_own);
+        e->du_next_ns = e->fds_open ? now + DU_EVERY_NS : INT64_MAX;
+    }
+    e->figs.disk_own = du_slot_bytes(e->du_own);
+    e->figs.disk_shared = du_slot_bytes(e->du_shared);
     in->figs = e->figs;
     if (e->st.status == CTR_STATUS_RUNNING || e->st.status == CTR_STATUS_PAUSED) {
         ctr_fmt(in->ip, sizeof(in->ip), "%s", e->st.ip);

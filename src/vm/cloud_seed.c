@@ -13,19 +13,11 @@
 #include <sys/stat.h>
 
 #include "common/cleanup.h"
+#include "common/figs.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "common/units.h"
 #include "common/xalloc.h"
-
-static uint64_t
-be64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
 
 int
 vm_image_probe(const char *path, const char **fmt, uint64_t *vsize, struct err **err)
@@ -40,9 +32,10 @@ vm_image_probe(const char *path, const char **fmt, uint64_t *vsize, struct err *
         return err_set(err, 0, "--image '%s': not a regular file", path);
     unsigned char h[512] = {0};
     ssize_t n = pread(fd, h, sizeof(h), 0);
-    if (n >= 32 && memcmp(h, "QFI\xfb", 4) == 0 && (h[7] == 2 || h[7] == 3)) {
+    uint64_t boff;
+    uint32_t blen;
+    if (n >= 32 && figs_qcow2_header(h, (size_t)n, vsize, &boff, &blen)) {
         *fmt = "qcow2";
-        *vsize = be64(h + 24);
     } else if (n == 512 && h[510] == 0x55 && h[511] == 0xaa) {
         *fmt = "raw";
         *vsize = (uint64_t)st.st_size;

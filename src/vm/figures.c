@@ -8,12 +8,18 @@
 #include "vm/vm_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -145,13 +151,16 @@ start_figs(const struct inst *in, const char *pidfile, struct inst_figs *f)
     if (!path[0] || strspn(in->id, "0123456789abcdef-") != strlen(in->id) ||
         stat(pidfile, &st) < 0 || fileio_read_all(path, 128, &text, NULL, NULL) < 0)
         return;
-    int n = sscanf(text, "%lld %lld", &req, &run);
+    long long ready = -1;
+    int n = sscanf(text, "%lld %lld %lld", &req, &run, &ready);
     free(text);
     int64_t qemu_s = (int64_t)st.st_mtime;
-    if (n != 2 || req / 1000000000 > qemu_s || run / 1000000000 + 1 < qemu_s || run < req)
+    if (n < 2 || req / 1000000000 > qemu_s || run / 1000000000 + 1 < qemu_s || run < req)
         return;
     f->start_req_ns = req;
     f->start_exec_ns = run - req;
+    if (n == 3 && ready >= run)
+        f->start_first_ns = ready - req;
 }
 
 void
@@ -174,4 +183,219 @@ vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vc
         start_figs(in, pidfile, f);
     }
     figs_vm_overhead(f);
+}
+
+/* The backing file named in the qcow2 header of the image at path (an absolute path, resolved
+ * against the image's directory when relative) into out; false when there is none. */
+static bool
+qcow2_backing(const char *path, char *out, size_t size)
+{
+    unsigned char hdr[32];
+    uint64_t vsize, off;
+    uint32_t len;
+    char name[1024];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool ok = pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
+              figs_qcow2_header(hdr, sizeof(hdr), &vsize, &off, &len) && len > 0 &&
+              off < (1u << 20) && pread(fd, name, len, (off_t)off) == (ssize_t)len;
+    close(fd);
+    if (!ok || memchr(name, 0, len))
+        return false;
+    name[len] = 0;
+    if (name[0] == '/' || strchr(name, ':')) /* absolute, or a protocol (json:, nbd:) */
+        snprintf(out, size, "%s", name);
+    else
+        snprintf(out, size, "%.*s/%s", (int)(strrchr(path, '/') - path), path, name);
+    return true;
+}
+
+static uint64_t
+ull_param(virDomainStatsRecordPtr rec, const char *key)
+{
+    virTypedParameterPtr p = virTypedParamsGet(rec->params, rec->nparams, key);
+    return p && p->type == VIR_TYPED_PARAM_ULLONG ? p->value.ul : INST_UNKNOWN;
+}
+
+static uint64_t
+add_known(uint64_t sum, uint64_t v)
+{
+    return v == INST_UNKNOWN ? sum : (sum == INST_UNKNOWN ? 0 : sum) + v;
+}
+
+void
+vm_figs_disks(struct inst *in, virDomainStatsRecordPtr rec, const char *uri)
+{
+    struct inst_figs *f = &in->figs;
+    char pidfile[PATH_MAX], key[64];
+    bool local = vm_pidfile_path(uri, in->name, pidfile, sizeof(pidfile));
+    for (int i = 0; i < rec->nparams; i++) {
+        virTypedParameterPtr p = &rec->params[i];
+        unsigned n;
+        int end = 0;
+        if (sscanf(p->field, "block.%u.path%n", &n, &end) != 1 || p->field[end] ||
+            p->type != VIR_TYPED_PARAM_STRING)
+            continue;
+        const char *path = p->value.s;
+        struct stat st;
+        snprintf(key, sizeof(key), "block.%u.capacity", n);
+        f->disk_capacity = add_known(f->disk_capacity, ull_param(rec, key));
+        if (local && path[0] == '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            f->disk_own = add_known(f->disk_own, (uint64_t)st.st_blocks * 512);
+            char base[PATH_MAX];
+            if (!f->disk_base[0] && qcow2_backing(path, base, sizeof(base))) {
+                snprintf(f->disk_base, sizeof(f->disk_base), "%.*s", (int)sizeof(f->disk_base) - 1,
+                         base);
+                if (stat(base, &st) == 0 && S_ISREG(st.st_mode))
+                    f->disk_shared = (uint64_t)st.st_blocks * 512;
+            }
+            continue;
+        }
+        snprintf(key, sizeof(key), "block.%u.allocation", n);
+        f->disk_own = add_known(f->disk_own, ull_param(rec, key));
+    }
+}
+
+char *
+vm_serial_log_path(const char *xml, bool *append)
+{
+    const char *end = xml + strlen(xml);
+    const char *ser = vm_xml_find(xml, end, "serial");
+    const char *se = ser ? vm_xml_elem_end(ser, end, "serial") : NULL;
+    if (!se)
+        return NULL;
+    cleanup_free char *type = vm_xml_attr(ser, "type");
+    const char *el = NULL;
+    char *path = NULL;
+    if (type && strcmp(type, "file") == 0 && (el = vm_xml_find(ser + 1, se, "source")))
+        path = vm_xml_attr(el, "path");
+    else if ((el = vm_xml_find(ser + 1, se, "log")))
+        path = vm_xml_attr(el, "file");
+    if (path && path[0] != '/') {
+        free(path);
+        return NULL;
+    }
+    cleanup_free char *app = path ? vm_xml_attr(el, "append") : NULL;
+    *append = app && strcmp(app, "on") == 0;
+    return path;
+}
+
+/* Decimal of v into p (async-signal-safe, for the forked watcher); returns the end. */
+static char *
+put_dec(char *p, int64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static int64_t
+real_ns_raw(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+#define READY_WATCH_S 600 /* a guest silent for longer is not waited for */
+
+/*
+ * The watcher, in the forked process: only system calls from here (the parent has threads). The
+ * first check decides whether what the file holds may be this boot's: a truncated file (append
+ * off) that already has a line is given up, as its time is unknown; an appended one counts from
+ * its size then. Each later change (inotify) reads what came; the first '\n' is the ready time.
+ */
+static void
+ready_watch_child(const char *log, bool append, const char *rec, const char *tmp, const char *pre,
+                  size_t pre_len)
+{
+    int in = inotify_init1(IN_CLOEXEC);
+    if (in < 0 || inotify_add_watch(in, log, IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
+        return;
+    int fd = open(log, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || (st.st_size > 0 && !append))
+        return;
+    off_t off = st.st_size;
+    char buf[4096];
+    int64_t ready = -1;
+    for (int waited = 0; ready < 0 && waited < READY_WATCH_S;) {
+        ssize_t n;
+        while (ready < 0 && (n = pread(fd, buf, sizeof(buf), off)) > 0) {
+            if (memchr(buf, '\n', (size_t)n))
+                ready = real_ns_raw();
+            off += n;
+        }
+        if (ready >= 0)
+            break;
+        struct pollfd pfd = {.fd = in, .events = POLLIN};
+        int r = poll(&pfd, 1, 1000);
+        if (r == 0)
+            waited++;
+        else if (r < 0 || read(in, buf, sizeof(buf)) <= 0)
+            return;
+        else if (fstat(fd, &st) == 0 && st.st_nlink == 0)
+            return; /* the log went (the domain is being removed) */
+    }
+    if (ready < 0)
+        return;
+    char text[128];
+    memcpy(text, pre, pre_len);
+    char *e = put_dec(text + pre_len, ready);
+    *e++ = '\n';
+    int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out < 0)
+        return;
+    bool ok = write(out, text, (size_t)(e - text)) == e - text;
+    close(out);
+    if (ok)
+        rename(tmp, rec);
+    else
+        unlink(tmp);
+}
+
+void
+vm_figs_ready_watch(const char *uuid, const char *log, bool append)
+{
+    char rec[PATH_MAX], tmp[PATH_MAX + 8], pre[96];
+    cleanup_free char *text = NULL;
+    long long req, run;
+    start_path(rec, sizeof(rec), uuid);
+    if (!rec[0] || strspn(uuid, "0123456789abcdef-") != strlen(uuid) ||
+        fileio_read_all(rec, 128, &text, NULL, NULL) < 0 ||
+        sscanf(text, "%lld %lld", &req, &run) != 2)
+        return;
+    snprintf(tmp, sizeof(tmp), "%s.ready", rec);
+    int pre_len = snprintf(pre, sizeof(pre), "%lld %lld ", req, run);
+    pid_t pid = fork();
+    if (pid < 0)
+        return;
+    if (pid > 0) {
+        waitpid(pid, NULL, 0);
+        return;
+    }
+    /* The child: a grandchild that outlives this process, then gone at once. */
+    if (fork() != 0)
+        _exit(0);
+    setsid();
+    /* None of the parent's descriptors (libvirt's socket, a caller's pipe) stays open here. */
+    if (syscall(SYS_close_range, 3u, ~0u, 0u) < 0)
+        for (int i = 3; i < 1024; i++)
+            close(i);
+    int devnull = open("/dev/null", O_RDWR);
+    for (int i = 0; i < 3 && devnull >= 0; i++)
+        dup2(devnull, i);
+    if (devnull > 2)
+        close(devnull);
+    ready_watch_child(log, append, rec, tmp, pre, (size_t)pre_len);
+    _exit(0);
 }

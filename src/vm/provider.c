@@ -210,11 +210,18 @@ act_refusal(enum inst_action a, int state)
 
 /* A start by berth: request -> virDomainCreate returned (the domain runs), kept for figures. */
 static void
-start_recorded(virDomainPtr d, int64_t req_ns)
+start_recorded(virDomainPtr d, int64_t req_ns, const char *uri)
 {
     char uuid[VIR_UUID_STRING_BUFLEN];
-    if (virDomainGetUUIDString(d, uuid) == 0)
-        vm_figs_start_record(uuid, req_ns, real_now_ns());
+    if (virDomainGetUUIDString(d, uuid) != 0)
+        return;
+    vm_figs_start_record(uuid, req_ns, real_now_ns());
+    /* The guest's first serial line, when its serial port writes to a file here. */
+    cleanup_free char *xml = virDomainGetXMLDesc(d, 0);
+    bool append = false;
+    cleanup_free char *log = xml ? vm_serial_log_path(xml, &append) : NULL;
+    if (log && vm_uri_is_local(uri))
+        vm_figs_ready_watch(uuid, log, append);
 }
 
 static int
@@ -242,7 +249,7 @@ act_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
         else
             rc = err_set(err, 0, "%s: %s", inst_action_name(j->action), msg);
     } else if (rc == 0 && j->action == INST_ACTION_START) {
-        start_recorded(d, req_ns);
+        start_recorded(d, req_ns, vmconn_uri(c));
     }
     virDomainFree(d);
     return rc;

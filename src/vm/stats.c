@@ -214,6 +214,7 @@ vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri, int
     in->start_time = active ? start_time_of(uri, in->name) : -1;
     vm_figs_fill(in, uri, param_u64(rec, "balloon.current"), param_sum(rec, "vcpu.", ".time"),
                  active);
+    vm_figs_disks(in, rec, uri);
     if (!active) {
         /* libvirt 9's qemu driver reports cpu.time (not the domain's: no process runs) and the
          * configured balloon for shut-off domains: no figure is better than a false one */

@@ -106,6 +106,18 @@ bool vm_pidfile_path(const char *uri, const char *name, char *buf, size_t size);
  * emulator CPU, accelerator, isolation, and the start berth recorded. */
 void vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vcpu_ns,
                   bool active);
+/* Storage figures of a stats record's disks (block.N.path, .allocation, .capacity): own, the
+ * allocation (for local URIs the host's blocks of each local image file, as du counts them;
+ * else libvirt's allocation); capacity, the virtual sizes; shared and base, the first qcow2
+ * backing file found and its blocks. */
+void vm_figs_disks(struct inst *in, virDomainStatsRecordPtr rec, const char *uri);
+/* The file the first serial port of a domain XML writes to: <serial type='file'>'s source path,
+ * else the serial's <log file>; malloc'd, NULL when none or not absolute. *append: whether
+ * libvirt appends to it (append='on') rather than truncating it at the start. */
+char *vm_serial_log_path(const char *xml, bool *append);
+/* After a start by berth (vm_figs_start_record done): watch log for the guest's first line in a
+ * detached process that adds its time to the record (vm_figs_fill's start_first_ns). */
+void vm_figs_ready_watch(const char *uuid, const char *log, bool append);
 /* Keep the start of domain uuid (request, running; CLOCK_REALTIME ns) for vm_figs_fill. */
 void vm_figs_start_record(const char *uuid, int64_t req_ns, int64_t running_ns);
 

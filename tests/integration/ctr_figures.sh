@@ -79,6 +79,63 @@ esac
 grep -q "^$key " "$dir/memory.stat" || fail "$dir/memory.stat has no $key"
 ok "the cgroup ($mgr) has the memory.stat the figures come from"
 
+# Storage: the upper layer and the shared rootfs are walked off the sampling path, so a sample
+# may come before the walk ends (null): take the first sample that has both.
+disk_figs() { # prints "own shared base" of $P-fig
+    for _ in $(seq 40); do
+        r=$(b --batch -f json --no-vms -n 2 -d 0.5 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    f = [i for i in json.loads(line)["instances"] if i["id"] == sys.argv[1]][0]["figures"]
+    if f["disk_own_bytes"] is not None and f["disk_shared_bytes"] is not None:
+        print(f["disk_own_bytes"], f["disk_shared_bytes"], f["disk_base"], f["disk_capacity_bytes"])
+        break
+' "$P-fig")
+        [ -n "$r" ] && { echo "$r"; return 0; }
+    done
+    return 1
+}
+read -r own0 shared0 base0 cap0 < <(disk_figs) || fail "no storage figures"
+echo "    disk before: own $own0 shared $shared0 base $base0"
+[ "$base0" = rootfs ] || fail "disk_base $base0, expected rootfs"
+[ "$cap0" = None ] || fail "a container with a disk capacity ($cap0)"
+du_root=$(du -s -B1 "$ROOTFS" | cut -f1)
+# du -s counts the same blocks (hard links once, one file system): the same number.
+[ "$shared0" = "$du_root" ] || fail "shared $shared0, du of the rootfs says $du_root"
+ok "the shared layer ($shared0 bytes) equals du of the rootfs"
+b ctr exec "$P-fig" -- /bin/dd if=/dev/urandom of=/grow bs=1024 count=1024 2>/dev/null ||
+    fail "exec dd"
+# The stop measures the upper layer again (before the 30 s period would).
+b ctr stop -t 1 "$P-fig" >/dev/null || fail "stop"
+read -r own1 shared1 _ _ < <(disk_figs) || fail "no storage figures after the stop"
+echo "    disk after 1 MiB: own $own1 shared $shared1"
+[ "$own1" -ge $((own0 + 1024 * 1024)) ] || fail "upper layer $own0 -> $own1: did not grow by 1 MiB"
+[ "$shared1" = "$shared0" ] || fail "the shared layer changed: $shared0 -> $shared1"
+du_up=$(du -s -B1 "$BERTH_ROOT/lib/containers/$P-fig/upper" | cut -f1)
+[ "$own1" = "$du_up" ] || fail "upper layer $own1, du says $du_up"
+ok "the upper layer grew by the 1 MiB written ($own0 -> $own1 = du), the shared one did not"
+b ctr start "$P-fig" >/dev/null || fail "start again"
+
+# From an image: the shared figure is the image's layer directories (du of them), the base "image".
+tar -C "$ROOTFS" -cf "$BERTH_ROOT/rootfs.tar" . || fail "tar the rootfs"
+b image import --rootfs-tar "$BERTH_ROOT/rootfs.tar" "$P-img:1" >/dev/null || fail "image import"
+b ctr run -d "$P-fromimg" "$P-img:1" /bin/sleep 1000 >/dev/null || fail "run from the image"
+layers=$(b image inspect "$P-img:1" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["LayerDirs"]))')
+du_layers=$(du -s -c -B1 $layers | tail -1 | cut -f1)
+for _ in $(seq 40); do
+    got=$(b --batch -f json --no-vms -n 2 -d 0.5 2>/dev/null | tail -1 | python3 -c '
+import json, sys
+f = [i for i in json.loads(sys.stdin.read())["instances"] if i["id"] == sys.argv[1]][0]["figures"]
+if f["disk_shared_bytes"] is not None and f["disk_own_bytes"] is not None:
+    print(f["disk_shared_bytes"], f["disk_base"])
+' "$P-fromimg")
+    [ -n "$got" ] && break
+done
+[ "$got" = "$du_layers image" ] || fail "from an image: shared/base '$got', du of its layers $du_layers"
+ok "a container from an image: shared = du of the image's layers ($du_layers), base image"
+b ctr rm -f "$P-fromimg" >/dev/null || fail "rm $P-fromimg"
+b image rm "$P-img:1" >/dev/null || fail "image rm"
+
 # A stopped container keeps its start figures (state), but has no memory split.
 b ctr stop -t 1 "$P-fig" >/dev/null || fail "stop"
 out=$(b --batch -f json --no-vms -n 1 2>/dev/null | tail -1)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The compare view: two real containers (one busy, one idle) are marked with `m` (a star at the
 # end of their rows), `C` opens the overlay with one column per marked instance, the figure rows
-# (start, memory, CPU, kernel, isolation) and a difference column; q closes it. libvirt's
+# (start, memory, CPU, disk, kernel, isolation) and a difference column; q closes it. libvirt's
 # test-driver VM marked as well gives a third column (kernel "own (guest)"). The detail pane
 # shows the selected container's figures. `C` with fewer than two marks says what to do.
 . "$BERTH_SRC/tests/tui/lib_tui.sh"
@@ -17,7 +17,7 @@ b=${P}cmb
     >/dev/null || fail "ctr run $b"
 
 need_test_driver
-TUI_ENV="BERTH_ROOT=$BERTH_ROOT" tui_start 120 50 -c test:///default
+TUI_ENV="BERTH_ROOT=$BERTH_ROOT" tui_start 120 60 -c test:///default
 tui_wait "^ctr +$a +running" 20
 tui_wait "^ctr +$b +running" 20
 
@@ -35,6 +35,7 @@ select_row "$a"
 tui_wait "^ +start: exec/run [0-9.]+ ms, first output [0-9.]+ ms"
 tui_wait "^ +memory anon [0-9.]+[BKMG]? +file [0-9.]+[BKMG]? +kernel "
 tui_wait "^ +kernel shared $(uname -r); ns pid,mnt"
+tui_wait "^ +disk upper layer [0-9.]+[BKMG]? +shared [0-9.]+[BKMG]? rootfs" 20
 tui_keys m
 tui_wait "^ctr +$a .*\*$"
 tui_wait "marked $a \(1 marked"
@@ -52,6 +53,8 @@ tui_wait "^ +start -> exec/run ms +[0-9.]+ +[0-9.]+ +-?[0-9.]+"
 tui_wait "^ +host memory +[0-9.]+[BKMG]? +[0-9.]+[BKMG]? +"
 tui_wait "^ +kernel +shared $(uname -r) +shared $(uname -r)"
 tui_wait "^ +isolation +ns pid"
+tui_wait "^ +disk own: upper\|alloc +[0-9.]+[BKMG]? +[0-9.]+[BKMG]? +-?[0-9.]+"
+tui_wait "^ +disk shared: lower\|base +[0-9.]+[BKMG]? +[0-9.]+[BKMG]? +0"
 
 tui_keys q
 tui_wait_gone "compare: VM vs container figures"

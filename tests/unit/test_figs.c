@@ -10,11 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include <libvirt/libvirt.h>
+
+#include "common/du.h"
 #include "common/figs.h"
 #include "unit_data.h"
+#include "vm/vm_impl.h"
 
 static const char *
 data_dir(const char *sub)
@@ -134,6 +140,133 @@ qemu_rss_and_overhead(void **state)
     assert_true(figs_status_rss("Name:\tx\nVmRSS:\n") == INST_UNKNOWN);
 }
 
+/* qcow2 headers as QEMU writes them (docs/interop/qcow2.txt): version 3 with a backing file
+ * name at 0x68+, without one; not qcow2; damaged fields refused. */
+static void
+put_be(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static void
+qcow2_header_fields(void **state)
+{
+    (void)state;
+    unsigned char h[104];
+    uint64_t vsize = 0, off = 9;
+    uint32_t len = 9;
+    memset(h, 0, sizeof(h));
+    memcpy(h, "QFI\xfb", 4);
+    put_be(h + 4, 3, 4);
+    put_be(h + 8, 0x70, 8);
+    put_be(h + 16, 22, 4);
+    put_be(h + 20, 16, 4);
+    put_be(h + 24, 64ull << 20, 8);
+    assert_true(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    assert_true(vsize == 64ull << 20 && off == 0x70 && len == 22);
+    put_be(h + 8, 0, 8); /* no backing file */
+    put_be(h + 16, 0, 4);
+    assert_true(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    assert_true(off == 0 && len == 0);
+    assert_false(figs_qcow2_header(h, 31, &vsize, &off, &len)); /* short */
+    put_be(h + 8, 0x70, 8);
+    put_be(h + 16, 1024, 4); /* longer than QEMU allows */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 16, 0, 4); /* an offset without a length */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 8, 8, 8); /* a name inside the header */
+    put_be(h + 16, 4, 4);
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 8, 0x70, 8);
+    put_be(h + 4, 4, 4); /* an unknown version */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+    put_be(h + 4, 3, 4);
+    h[3] = 0xfa; /* not qcow2 (a raw image) */
+    assert_false(figs_qcow2_header(h, sizeof(h), &vsize, &off, &len));
+}
+
+/* The serial port's file in domain XML as libvirt gives it: a pty with <log>, a file serial,
+ * none, a relative path refused, only the first serial counts. */
+static void
+serial_log_paths(void **state)
+{
+    (void)state;
+    bool app = true;
+    char *p = vm_serial_log_path(
+        "<domain><devices><console type='pty'/><serial type='pty'><source path='/dev/pts/3'/>"
+        "<log file='/var/log/x&amp;y.log' append='off'/><target port='0'/></serial>"
+        "</devices></domain>",
+        &app);
+    assert_string_equal(p, "/var/log/x&y.log");
+    assert_false(app);
+    free(p);
+    p = vm_serial_log_path("<devices><serial type='file'><source path='/t/s.serial' "
+                           "append='on'/></serial><serial type='pty'><log file='/b'/></serial>",
+                           &app);
+    assert_string_equal(p, "/t/s.serial");
+    assert_true(app);
+    free(p);
+    assert_null(vm_serial_log_path("<devices><serial type='pty'><target port='0'/></serial>"
+                                   "<log file='/outside'/></devices>",
+                                   &app));
+    assert_null(vm_serial_log_path("<serial type='pty'><log file='rel.log'/></serial>", &app));
+    assert_null(vm_serial_log_path("<devices><console type='pty'/></devices>", &app));
+    assert_null(vm_serial_log_path("<serial type='file'><source path='/x'/>", &app)); /* cut */
+}
+
+/* du_paths over a tree made here: a 64 KiB file, a hard link to it (counted once), a
+ * subdirectory, a symbolic link (its own blocks, not its target's); missing paths are skipped,
+ * all missing is unknown; the async slot reaches the same sum. */
+static uint64_t
+blocks_of(const char *path)
+{
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    return (uint64_t)st.st_blocks * 512;
+}
+
+static void
+du_counts_blocks_links_once(void **state)
+{
+    (void)state;
+    char top[] = "/tmp/berth-du-XXXXXX", p[256], q[256], sub[256], ln[256];
+    assert_non_null(mkdtemp(top));
+    snprintf(sub, sizeof(sub), "%s/sub", top);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(p, sizeof(p), "%s/sub/data", top);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 64 * 1024; i++)
+        fputc(i * 7 + 1, fp);
+    fclose(fp);
+    snprintf(q, sizeof(q), "%s/hard", top);
+    assert_int_equal(link(p, q), 0);
+    snprintf(ln, sizeof(ln), "%s/sym", top);
+    assert_int_equal(symlink("/usr", ln), 0);
+    uint64_t want = blocks_of(top) + blocks_of(sub) + blocks_of(p) + blocks_of(ln);
+    assert_true(blocks_of(p) >= 64 * 1024);
+    assert_true(du_paths(top) == want);
+    char two[600];
+    snprintf(two, sizeof(two), "/nonexistent-berth:%s", top);
+    assert_true(du_paths(two) == want);
+    assert_true(du_paths("/nonexistent-berth") == INST_UNKNOWN);
+
+    struct du_slot *s = du_slot_new(top);
+    assert_true(du_slot_bytes(s) == INST_UNKNOWN);
+    du_slot_request(s);
+    for (int i = 0; i < 2000 && du_slot_bytes(s) == INST_UNKNOWN; i++)
+        usleep(5000);
+    assert_true(du_slot_bytes(s) == want);
+    du_slot_put(s);
+
+    unlink(ln);
+    unlink(q);
+    unlink(p);
+    rmdir(sub);
+    rmdir(top);
+}
+
 int
 main(void)
 {
@@ -145,6 +278,9 @@ main(void)
         cmocka_unit_test(missing_group_reads_nothing),
         cmocka_unit_test(parser_matches_whole_keys_only),
         cmocka_unit_test(qemu_rss_and_overhead),
+        cmocka_unit_test(du_counts_blocks_links_once),
+        cmocka_unit_test(qcow2_header_fields),
+        cmocka_unit_test(serial_log_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,10 +110,16 @@ json_figs(struct strbuf *sb, const struct inst_figs *f)
         {"host_rss_bytes", f->host_rss},
         {"vcpu_ns", f->vcpu_ns},
         {"emulator_cpu_ns", f->emu_ns},
+        {"disk_own_bytes", f->disk_own},
+        {"disk_shared_bytes", f->disk_shared},
+        {"disk_capacity_bytes", f->disk_capacity},
     };
     const struct {
         const char *key, *v;
-    } str[] = {{"kernel", f->kernel}, {"accel", f->accel}, {"isolation", f->isolation}};
+    } str[] = {{"kernel", f->kernel},
+               {"accel", f->accel},
+               {"isolation", f->isolation},
+               {"disk_base", f->disk_base}};
     strbuf_puts(sb, "\"figures\":{");
     for (size_t i = 0; i < sizeof(i64) / sizeof(i64[0]); i++)
         json_i64(sb, i64[i].key, i64[i].v, i64[i].unknown, i > 0);

@@ -73,6 +73,17 @@ n_emu(const struct inst *in)
     return in->figs.emu_ns == INST_UNKNOWN ? NAN : (double)in->figs.emu_ns / 1e9;
 }
 
+static double
+n_disk_own(const struct inst *in)
+{
+    return bytes_or_nan(in->figs.disk_own);
+}
+static double
+n_disk_shared(const struct inst *in)
+{
+    return bytes_or_nan(in->figs.disk_shared);
+}
+
 static const char *
 t_num(double v, bool size, char *buf, size_t len)
 {
@@ -111,6 +122,8 @@ static const struct fig_row rows[] = {
     {"guest RAM / anon", true, n_anon, NULL},
     {"CPU time s", false, n_cpu, NULL},
     {"emulator CPU s", false, n_emu, NULL},
+    {"disk own: upper|alloc", true, n_disk_own, NULL},
+    {"disk shared: lower|base", true, n_disk_shared, NULL},
     {"kernel", false, NULL, t_kernel},
     {"isolation", false, NULL, t_iso},
 };
@@ -153,6 +166,19 @@ tui_figs_lines(const struct inst *in, char lines[][256], int max)
     char k[96];
     snprintf(lines[n++], 256, "kernel %.80s; %.160s", t_kernel(in, k, sizeof(k)),
              f->isolation[0] ? f->isolation : "-");
+    if (max <= n)
+        return n;
+    if (in->kind == INST_KIND_VM)
+        snprintf(lines[n++], 256, "disk allocated %s of %s  backing %s %.120s",
+                 units_format_size(f->disk_own, a, sizeof(a)),
+                 units_format_size(f->disk_capacity, b, sizeof(b)),
+                 units_format_size(f->disk_shared, c, sizeof(c)),
+                 f->disk_base[0] ? f->disk_base : "-");
+    else
+        snprintf(lines[n++], 256, "disk upper layer %s  shared %s %.32s",
+                 units_format_size(f->disk_own, a, sizeof(a)),
+                 units_format_size(f->disk_shared, b, sizeof(b)),
+                 f->disk_base[0] ? f->disk_base : "");
     return n;
 }
 

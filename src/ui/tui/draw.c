@@ -436,8 +436,8 @@ draw_detail(struct tui *t)
         return;
     int y = draw_facts(t, in, rt, r->y + 1, x, w);
     y = draw_more_facts(t, in, y, x, w, r->y + r->h - y - 6); /* graphs keep 6 rows */
-    char figs[3][256]; /* VM vs container figures, where the graphs leave room */
-    int nf = tui_figs_lines(in, figs, r->y + r->h - y - 6 > 3 ? 3 : r->y + r->h - y - 6);
+    char figs[4][256]; /* VM vs container figures, where the graphs leave room */
+    int nf = tui_figs_lines(in, figs, r->y + r->h - y - 6 > 4 ? 4 : r->y + r->h - y - 6);
     for (int i = 0; i < nf; i++)
         put(t, y++, x, w, t->attr[THEME_ROLE_NORMAL], figs[i], false);
     int left = r->y + r->h - y;
