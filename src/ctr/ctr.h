@@ -129,6 +129,10 @@ int ctr_create(const char *name, const struct ctr_create_opts *o, struct err **e
  * autoremove: the monitor removes the container when it exits.
  */
 int ctr_start(const char *name, bool foreground, bool autoremove, struct err **err);
+/* The calling process exits soon after its starts (the command line, not the dashboard): a
+ * detached start forks the monitor once (it is reparented at the caller's exit) instead of
+ * twice removed. */
+void ctr_set_caller_exits(bool exits);
 
 /* A start the caller stays attached to (`ctr run` in the foreground): the monitor is the caller's
  * child and reports the exit on a pipe, so waiting needs no state file round trip. */

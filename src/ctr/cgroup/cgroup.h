@@ -40,6 +40,10 @@ struct cgroup_ops {
     const char *name; /* "v2", "v1", "hybrid" */
     int (*create)(const char *path, const struct ctr_limits *lim, struct err **err);
     int (*attach)(const char *path, pid_t pid, struct err **err);
+    /* The group's directory (O_DIRECTORY) for clone3's CLONE_INTO_CGROUP, which puts the child
+     * there as it is made (no attach after); -1 when it cannot be opened. NULL for backends
+     * whose group spans several hierarchies (v1, hybrid) or is none. */
+    int (*clone_dir)(const char *path);
     int (*freeze)(const char *path, bool frozen, struct err **err);
     /* Number of OOM kills in the group so far (0 when unknown). */
     uint64_t (*oom_kills)(const char *path);

@@ -109,6 +109,14 @@ v2_attach(const char *path, pid_t pid, struct err **err)
 }
 
 static int
+v2_clone_dir(const char *path)
+{
+    char d[PATH_MAX];
+    group_dir(d, ctr_cgroup_root(), path);
+    return open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int
 v2_freeze(const char *path, bool frozen, struct err **err)
 {
     char d[PATH_MAX], p[PATH_MAX], buf[512];
@@ -198,6 +206,7 @@ const struct cgroup_ops ctr_cgroup_v2_ops = {
     .name = "v2",
     .create = v2_create,
     .attach = v2_attach,
+    .clone_dir = v2_clone_dir,
     .freeze = v2_freeze,
     .oom_kills = v2_oom_kills,
     .kill_all = v2_kill_all,

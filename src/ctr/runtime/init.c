@@ -295,8 +295,9 @@ ctr_init_main(const struct ctr_init_args *a)
     }
     if (init_setup(a, &e) < 0)
         init_fail(a->sync_fd, e);
-    /* Set up and stopped: an OCI `create` ends here until `start` sends 'S'. */
-    if (write(a->sync_fd, "R", 1) != 1 || sync_expect(a->sync_fd, 'S', &e) < 0)
+    /* Set up: an OCI `create` stops here until `start` sends 'S'; any other start goes on at
+     * once (no round trip through the monitor). */
+    if (write(a->sync_fd, "R", 1) != 1 || (a->oci && sync_expect(a->sync_fd, 'S', &e) < 0))
         _exit(127);
     init_exec(a, &e);
     init_fail(a->sync_fd, e);

@@ -39,6 +39,58 @@ write_creator(const char *dir, struct err **err)
     return ctr_write_runtime(p, txt, (size_t)n, 0600, err);
 }
 
+/* The definition this process created last, parsed, for the start that follows it in the same
+ * process (`run`): its config.json is not read and parsed again. Used only while config.json is
+ * still the file written (same device and inode), under the container's lock. */
+static struct {
+    char name[CTR_NAME_MAX + 1];
+    dev_t dev;
+    ino_t ino;
+    struct ctr_spec spec;
+    bool have;
+} created;
+
+static void
+created_forget(void)
+{
+    if (created.have)
+        ctr_spec_done(&created.spec);
+    created.have = false;
+}
+
+static void
+created_keep(const char *name, const struct ctr_spec *s)
+{
+    char p[PATH_MAX];
+    struct stat st;
+    created_forget();
+    ctr_path_def(p, name, "config.json");
+    if (strlen(name) >= sizeof(created.name) || stat(p, &st) < 0)
+        return;
+    ctr_fmt(created.name, sizeof(created.name), "%s", name);
+    created.dev = st.st_dev;
+    created.ino = st.st_ino;
+    created.spec = *s;
+    created.have = true;
+}
+
+/* The definition of name: the one just created by this process, or config.json parsed. */
+static int
+spec_load(const char *name, struct ctr_spec *s, struct err **err)
+{
+    char p[PATH_MAX];
+    struct stat st;
+    ctr_path_def(p, name, "config.json");
+    if (created.have && strcmp(created.name, name) == 0 && stat(p, &st) == 0 &&
+        st.st_dev == created.dev && st.st_ino == created.ino) {
+        *s = created.spec; /* handed over: the caller's ctr_spec_done releases it */
+        created.have = false;
+        return 0;
+    }
+    created_forget();
+    return ctr_spec_load(name, s, err);
+}
+
 int
 ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
 {
@@ -59,15 +111,19 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
     /* A check that it parses: the parse takes a reference of its own, released also on failure. */
     if (ctr_spec_parse(json_object_get(cfg), NULL, &s, err) < 0)
         return -1;
-    ctr_spec_done(&s);
-    if (ctr_dirs_ensure(err) < 0)
+    if (ctr_dirs_ensure(err) < 0) {
+        ctr_spec_done(&s);
         return -1;
+    }
     /* Build in a private directory, then rename: a definition appears whole or not at all. */
     ctr_fmt(tmp, sizeof(tmp), "%s/containers/.new-%s-%d", ctr_lib_dir(), name, (int)getpid());
     ctr_path_def(dst, name, NULL);
     /* One of our pid can only be a stale one (a killed create whose pid we now have). */
-    if (mkdir(tmp, 0700) < 0 && (errno != EEXIST || ctr_rm_rf(tmp) < 0 || mkdir(tmp, 0700) < 0))
-        return err_set(err, errno, "mkdir '%s'", tmp);
+    if (mkdir(tmp, 0700) < 0 && (errno != EEXIST || ctr_rm_rf(tmp) < 0 || mkdir(tmp, 0700) < 0)) {
+        int e = errno;
+        ctr_spec_done(&s);
+        return err_set(err, e, "mkdir '%s'", tmp);
+    }
     ctr_fmt(p, sizeof(p), "%s/config.json", tmp);
     /* 0600: the environment in it (--env) may hold secrets. */
     if (o->ephemeral) {
@@ -93,8 +149,10 @@ ctr_create(const char *name, const struct ctr_create_opts *o, struct err **err)
                 e == EEXIST || e == ENOTEMPTY ? "already exists" : "could not be stored");
         goto fail;
     }
+    created_keep(name, &s);
     return 0;
 fail:
+    ctr_spec_done(&s);
     unlink(p);
     ctr_fmt(p, sizeof(p), "%s/creator", tmp);
     unlink(p);
@@ -201,11 +259,21 @@ monitor_title(const char *name)
     return copy;
 }
 
+static bool caller_exits;
+
+void
+ctr_set_caller_exits(bool exits)
+{
+    caller_exits = exits;
+}
+
 /*
- * Fork the monitor. A detached start forks it twice removed, so that it is nobody's child: a
- * long-lived caller (the dashboard) is not left with zombies. An attached start (a caller that
- * waits for the exit, then exits) forks it once and keeps the report pipe for its "EXIT" line;
- * the monitor is reparented when the caller exits, as it is when the caller is killed.
+ * Fork the monitor. A detached start from a long-lived caller (the dashboard) forks it twice
+ * removed, so that it is nobody's child and the caller is not left with zombies. An attached
+ * start (a caller that waits for the exit, then exits) forks it once and keeps the report pipe
+ * for its "EXIT" line; so does a detached start from a caller that exits right after it
+ * (ctr_set_caller_exits: the command line). The monitor is reparented when the caller exits, as
+ * it is when the caller is killed.
  */
 static int
 spawn_monitor(struct ctr_monitor_args *a, struct ctr_run *r, struct err **err)
@@ -219,9 +287,10 @@ spawn_monitor(struct ctr_monitor_args *a, struct ctr_run *r, struct err **err)
         close(rp[1]);
         return err_set(err, errno, "fork");
     }
+    bool once = a->attached || caller_exits;
     if (mid == 0) {
         close(rp[0]);
-        if (a->attached || fork() == 0) {
+        if (once || fork() == 0) {
             a->report_fd = rp[1];
             a->name = monitor_title(a->name);
             ctr_monitor_main(a);
@@ -229,7 +298,7 @@ spawn_monitor(struct ctr_monitor_args *a, struct ctr_run *r, struct err **err)
         _exit(0);
     }
     close(rp[1]);
-    if (!a->attached) {
+    if (!once) {
         while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
@@ -286,7 +355,7 @@ start_ex(const char *name, bool foreground, bool autoremove, struct ctr_run *r, 
     if (st.status == CTR_STATUS_STALE)
         clear_stale(name, &st);
     struct ctr_spec spec;
-    if (ctr_spec_load(name, &spec, err) < 0)
+    if (spec_load(name, &spec, err) < 0)
         return -1;
     struct stat sb;
     int rc = -1;
@@ -296,13 +365,16 @@ start_ex(const char *name, bool foreground, bool autoremove, struct ctr_run *r, 
     }
     struct ctr_monitor_args a = {name,       &spec,       lock,       -1,  foreground,
                                  autoremove, r->attached, request_ns, oci, console};
+    /* Marked before the start: the lock is let go of as soon as the monitor reports, for a
+     * container that exits at once waits for it to record its exit. */
+    autostart_mark(name, &spec);
     trace_mark("berth: fork monitor");
     rc = spawn_monitor(&a, r, err);
+    close(lock);
+    lock = -1;
     trace_mark("berth: report read");
     if (rc < 0)
         err_wrap(err, "start container '%s'", name);
-    else
-        autostart_mark(name, &spec);
 out:
     ctr_spec_done(&spec);
     return rc;

@@ -181,6 +181,8 @@ join_pid_ns(struct mon *m, struct err **err)
     return 0;
 }
 
+/* The init, cloned into its namespaces, and into its cgroup as it is made where the backend
+ * allows (m->cloned_into_cg): one write of cgroup.procs less, and no moment outside it. */
 static int
 clone_init(struct mon *m, int *pidfd)
 {
@@ -197,7 +199,39 @@ clone_init(struct mon *m, int *pidfd)
     ca.flags = flags;
     ca.pidfd = (uint64_t)(uintptr_t)pidfd;
     ca.exit_signal = SIGCHLD;
+    cleanup_close int cg = m->cg->clone_dir ? m->cg->clone_dir(m->cgpath) : -1;
+    m->cloned_into_cg = false;
+    if (cg >= 0) {
+        struct clone_args in = ca;
+        in.flags |= CLONE_INTO_CGROUP;
+        in.cgroup = (uint64_t)cg;
+        int pid = (int)syscall(SYS_clone3, &in, sizeof(in));
+        if (pid >= 0) {
+            m->cloned_into_cg = pid > 0;
+            return pid;
+        }
+        /* Linux before 5.7, or a group that takes no process this way: clone, then attach. */
+    }
     return (int)syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+/* Hold the namespaces the init was cloned into (struct mon nsfd): its exit then only drops a
+ * reference, and the caller hears of the exit before the mount namespace's teardown. An OCI
+ * container's monitor leaves at `start`: nothing to gain there. */
+static void
+hold_ns(struct mon *m)
+{
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } ns[] = {{CTR_NS_MOUNT, "mnt"}, {CTR_NS_NET, "net"}, {CTR_NS_IPC, "ipc"}, {CTR_NS_UTS, "uts"}};
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+        char p[64];
+        if (!(m->spec->ns & ns[i].flag))
+            continue;
+        ctr_fmt(p, sizeof(p), "/proc/%d/ns/%s", (int)m->pid, ns[i].name);
+        m->nsfd[i] = open(p, O_RDONLY | O_CLOEXEC);
+    }
 }
 
 static int
@@ -336,7 +370,7 @@ still_init(pid_t pid)
 static int
 check_exec(struct mon *m, struct err **err)
 {
-    for (int i = 0; i < 1000; i++) {
+    for (int i = 0; i < 1100; i++) {
         siginfo_t si;
         memset(&si, 0, sizeof(si));
         bool dead = waitid((idtype_t)3 /* P_PIDFD */, (id_t)m->pidfd, &si,
@@ -351,12 +385,13 @@ check_exec(struct mon *m, struct err **err)
         if (dead)
             return err_set(err, 0, "the container's init died before exec (killed by signal %d%s)",
                            si.si_status, si.si_status == SIGSYS ? ", by its seccomp filter" : "");
-        usleep(1000);
+        /* The name changes microseconds after the socket closes: look again soon at first. */
+        usleep(i < 100 ? 50 : 1000);
     }
     return 0; /* still starting after 1 s: the monitor loop records what follows */
 }
 
-static int finish_exec(struct mon *m, int sync, struct err **err);
+static int finish_exec(struct mon *m, int sync, bool send_start, struct err **err);
 
 /* Parent side of the start protocol; returns 0 once the user's process runs (OCI: once the init
  * waits at the sync point). */
@@ -372,11 +407,11 @@ start_init(struct mon *m, int sync, struct err **err)
                                   write_idmap(m->pid, "gid_map", s->gidmap, s->n_gidmap, err) < 0))
         return -1;
     trace_mark("mon: cloned");
-    if (m->cg->attach(m->cgpath, m->pid, err) < 0)
+    if (!m->cloned_into_cg && m->cg->attach(m->cgpath, m->pid, err) < 0)
         return err_wrap(err, "join cgroup");
     if (m->oci && ctr_cgroup_oci_apply(m->cgpath, jsonx_get_obj(s->json, "linux"), m->pid, err) < 0)
         return -1;
-    trace_mark("mon: attached");
+    trace_mark(m->cloned_into_cg ? "mon: attached (clone3 into cgroup)" : "mon: attached");
     if (m->net.mode == NET_MODE_BRIDGE) {
         cleanup_close int dfd = ctr_run_open(m->name, false, err);
         const char *h = m->spec->hostname ? m->spec->hostname : m->name;
@@ -392,15 +427,16 @@ start_init(struct mon *m, int sync, struct err **err)
     trace_mark("mon: R");
     if (m->oci)
         return 0; /* `start` says when */
-    return finish_exec(m, sync, err);
+    return finish_exec(m, sync, false, err);
 }
 
-/* 'S': the init execs the user's process; 0 once it did. */
+/* The init execs the user's process (told so with 'S' after an OCI create, send_start); 0 once
+ * it did. */
 static int
-finish_exec(struct mon *m, int sync, struct err **err)
+finish_exec(struct mon *m, int sync, bool send_start, struct err **err)
 {
     char buf[1200];
-    if (write(sync, "S", 1) != 1)
+    if (send_start && write(sync, "S", 1) != 1)
         return err_set(err, errno, "sync with the container");
     int n = read_sync(m, sync, buf, sizeof(buf), 30000);
     if (n != 0)
@@ -422,8 +458,8 @@ spawn(struct mon *m, struct err **err)
         return err_set(err, errno, "socketpair");
     /* The init starts in the run directory (its new mount namespace translates the working
      * directory) and names it ".": in a user namespace it may not walk the 0700 parents. */
-    struct ctr_init_args ia = {m->spec,    m->sec, ".",
-                               m->def_dir, sp[1],  {child[0], child[1], child[2]}};
+    struct ctr_init_args ia = {
+        m->spec, m->sec, ".", m->def_dir, sp[1], {child[0], child[1], child[2]}, m->oci};
     if (ctr_oci_ns_path(m->spec, "mount"))
         ia.run_dir = m->run_dir; /* setns resets the working directory to that namespace's root */
     cleanup_close int dfd = ctr_run_open(m->name, false, err);
@@ -446,6 +482,8 @@ spawn(struct mon *m, struct err **err)
     }
     if (m->pid < 0)
         return err_set(err, e, "create the container's namespaces");
+    if (m->pid > 0 && !m->oci)
+        hold_ns(m);
     if (m->pid == 0) {
         /* Only the monitor holds its end: a monitor that dies before the go-ahead is then an
          * EOF to the waiting init (which ends), not a wait for ever that keeps `run` waiting. */
@@ -477,6 +515,7 @@ undo_start(struct mon *m)
     if (m->oci)
         ctr_cgroup_oci_destroy(m->cgpath);
     net_ctr_detach(m->name, &m->net);
+    ctr_monitor_release_ns(m);
 }
 
 static int
@@ -556,6 +595,7 @@ restart_release(struct mon *m)
         *fds[i] = -1;
     }
     m->pid = 0;
+    ctr_monitor_release_ns(m);
     if (m->cg)
         m->cg->destroy(m->cgpath, NULL);
     net_ctr_detach(m->name, &m->net); /* the next run leases and attaches again */
@@ -651,7 +691,7 @@ monitor_oci(struct mon *m, struct ctr_monitor_args *a)
     int client = ctr_monitor_oci_wait(m);
     if (client < 0)
         _exit(0);
-    if (finish_exec(m, m->sync, &e) < 0) {
+    if (finish_exec(m, m->sync, true, &e) < 0) {
         ctr_monitor_oci_started(m, client, e);
         _exit(1);
     }
@@ -671,6 +711,7 @@ ctr_monitor_main(struct ctr_monitor_args *a)
     m.foreground = a->foreground;
     m.autoremove = a->autoremove;
     m.pty = m.out = m.err = m.in = m.listen = m.pidfd = m.sync = -1;
+    m.nsfd[0] = m.nsfd[1] = m.nsfd[2] = m.nsfd[3] = -1;
     m.figs = (struct ctr_start_figs){a->request_ns, -1, -1};
     m.oci = a->oci;
     trace_mark("mon: start");
@@ -703,6 +744,7 @@ ctr_monitor_main(struct ctr_monitor_args *a)
      * reuse the name) while the renamed files are deleted. */
     if (a->attached)
         report(a->report_fd, "EXIT %d\n", code);
+    ctr_monitor_release_ns(&m); /* the mount namespace's teardown, off the caller's path */
     /* Let go of the caller's output too: `$(berth ctr run --rm ...)` and pipes end now, not
      * when the files are deleted. */
     monitor_detach_stdio(false);

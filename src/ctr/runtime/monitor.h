@@ -43,7 +43,15 @@ struct mon {
     bool oci;                   /* OCI create (monitor_oci.c) */
     int sync;           /* OCI: the init's sync socket, kept between create and start; else -1 */
     struct net_ctr net; /* its network (annotations; the address once attached) */
+    /* The namespaces the init was cloned into (mount, net, ipc, uts), held open so that their
+     * teardown (the mount namespace's unmounts wait for an RCU grace period) happens when the
+     * monitor lets go of them after reporting the exit, not in the init's exit; -1 none. */
+    int nsfd[4];
+    bool cloned_into_cg; /* the init was made in its cgroup (CLONE_INTO_CGROUP): no attach */
 };
+
+/* Let go of the held namespaces (m->nsfd): their teardown happens now. */
+void ctr_monitor_release_ns(struct mon *m);
 
 void ctr_monitor_listen(struct mon *m);
 /* A wait status as an exit code: N, or 128+N for signal N. */

@@ -300,6 +300,16 @@ ctr_monitor_exit_code(int status)
     return -1;
 }
 
+void
+ctr_monitor_release_ns(struct mon *m)
+{
+    for (size_t i = 0; i < sizeof(m->nsfd) / sizeof(m->nsfd[0]); i++) {
+        if (m->nsfd[i] >= 0)
+            close(m->nsfd[i]);
+        m->nsfd[i] = -1;
+    }
+}
+
 int
 ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
 {
@@ -341,6 +351,9 @@ ctr_monitor_finish(struct mon *m, struct ctr_removed *removed)
     m->cg->destroy(m->cgpath, NULL);
     trace_mark("mon: cgroup gone");
     if (!remove) {
+        /* The rootfs mount point goes under the lock (a new start may mount on it next): the
+         * container's mounts go first. */
+        ctr_monitor_release_ns(m);
         ctr_fmt(p, sizeof(p), "%s/rootfs", m->run_dir);
         rmdir(p);
     }

@@ -7,6 +7,7 @@
  * of that O_PATH fd, so a symlink in a hostile rootfs cannot redirect a mount or a write to the
  * host. A mount target that is itself a symlink is refused.
  */
+#include "common/trace.h"
 #include "ctr/runtime/runtime.h"
 
 #include <errno.h>
@@ -579,8 +580,10 @@ pivot(int rootfd, bool ro, bool own_ns, struct err **err)
         return err_set(err, errno, "chdir to the rootfs");
     if (!own_ns && chroot(".") < 0)
         return err_set(err, errno, "chroot to the rootfs");
+    trace_mark("init: mounts");
     if (own_ns && syscall(SYS_pivot_root, ".", ".") < 0)
         return err_set(err, errno, "pivot_root");
+    trace_mark("init: pivoted");
     if (own_ns && umount2(".", MNT_DETACH) < 0)
         return err_set(err, errno, "detach the old root");
     if (chdir("/") < 0)

@@ -25,6 +25,7 @@ struct ctr_init_args {
     int sync_fd;         /* socket to the monitor: 'G' (+ the root's mount fd) in, 'R' out, 'S' in,
                           * "E<msg>" out */
     int stdio[3];
+    bool oci; /* an OCI create: wait for 'S' (`start`) after 'R'; else exec right after 'R' */
 };
 /* ---- init_oci.c: config.json fields applied for OCI bundles, in the init ---- */
 /* Join linux.namespaces[].path (network, ipc, uts, cgroup). */

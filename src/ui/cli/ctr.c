@@ -1125,6 +1125,7 @@ static const struct cli_cmd commands[] = {
 int
 cli_ctr_main(const struct app_opts *o, int argc, char **argv)
 {
+    ctr_set_caller_exits(true); /* a subcommand: berth exits after it */
     if (argc < 2)
         return usage_error("%s", "missing command");
     const char *cmd = argv[1];

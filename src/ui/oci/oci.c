@@ -699,6 +699,7 @@ parse_global(int argc, char **argv)
 int
 cli_oci_main(int argc, char **argv, const char *prog)
 {
+    ctr_set_caller_exits(true); /* one command per process, as runc's */
     g.prog = prog;
     opterr = 0;
     optind = 1;
