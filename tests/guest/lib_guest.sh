@@ -94,7 +94,7 @@ guest_run() {
 guest_assert() {
     local layout=$1 c line pass=0 skip=0 bad=0
     shift
-    local want="run start limit-memory limit-cpu limit-pids stats exec pause stop restart-kill rm-cgroup oom pids-enforced userns cleaned"
+    local want="run clone-cgroup start limit-memory limit-cpu limit-pids stats exec pause stop restart-kill rm-cgroup oom pids-enforced userns cleaned"
     for c in $want; do
         line=$(tr -d '\r' <"$GUEST_LOG" | grep -a "^GUEST-RESULT $c " | head -1)
         case $line in

@@ -40,6 +40,19 @@ else
     res run FAIL "rc=$rc out=$(echo $out)"
 fi
 
+# 1b. where the kernel can (a single v2 group), the init is made in its cgroup by clone3
+#     (CLONE_INTO_CGROUP) instead of being moved there after; BERTH_TRACE names the way taken.
+rm -f /tmp/berth-trace
+BERTH_TRACE=/tmp/berth-trace $B ctr run --rm tr --rootfs "$R" -- true >/dev/null 2>&1
+how=$(grep -o 'mon: attached.*' /tmp/berth-trace 2>/dev/null | head -1)
+if [ -f /sys/fs/cgroup/cgroup.controllers ] && [ "$GUEST_CGROUP" = v2 ]; then
+    [ "$how" = "mon: attached (clone3 into cgroup)" ] && res clone-cgroup PASS "$how" ||
+        res clone-cgroup FAIL "v2, trace says '$how'"
+else
+    [ "$how" = "mon: attached" ] && res clone-cgroup PASS "$how (no single v2 group)" ||
+        res clone-cgroup FAIL "$GUEST_CGROUP, trace says '$how'"
+fi
+
 # 2. a detached container with limits
 out=$($B ctr run -d lim --rootfs "$R" --memory 32M --cpus 0.5 --pids 10 -- sleep 600 2>&1)
 rc=$?
