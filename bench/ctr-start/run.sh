@@ -12,7 +12,10 @@
 # there (berth uses its v1 backend). berth is also timed alone in the host's hybrid layout.
 # berth loads libvirt only when a VM is touched (src/vm/virt.c), so `berth ctr` pays for
 # ncursesw, libseccomp and json-c only.
-#   RUNS=100 WARMUP=5 bench/ctr-start/run.sh
+# The kernel's floor runs beside them: `unshare --fork` into the same namespaces, /bin/true from
+# the host (no root file system, no cgroup). BERTH_BASE=PATH adds another berth binary (the one
+# before a change, "berth-base") to the same interleaved rounds, for an A/B comparison.
+#   RUNS=100 WARMUP=5 [BERTH_BASE=old/berth] bench/ctr-start/run.sh
 set -eu
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,21 +33,14 @@ export BERTH_ROOT="$work/state"
 # A private copy of the binary: a rebuild during the run must not break it.
 cp "$BERTH" "$work/berth"
 BERTH="$work/berth"
+if [ -n "${BERTH_BASE:-}" ]; then
+    cp "$BERTH_BASE" "$work/berth-base"
+    BERTH_BASE="$work/berth-base"
+fi
 trap 'rm -rf "$work"' EXIT
 
 # One OCI bundle for crun and runc: runc's default spec, /bin/true, berth's namespaces.
-mkdir -p "$work/bundle"
-(cd "$work/bundle" && runc spec)
-python3 - "$work/bundle/config.json" "$ROOTFS" <<'PY'
-import json, sys
-path, root = sys.argv[1], sys.argv[2]
-c = json.load(open(path))
-c["process"]["args"] = ["/bin/true"]
-c["process"]["terminal"] = False
-c["root"] = {"path": root, "readonly": True}
-c["linux"]["namespaces"] = [{"type": t} for t in ["pid", "network", "ipc", "uts", "mount", "cgroup"]]
-json.dump(c, open(path, "w"), indent=1)
-PY
+"$SRC/bench/ctr-start/bundle.sh" "$work/bundle" "$ROOTFS"
 
 cat >"$work/drive.py" <<'PY'
 import os, random, resource, statistics, subprocess, sys, time
@@ -83,7 +79,8 @@ for n in names:
     sys.stdout.flush()
 med = {n: statistics.median(wall[n]) for n in names}
 for a, b in [("berth", "crun"), ("berth", "runc"), ("berth-inplace", "crun"),
-             ("berth-inplace", "runc")]:
+             ("berth-inplace", "runc"), ("berth", "unshare"), ("berth-base", "crun"),
+             ("berth", "berth-base")]:
     if a in med and b in med:
         print("%s / %s (median): %.2f" % (a, b, med[a] / med[b]))
 PY
@@ -93,6 +90,9 @@ run_args() {
     echo "berth${US}$BERTH${US}ctr${US}run${US}--rm${US}b$$${US}--rootfs${US}$ROOTFS${US}--${US}/bin/true"
     echo "berth-inplace${US}$BERTH${US}ctr${US}run${US}--rm${US}--inplace${US}i$$${US}--rootfs${US}$ROOTFS${US}--${US}/bin/true"
     echo "crun${US}crun${US}run${US}-b${US}$work/bundle${US}c$$"
+    echo "unshare${US}unshare${US}--fork${US}--pid${US}--mount${US}--uts${US}--ipc${US}--net${US}--cgroup${US}/bin/true"
+    [ -z "${BERTH_BASE:-}" ] ||
+        echo "berth-base${US}$BERTH_BASE${US}ctr${US}run${US}--rm${US}o$$${US}--rootfs${US}$ROOTFS${US}--${US}/bin/true"
     echo "runc${US}runc${US}run${US}-b${US}$work/bundle${US}r$$"
 }
 echo "== $(date -u +%FT%TZ), $(nproc) CPUs, $(uname -r), load: $(cut -d' ' -f1-3 /proc/loadavg)"
