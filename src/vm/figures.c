@@ -39,6 +39,25 @@ vm_pidfile_path(const char *uri, const char *name, char *buf, size_t size)
     return true;
 }
 
+bool
+vm_serial_log_default(const char *uri, const char *name, char *buf, size_t size)
+{
+    char dir[PATH_MAX];
+    const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    struct stat st;
+    if (strcmp(uri, "qemu:///system") == 0)
+        snprintf(dir, sizeof(dir), "/var/log/libvirt/qemu");
+    else if (strcmp(uri, "qemu:///session") == 0 && cache && cache[0] == '/')
+        snprintf(dir, sizeof(dir), "%s/libvirt/qemu/log", cache);
+    else if (strcmp(uri, "qemu:///session") == 0 && home && home[0] == '/')
+        snprintf(dir, sizeof(dir), "%s/.cache/libvirt/qemu/log", home);
+    else
+        return false;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return false;
+    return (size_t)snprintf(buf, size, "%s/%s-serial0.log", dir, name) < size;
+}
+
 static pid_t
 qemu_pid(const char *uri, const char *name)
 {

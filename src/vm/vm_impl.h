@@ -102,6 +102,11 @@ void vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri
 /* VM-vs-container figures (figures.c). The QEMU pid file of a domain of a local qemu URI into
  * buf; false for other URIs. */
 bool vm_pidfile_path(const char *uri, const char *name, char *buf, size_t size);
+/* Where `berth vm create` has libvirt log the serial port of domain name (the ready figure):
+ * qemu:///system, /var/log/libvirt/qemu/NAME-serial0.log; qemu:///session, libvirt's session
+ * log directory ($XDG_CACHE_HOME or ~/.cache, /libvirt/qemu/log); false for other URIs or when
+ * that directory is not there (no log then). */
+bool vm_serial_log_default(const char *uri, const char *name, char *buf, size_t size);
 /* in->figs of a domain row (cpu_ns already filled): guest RAM, QEMU RSS and overhead, vCPU and
  * emulator CPU, accelerator, isolation, and the start berth recorded. */
 void vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vcpu_ns,

@@ -215,6 +215,42 @@ serial_log_paths(void **state)
     assert_null(vm_serial_log_path("<serial type='file'><source path='/x'/>", &app)); /* cut */
 }
 
+/* Where vm create logs the serial port: the session's log directory under XDG_CACHE_HOME (made
+ * here), none while that directory is missing, none for other URIs (remote, test). */
+static void
+serial_log_defaults(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/berth-figs-cache.XXXXXX", dir[256], buf[512];
+    assert_non_null(mkdtemp(tmpl));
+    assert_int_equal(setenv("XDG_CACHE_HOME", tmpl, 1), 0);
+    assert_false(vm_serial_log_default("qemu:///session", "d1", buf, sizeof(buf)));
+    snprintf(dir, sizeof(dir), "%s/libvirt", tmpl);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dir, sizeof(dir), "%s/libvirt/qemu", tmpl);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dir, sizeof(dir), "%s/libvirt/qemu/log", tmpl);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_true(vm_serial_log_default("qemu:///session", "d1", buf, sizeof(buf)));
+    snprintf(dir, sizeof(dir), "%s/libvirt/qemu/log/d1-serial0.log", tmpl);
+    assert_string_equal(buf, dir);
+    char small[16];
+    assert_false(vm_serial_log_default("qemu:///session", "d1", small, sizeof(small)));
+    assert_false(vm_serial_log_default("test:///default", "d1", buf, sizeof(buf)));
+    assert_false(vm_serial_log_default("qemu+ssh://h/system", "d1", buf, sizeof(buf)));
+    struct stat st;
+    bool sys = stat("/var/log/libvirt/qemu", &st) == 0 && S_ISDIR(st.st_mode);
+    assert_int_equal(vm_serial_log_default("qemu:///system", "d1", buf, sizeof(buf)), sys);
+    if (sys)
+        assert_string_equal(buf, "/var/log/libvirt/qemu/d1-serial0.log");
+    const char *subs[] = {"/libvirt/qemu/log", "/libvirt/qemu", "/libvirt", ""};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(dir, sizeof(dir), "%s%s", tmpl, subs[i]);
+        assert_int_equal(rmdir(dir), 0);
+    }
+    unsetenv("XDG_CACHE_HOME");
+}
+
 /* du_paths over a tree made here: a 64 KiB file, a hard link to it (counted once), a
  * subdirectory, a symbolic link (its own blocks, not its target's); missing paths are skipped,
  * all missing is unknown; the async slot reaches the same sum. */
@@ -281,6 +317,7 @@ main(void)
         cmocka_unit_test(du_counts_blocks_links_once),
         cmocka_unit_test(qcow2_header_fields),
         cmocka_unit_test(serial_log_paths),
+        cmocka_unit_test(serial_log_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
