@@ -123,6 +123,15 @@ char *vm_serial_log_path(const char *xml, bool *append);
 /* After a start by berth (vm_figs_start_record done): watch log for the guest's first line in a
  * detached process that adds its time to the record (vm_figs_fill's start_first_ns). */
 void vm_figs_ready_watch(const char *uuid, const char *log, bool append);
+/* The devices a domain XML passes through from the host, as a list into out ("" for none):
+ * each <hostdev> (pci 0000:01:00.0, usb bus 1 dev 5 / usb 1234:beef, scsi ADAPTER:B:T:U,
+ * scsi_host WWPN, mdev UUID; capabilities: storage/misc/net and the host's path or name), an
+ * <interface type='hostdev'> (net pci ADDR), a <disk device='lun'>, a passthrough or evdev
+ * <input>, a passthrough <tpm>. Pure. */
+void vm_xml_devices(const char *xml, char *out, size_t size);
+/* Append "devices LIST" to in->figs.isolation (in->state filled): the domain's XML read again
+ * only when its state changed or a minute passed; nothing when the XML cannot be read. */
+void vm_figs_devices(struct inst *in, virDomainPtr d, const char *uri);
 /* Keep the start of domain uuid (request, running; CLOCK_REALTIME ns) for vm_figs_fill. */
 void vm_figs_start_record(const char *uuid, int64_t req_ns, int64_t running_ns);
 

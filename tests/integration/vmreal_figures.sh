@@ -70,6 +70,7 @@ need(f["kernel"] == "own (guest)", "kernel %r" % f["kernel"])
 want = {"qemu": "tcg", "kvm": "kvm"}[accel]
 need(f["accel"] == want, "accel %r, the domain was made for %s" % (f["accel"], want))
 need(("qemu/" + want) in (f["isolation"] or ""), "isolation %r" % f["isolation"])
+need((f["isolation"] or "").endswith("; devices none"), "isolation %r: no device is passed" % f["isolation"])
 need(f["start_request_ns"] is not None and t0 <= f["start_request_ns"] <= t1,
      "start request %r not within the call %d..%d" % (f["start_request_ns"], t0, t1))
 need(f["start_exec_ns"] is not None and f["start_request_ns"] + f["start_exec_ns"] <= t1,
