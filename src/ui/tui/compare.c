@@ -117,7 +117,7 @@ tui_figs_lines(const struct inst *in, char lines[][256], int max)
     if (max <= n)
         return n;
     char k[96];
-    snprintf(lines[n++], 256, "kernel %.80s; %.160s", t_kernel(in, k, sizeof(k)),
+    snprintf(lines[n++], 256, "kernel %.40s; %.200s", t_kernel(in, k, sizeof(k)),
              f->isolation[0] ? f->isolation : "-");
     if (max <= n)
         return n;
