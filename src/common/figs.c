@@ -196,3 +196,26 @@ figs_qcow2_header(const unsigned char *hdr, size_t n, uint64_t *virt_size, uint6
     *name_len = len;
     return true;
 }
+
+void
+figs_list_add(char *buf, size_t size, const char *item)
+{
+    size_t n = strlen(buf);
+    if (size < 6 || (n >= 3 && strcmp(buf + n - 3, "...") == 0))
+        return;
+    const char *sep = n ? ", " : "";
+    if (n + strlen(sep) + strlen(item) + 5 < size) { /* room for ", ..." after it */
+        snprintf(buf + n, size - n, "%s%s", sep, item);
+        return;
+    }
+    /* each item added left room for this */
+    snprintf(buf + n, size - n, "%s...", sep);
+}
+
+void
+figs_devices_put(struct inst_figs *f, const char *list)
+{
+    size_t n = strlen(f->isolation);
+    snprintf(f->isolation + n, sizeof(f->isolation) - n, "%sdevices %s", n ? "; " : "",
+             list && list[0] ? list : "none");
+}

@@ -41,3 +41,10 @@ const char *figs_host_kernel(void);
  * 1023 bytes, as QEMU refuses too, or placed within the header). */
 bool figs_qcow2_header(const unsigned char *hdr, size_t n, uint64_t *virt_size, uint64_t *name_off,
                        uint32_t *name_len);
+
+/* Devices passed through, as an isolation fact: item appended to the list in buf (", " between
+ * items); when it does not fit, the list ends with ", ..." and later items are dropped. */
+void figs_list_add(char *buf, size_t size, const char *item);
+/* "; devices LIST" (or "devices LIST" when f->isolation is empty), LIST "none" when empty,
+ * appended to f->isolation as far as it fits. */
+void figs_devices_put(struct inst_figs *f, const char *list);

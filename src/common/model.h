@@ -52,7 +52,7 @@ struct inst_figs {
     char disk_base[256];    /* container: "image" or "rootfs"; VM: first backing file's path */
     char kernel[64];        /* "own (guest)" for VMs, "shared <host release>" for containers */
     char accel[8];          /* VM: "kvm", "tcg" or ""; container: "" */
-    char isolation[160];    /* "ns pid,mnt,...; userns 0:100000:65536; seccomp filter; ..." */
+    char isolation[256];    /* "ns pid,mnt,...; userns 0:100000:65536; seccomp filter; ..." */
 };
 
 struct inst {

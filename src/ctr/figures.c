@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/cleanup.h"
 #include "common/figs.h"
 #include "common/json.h"
 #include "ctr/cgroup/cgroup.h"
@@ -37,6 +38,46 @@ caps_count(json_object *cfg)
     return b ? (int)json_object_array_length(b) : -1;
 }
 
+/* Device nodes the container gets beyond the set every container has (null, zero, full, random,
+ * urandom, tty, console, ptmx, the ptys): an OCI bundle's linux.devices, and host device nodes it
+ * bind-mounts (a mount source under /dev other than its directories). berth's own options add
+ * none. */
+static void
+devices_text(json_object *cfg, char *out, size_t size)
+{
+    static const char *const always[] = {"/dev/null",    "/dev/zero", "/dev/full",    "/dev/random",
+                                         "/dev/urandom", "/dev/tty",  "/dev/console", "/dev/ptmx"};
+    static const char *const dev_dirs[] = {"/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/hugepages"};
+    out[0] = 0;
+    json_object *devs = jsonx_get_array(jsonx_get_obj(cfg, "linux"), "devices");
+    for (size_t i = 0; devs && i < json_object_array_length(devs); i++) {
+        const char *path = NULL;
+        jsonx_get_str(json_object_array_get_idx(devs, i), "path", &path);
+        bool dflt = false;
+        for (size_t k = 0; path && k < ARRAY_SIZE(always); k++)
+            dflt = dflt || strcmp(path, always[k]) == 0;
+        if (path && !dflt)
+            figs_list_add(out, size, path);
+    }
+    json_object *mounts = jsonx_get_array(cfg, "mounts");
+    for (size_t i = 0; mounts && i < json_object_array_length(mounts); i++) {
+        const char *src = NULL;
+        jsonx_get_str(json_object_array_get_idx(mounts, i), "source", &src);
+        if (!src || strncmp(src, "/dev/", 5) != 0)
+            continue;
+        bool dir = false;
+        for (size_t k = 0; k < ARRAY_SIZE(dev_dirs); k++) {
+            size_t n = strlen(dev_dirs[k]);
+            dir = dir || (strncmp(src, dev_dirs[k], n) == 0 && (!src[n] || src[n] == '/'));
+        }
+        if (!dir) {
+            char item[96];
+            snprintf(item, sizeof(item), "bind %s", src);
+            figs_list_add(out, size, item);
+        }
+    }
+}
+
 void
 ctr_figs_isolation(const struct ctr_spec *s, const char *mgr, struct inst_figs *f)
 {
@@ -58,6 +99,9 @@ ctr_figs_isolation(const struct ctr_spec *s, const char *mgr, struct inst_figs *
     f->accel[0] = 0;
     snprintf(f->isolation, sizeof(f->isolation), "ns %s; userns %s; seccomp %s; caps %s; cgroup %s",
              ns[0] ? ns : "none", userns, seccomp_text(s->json), capt, mgr && mgr[0] ? mgr : "-");
+    char devs[128];
+    devices_text(s->json, devs, sizeof(devs));
+    figs_devices_put(f, devs);
 }
 
 bool

@@ -4,6 +4,7 @@
 #include "vm/vm_impl.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct create_job {
     struct vm_create_opts o; /* strings below are owned copies */
     char *strs[15];
     bool local;
+    char serial_log[PATH_MAX]; /* o.serial_log points here when set */
 };
 
 static void
@@ -293,6 +295,9 @@ vm_create(struct vm_provider *vp, const struct vm_create_opts *o, struct err **e
     struct create_job *j = vmconn_job_new(sizeof(*j), create_job_fini);
     create_job_copy(j, o);
     j->local = lim.check_files;
+    if (j->local &&
+        vm_serial_log_default(vm_provider_uri(vp), o->name, j->serial_log, sizeof(j->serial_log)))
+        j->o.serial_log = j->serial_log;
     int rc = vmconn_run(vp->conn, create_run, j, vm_action_timeout_ms(), err);
     vmconn_job_put(j);
     if (rc == 0)

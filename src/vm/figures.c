@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -25,6 +26,7 @@
 #include "common/cleanup.h"
 #include "common/figs.h"
 #include "common/fileio.h"
+#include "common/xalloc.h"
 
 bool
 vm_pidfile_path(const char *uri, const char *name, char *buf, size_t size)
@@ -37,6 +39,25 @@ vm_pidfile_path(const char *uri, const char *name, char *buf, size_t size)
         return false;
     }
     return true;
+}
+
+bool
+vm_serial_log_default(const char *uri, const char *name, char *buf, size_t size)
+{
+    char dir[PATH_MAX];
+    const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    struct stat st;
+    if (strcmp(uri, "qemu:///system") == 0)
+        snprintf(dir, sizeof(dir), "/var/log/libvirt/qemu");
+    else if (strcmp(uri, "qemu:///session") == 0 && cache && cache[0] == '/')
+        snprintf(dir, sizeof(dir), "%s/libvirt/qemu/log", cache);
+    else if (strcmp(uri, "qemu:///session") == 0 && home && home[0] == '/')
+        snprintf(dir, sizeof(dir), "%s/.cache/libvirt/qemu/log", home);
+    else
+        return false;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return false;
+    return (size_t)snprintf(buf, size, "%s/%s-serial0.log", dir, name) < size;
 }
 
 static pid_t
@@ -348,7 +369,7 @@ ready_watch_child(const char *log, bool append, const char *rec, const char *tmp
     }
     if (ready < 0)
         return;
-    char text[128];
+    char text[160];
     memcpy(text, pre, pre_len);
     char *e = put_dec(text + pre_len, ready);
     *e++ = '\n';
@@ -398,4 +419,202 @@ vm_figs_ready_watch(const char *uuid, const char *log, bool append)
         close(devnull);
     ready_watch_child(log, append, rec, tmp, pre, (size_t)pre_len);
     _exit(0);
+}
+
+/* ---- Devices passed through (an isolation fact) ---- */
+
+/* An attribute of el read as a number (hex with 0x, else decimal); -1 when absent. */
+static long
+attr_num(const char *el, const char *name)
+{
+    cleanup_free char *v = el ? vm_xml_attr(el, name) : NULL;
+    return v && *v ? strtol(v, NULL, 0) : -1;
+}
+
+/* "pci 0000:01:00.0" from an <address domain= bus= slot= function=/>. */
+static void
+pci_text(const char *addr, const char *kind, char *out, size_t size)
+{
+    long dom = attr_num(addr, "domain"), bus = attr_num(addr, "bus");
+    long slot = attr_num(addr, "slot"), fn = attr_num(addr, "function");
+    snprintf(out, size, "%s %04lx:%02lx:%02lx.%lx", kind, dom < 0 ? 0 : dom, bus < 0 ? 0 : bus,
+             slot < 0 ? 0 : slot, fn < 0 ? 0 : fn);
+}
+
+/* One <hostdev>'s item: its type and host address. */
+static void
+hostdev_text(const char *el, const char *end, char *out, size_t size)
+{
+    cleanup_free char *type = vm_xml_attr(el, "type");
+    cleanup_free char *mode = vm_xml_attr(el, "mode");
+    const char *src = vm_xml_find(el + 1, end, "source");
+    const char *srcend = src ? vm_xml_elem_end(src, end, "source") : NULL;
+    const char *addr = srcend ? vm_xml_find(src + 1, srcend, "address") : NULL;
+    const char *t = type ? type : "?";
+    if (mode && strcmp(mode, "capabilities") == 0) {
+        /* storage (<block>), misc (<char>), net (<interface>) of the host, by path or name */
+        cleanup_free char *v = NULL;
+        if (srcend && !(v = vm_xml_text(src, srcend, "block")) &&
+            !(v = vm_xml_text(src, srcend, "char")))
+            v = vm_xml_text(src, srcend, "interface");
+        snprintf(out, size, "%s %s", t, v ? v : "?");
+    } else if (strcmp(t, "pci") == 0 && addr) {
+        pci_text(addr, "pci", out, size);
+    } else if (strcmp(t, "usb") == 0 && addr) {
+        snprintf(out, size, "usb bus %ld dev %ld", attr_num(addr, "bus"), attr_num(addr, "device"));
+    } else if (strcmp(t, "usb") == 0 && srcend) {
+        const char *ve = vm_xml_find(src + 1, srcend, "vendor");
+        const char *pe = vm_xml_find(src + 1, srcend, "product");
+        snprintf(out, size, "usb %04lx:%04lx", attr_num(ve, "id") < 0 ? 0 : attr_num(ve, "id"),
+                 attr_num(pe, "id") < 0 ? 0 : attr_num(pe, "id"));
+    } else if (strcmp(t, "scsi") == 0 && srcend) {
+        const char *ad = vm_xml_find(src + 1, srcend, "adapter");
+        cleanup_free char *name = ad ? vm_xml_attr(ad, "name") : NULL;
+        cleanup_free char *iqn = name ? NULL : vm_xml_attr(src, "name"); /* iSCSI: the target */
+        if (name && addr)
+            snprintf(out, size, "scsi %s:%ld:%ld:%ld", name, attr_num(addr, "bus"),
+                     attr_num(addr, "target"), attr_num(addr, "unit"));
+        else
+            snprintf(out, size, "scsi %s", name ? name : iqn ? iqn : "?");
+    } else if ((strcmp(t, "scsi_host") == 0 || strcmp(t, "mdev") == 0) && src) {
+        cleanup_free char *v = strcmp(t, "mdev") == 0 ? (addr ? vm_xml_attr(addr, "uuid") : NULL)
+                                                      : vm_xml_attr(src, "wwpn");
+        snprintf(out, size, "%s %s", t, v ? v : "?");
+    } else {
+        snprintf(out, size, "%s", t);
+    }
+}
+
+/* The path in <tag>'s <source ATTR='...'> (an evdev input, a lun's block device). */
+static char *
+source_attr(const char *el, const char *end, const char *attr)
+{
+    const char *src = vm_xml_find(el + 1, end, "source");
+    return src ? vm_xml_attr(src, attr) : NULL;
+}
+
+void
+vm_xml_devices(const char *xml, char *out, size_t size)
+{
+    const char *end = xml + strlen(xml);
+    const char *devs = vm_xml_find(xml, end, "devices");
+    const char *dend = devs ? vm_xml_elem_end(devs, end, "devices") : NULL;
+    out[0] = 0;
+    if (!dend)
+        return;
+    static const char *const tags[] = {"hostdev", "interface", "disk", "input", "tpm"};
+    for (size_t k = 0; k < ARRAY_SIZE(tags); k++) {
+        const char *t = tags[k];
+        for (const char *el = devs; (el = vm_xml_find(el + 1, dend, t));) {
+            const char *ee = vm_xml_elem_end(el, dend, t);
+            if (!ee)
+                break;
+            char item[128] = "";
+            cleanup_free char *type = vm_xml_attr(el, "type");
+            cleanup_free char *device = k == 2 ? vm_xml_attr(el, "device") : NULL;
+            if (k == 0) {
+                hostdev_text(el, ee, item, sizeof(item));
+            } else if (k == 1 && type && strcmp(type, "hostdev") == 0) {
+                /* an SR-IOV VF given to the guest as its NIC */
+                const char *src = vm_xml_find(el + 1, ee, "source");
+                const char *se = src ? vm_xml_elem_end(src, ee, "source") : NULL;
+                const char *addr = se ? vm_xml_find(src + 1, se, "address") : NULL;
+                if (addr)
+                    pci_text(addr, "net pci", item, sizeof(item));
+                else
+                    snprintf(item, sizeof(item), "net hostdev");
+            } else if (k == 2 && device && strcmp(device, "lun") == 0) {
+                /* SCSI commands go to the host's device */
+                cleanup_free char *dev = source_attr(el, ee, "dev");
+                snprintf(item, sizeof(item), "lun %s", dev ? dev : "?");
+            } else if (k == 3 && type &&
+                       (strcmp(type, "passthrough") == 0 || strcmp(type, "evdev") == 0)) {
+                cleanup_free char *dev = source_attr(el, ee, "evdev");
+                if (!dev)
+                    dev = source_attr(el, ee, "dev"); /* type='evdev' */
+                snprintf(item, sizeof(item), "input %s", dev ? dev : "?");
+            } else if (k == 4) {
+                const char *be = vm_xml_find(el + 1, ee, "backend");
+                cleanup_free char *bt = be ? vm_xml_attr(be, "type") : NULL;
+                const char *dv = be && bt && strcmp(bt, "passthrough") == 0
+                                     ? vm_xml_find(be + 1, ee, "device")
+                                     : NULL;
+                cleanup_free char *path = dv ? vm_xml_attr(dv, "path") : NULL;
+                if (dv)
+                    snprintf(item, sizeof(item), "tpm %s", path ? path : "?");
+            }
+            if (item[0])
+                figs_list_add(out, size, item);
+            el = ee - 1;
+        }
+    }
+}
+
+/* The devices of each domain, re-read from its XML when its state changed or after
+ * DEVICES_TTL_S (hot-plug), not at every sample; shared by the connections' worker threads. */
+#define DEVICES_TTL_S 60
+#define DEVICES_FORGET_S 600
+struct dev_entry {
+    char *uri;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    int state;
+    int64_t read_s, seen_s;
+    char text[160];
+};
+static pthread_mutex_t dev_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct dev_entry *dev_cache;
+static size_t dev_n;
+
+static struct dev_entry *
+dev_slot(const char *uri, const char *uuid, int64_t now)
+{
+    struct dev_entry *free_e = NULL;
+    for (size_t i = 0; i < dev_n; i++) {
+        struct dev_entry *e = &dev_cache[i];
+        if (e->uri && strcmp(e->uuid, uuid) == 0 && strcmp(e->uri, uri) == 0)
+            return e;
+        if (!free_e && (!e->uri || now - e->seen_s > DEVICES_FORGET_S))
+            free_e = e;
+    }
+    if (!free_e) {
+        dev_cache = xreallocarray(dev_cache, dev_n + 1, sizeof(*dev_cache));
+        free_e = &dev_cache[dev_n++];
+        free_e->uri = NULL;
+    }
+    free(free_e->uri);
+    free_e->uri = xstrdup(uri);
+    snprintf(free_e->uuid, sizeof(free_e->uuid), "%s", uuid);
+    free_e->state = -1;
+    free_e->read_s = 0;
+    free_e->text[0] = 0;
+    return free_e;
+}
+
+void
+vm_figs_devices(struct inst *in, virDomainPtr d, const char *uri)
+{
+    int state = (int)in->state;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now = ts.tv_sec;
+    char text[sizeof(((struct dev_entry *)0)->text)];
+    pthread_mutex_lock(&dev_mu);
+    struct dev_entry *e = dev_slot(uri, in->id, now);
+    e->seen_s = now;
+    bool fresh = e->state == state && now - e->read_s < DEVICES_TTL_S;
+    snprintf(text, sizeof(text), "%s", e->text);
+    pthread_mutex_unlock(&dev_mu);
+    if (!fresh) {
+        cleanup_free char *xml = virDomainGetXMLDesc(d, 0);
+        if (!xml)
+            return; /* unknown: no devices fact rather than a false "none" */
+        vm_xml_devices(xml, text, sizeof(text));
+        pthread_mutex_lock(&dev_mu);
+        e = dev_slot(uri, in->id, now);
+        e->state = state;
+        e->read_s = now;
+        snprintf(e->text, sizeof(e->text), "%s", text);
+        pthread_mutex_unlock(&dev_mu);
+    }
+    figs_devices_put(&in->figs, text);
 }

@@ -74,6 +74,7 @@ sample_run(struct vmconn *c, virConnectPtr conn, void *arg, struct err **err)
         struct inst *in =
             inst_list_add(&j->rows, INST_KIND_VM, j->uri, uuid, virDomainGetName(recs[i]->dom));
         vm_stats_fill(in, recs[i], j->uri, mono);
+        vm_figs_devices(in, recs[i]->dom, j->uri);
         if (in_process)
             sample_fill_info(in, recs[i]->dom);
         if (in->state == INST_STATE_RUNNING && sample_has_nic(recs[i]))

@@ -142,6 +142,9 @@ struct vm_create_opts {
     const char *user_data; /* --user-data FILE: '#cloud-config' (or '#!') text used as is */
     const char *hostname;  /* --hostname H; default: NAME made a valid host name */
     const char *seed_iso;  /* set by vm_create itself: the seed to attach (not a user option) */
+    /* set by vm_create itself: the file the serial port is also logged to (libvirt's <log
+     * file>, truncated at each start), NULL for none (not a user option) */
+    const char *serial_log;
 };
 void vm_create_opts_init(struct vm_create_opts *o); /* 1 vCPU, no memory, q35, no graphics */
 

@@ -102,6 +102,11 @@ void vm_stats_fill(struct inst *in, virDomainStatsRecordPtr rec, const char *uri
 /* VM-vs-container figures (figures.c). The QEMU pid file of a domain of a local qemu URI into
  * buf; false for other URIs. */
 bool vm_pidfile_path(const char *uri, const char *name, char *buf, size_t size);
+/* Where `berth vm create` has libvirt log the serial port of domain name (the ready figure):
+ * qemu:///system, /var/log/libvirt/qemu/NAME-serial0.log; qemu:///session, libvirt's session
+ * log directory ($XDG_CACHE_HOME or ~/.cache, /libvirt/qemu/log); false for other URIs or when
+ * that directory is not there (no log then). */
+bool vm_serial_log_default(const char *uri, const char *name, char *buf, size_t size);
 /* in->figs of a domain row (cpu_ns already filled): guest RAM, QEMU RSS and overhead, vCPU and
  * emulator CPU, accelerator, isolation, and the start berth recorded. */
 void vm_figs_fill(struct inst *in, const char *uri, uint64_t balloon_kib, uint64_t vcpu_ns,
@@ -118,6 +123,15 @@ char *vm_serial_log_path(const char *xml, bool *append);
 /* After a start by berth (vm_figs_start_record done): watch log for the guest's first line in a
  * detached process that adds its time to the record (vm_figs_fill's start_first_ns). */
 void vm_figs_ready_watch(const char *uuid, const char *log, bool append);
+/* The devices a domain XML passes through from the host, as a list into out ("" for none):
+ * each <hostdev> (pci 0000:01:00.0, usb bus 1 dev 5 / usb 1234:beef, scsi ADAPTER:B:T:U,
+ * scsi_host WWPN, mdev UUID; capabilities: storage/misc/net and the host's path or name), an
+ * <interface type='hostdev'> (net pci ADDR), a <disk device='lun'>, a passthrough or evdev
+ * <input>, a passthrough <tpm>. Pure. */
+void vm_xml_devices(const char *xml, char *out, size_t size);
+/* Append "devices LIST" to in->figs.isolation (in->state filled): the domain's XML read again
+ * only when its state changed or a minute passed; nothing when the XML cannot be read. */
+void vm_figs_devices(struct inst *in, virDomainPtr d, const char *uri);
 /* Keep the start of domain uuid (request, running; CLOCK_REALTIME ns) for vm_figs_fill. */
 void vm_figs_start_record(const char *uuid, int64_t req_ns, int64_t running_ns);
 

@@ -235,7 +235,12 @@ xml_devices(const struct vm_create_opts *o, const char *disk_path, const char *d
                 "      <model type='virtio'/>\n"
                 "    </interface>\n",
                 o->network);
-    strbuf_puts(sb, "    <serial type='pty'>\n      <target port='0'/>\n    </serial>\n"
+    /* A pty (berth vm console), also logged to a file when vm_create picked one: berth watches
+     * it for the guest's first line (the ready figure, docs/VM-VS-CONTAINER.md). */
+    strbuf_puts(sb, "    <serial type='pty'>\n");
+    if (o->serial_log)
+        xml_put(sb, "      <log file='%s' append='off'/>\n", o->serial_log);
+    strbuf_puts(sb, "      <target port='0'/>\n    </serial>\n"
                     "    <console type='pty'>\n      <target type='serial' port='0'/>\n"
                     "    </console>\n");
     if (o->graphics == VM_GRAPHICS_VNC)

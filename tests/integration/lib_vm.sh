@@ -124,6 +124,7 @@ vm_cleanup() {
     for n in "${VM_NAMES[@]+"${VM_NAMES[@]}"}"; do
         timeout 60 virsh -q -c "$URI" destroy "$n" >/dev/null 2>&1
         timeout 60 virsh -q -c "$URI" undefine --snapshots-metadata "$n" >/dev/null 2>&1
+        rm -f "/var/log/libvirt/qemu/$n-serial0.log" # vm create's serial log (left by remove)
         if timeout 30 virsh -q -c "$URI" dominfo "$n" >/dev/null 2>&1; then
             echo "cleanup: domain $n is still defined" >&2
             [ $rc -eq 0 ] && rc=1

@@ -22,18 +22,18 @@ qemu-img create -q -f qcow2 -b "$VM_TMP/base.qcow2" -F qcow2 "$VM_TMP/top.qcow2"
     fail "qemu-img create overlay"
 chmod 644 "$VM_TMP/base.qcow2" "$VM_TMP/top.qcow2"
 vm_create "$idle" idle --disk "$VM_TMP/top.qcow2"
-# Its serial port also logged to a file (libvirt's <log file>), which berth watches after the
-# start for the guest's first line.
+# berth vm create logged its serial port to a file in libvirt's log directory (libvirt's
+# <log file>), which berth watches after the start for the guest's first line.
+serial_log=/var/log/libvirt/qemu/$idle-serial0.log
 virsh_ dumpxml "$idle" >"$VM_TMP/dom.xml" || fail "dumpxml"
-sed -i "s|<serial type='pty'>|&<log file='$VM_TMP/serial.log' append='off'/>|" "$VM_TMP/dom.xml"
-grep -q "<log file='$VM_TMP/serial.log'" "$VM_TMP/dom.xml" || fail "no pty serial to log"
-virsh_ define "$VM_TMP/dom.xml" >/dev/null || fail "define with a serial log"
+grep -q "<log file='$serial_log' append='off'/>" "$VM_TMP/dom.xml" ||
+    fail "vm create made no serial log file $serial_log: $(grep -A3 '<serial' "$VM_TMP/dom.xml")"
 t0=$(date +%s%N)
 berth vm start "$idle" || fail "start $idle"
 t1=$(date +%s%N)
 vm_wait_ready "$idle" 120
 t2=$(date +%s%N)
-grep -q . "$VM_TMP/serial.log" || fail "the serial log file stayed empty"
+grep -q . "$serial_log" || fail "the serial log file $serial_log stayed empty"
 
 pid=$(cat "/run/libvirt/qemu/$idle.pid") || fail "no QEMU pid file for $idle"
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
@@ -70,6 +70,7 @@ need(f["kernel"] == "own (guest)", "kernel %r" % f["kernel"])
 want = {"qemu": "tcg", "kvm": "kvm"}[accel]
 need(f["accel"] == want, "accel %r, the domain was made for %s" % (f["accel"], want))
 need(("qemu/" + want) in (f["isolation"] or ""), "isolation %r" % f["isolation"])
+need((f["isolation"] or "").endswith("; devices none"), "isolation %r: no device is passed" % f["isolation"])
 need(f["start_request_ns"] is not None and t0 <= f["start_request_ns"] <= t1,
      "start request %r not within the call %d..%d" % (f["start_request_ns"], t0, t1))
 need(f["start_exec_ns"] is not None and f["start_request_ns"] + f["start_exec_ns"] <= t1,

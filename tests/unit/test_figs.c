@@ -15,10 +15,12 @@
 
 #include <cmocka.h>
 
+#include <json-c/json.h>
 #include <libvirt/libvirt.h>
 
 #include "common/du.h"
 #include "common/figs.h"
+#include "ctr/figures.h"
 #include "unit_data.h"
 #include "vm/vm_impl.h"
 
@@ -215,6 +217,141 @@ serial_log_paths(void **state)
     assert_null(vm_serial_log_path("<serial type='file'><source path='/x'/>", &app)); /* cut */
 }
 
+/* Where vm create logs the serial port: the session's log directory under XDG_CACHE_HOME (made
+ * here), none while that directory is missing, none for other URIs (remote, test). */
+static void
+serial_log_defaults(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/berth-figs-cache.XXXXXX", dir[256], buf[512];
+    assert_non_null(mkdtemp(tmpl));
+    assert_int_equal(setenv("XDG_CACHE_HOME", tmpl, 1), 0);
+    assert_false(vm_serial_log_default("qemu:///session", "d1", buf, sizeof(buf)));
+    snprintf(dir, sizeof(dir), "%s/libvirt", tmpl);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dir, sizeof(dir), "%s/libvirt/qemu", tmpl);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dir, sizeof(dir), "%s/libvirt/qemu/log", tmpl);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_true(vm_serial_log_default("qemu:///session", "d1", buf, sizeof(buf)));
+    snprintf(dir, sizeof(dir), "%s/libvirt/qemu/log/d1-serial0.log", tmpl);
+    assert_string_equal(buf, dir);
+    char small[16];
+    assert_false(vm_serial_log_default("qemu:///session", "d1", small, sizeof(small)));
+    assert_false(vm_serial_log_default("test:///default", "d1", buf, sizeof(buf)));
+    assert_false(vm_serial_log_default("qemu+ssh://h/system", "d1", buf, sizeof(buf)));
+    struct stat st;
+    bool sys = stat("/var/log/libvirt/qemu", &st) == 0 && S_ISDIR(st.st_mode);
+    assert_int_equal(vm_serial_log_default("qemu:///system", "d1", buf, sizeof(buf)), sys);
+    if (sys)
+        assert_string_equal(buf, "/var/log/libvirt/qemu/d1-serial0.log");
+    const char *subs[] = {"/libvirt/qemu/log", "/libvirt/qemu", "/libvirt", ""};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(dir, sizeof(dir), "%s%s", tmpl, subs[i]);
+        assert_int_equal(rmdir(dir), 0);
+    }
+    unsetenv("XDG_CACHE_HOME");
+}
+
+/* Devices passed through in domain XML as libvirt gives it: each kind once, in the order of
+ * the kinds; a plain disk, a network interface and a mouse are not; no devices: empty. */
+static void
+xml_devices(void **state)
+{
+    (void)state;
+    char out[512];
+    vm_xml_devices(
+        "<domain><devices><disk type='file' device='disk'><source file='/i.qcow2'/></disk>"
+        "<disk type='block' device='lun'><source dev='/dev/sdg'/></disk>"
+        "<interface type='network'><source network='default'/></interface>"
+        "<interface type='hostdev'><source><address type='pci' domain='0x0000' bus='0x03' "
+        "slot='0x10' function='0x2'/></source></interface>"
+        "<hostdev mode='subsystem' type='pci'><source><address domain='0x0001' bus='0x0a' "
+        "slot='0x1f' function='0x7'/></source><address type='pci' bus='0x09'/></hostdev>"
+        "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1d6b'/><product "
+        "id='0x0002'/></source></hostdev>"
+        "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address "
+        "uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>"
+        "<hostdev mode='subsystem' type='scsi_host'><source protocol='vhost' "
+        "wwpn='naa.5123456789abcde0'/></hostdev>"
+        "<hostdev mode='capabilities' type='misc'><source><char>/dev/input/event3</char></source>"
+        "</hostdev>"
+        "<input type='mouse' bus='ps2'/><input type='passthrough' bus='virtio'><source "
+        "evdev='/dev/input/event1'/></input>"
+        "<tpm model='tpm-tis'><backend type='passthrough'><device path='/dev/tpm0'/></backend>"
+        "</tpm></devices></domain>",
+        out, sizeof(out));
+    assert_string_equal(out, "pci 0001:0a:1f.7, usb 1d6b:0002, "
+                             "mdev c2177883-f1bb-47f0-914d-32a22e3a8804, "
+                             "scsi_host naa.5123456789abcde0, misc /dev/input/event3, "
+                             "net pci 0000:03:10.2, lun /dev/sdg, input /dev/input/event1, "
+                             "tpm /dev/tpm0");
+    vm_xml_devices("<domain><devices><tpm model='tpm-crb'><backend type='emulator'/></tpm>"
+                   "<serial type='pty'/></devices></domain>",
+                   out, sizeof(out));
+    assert_string_equal(out, "");
+    vm_xml_devices("<domain><name>x</name></domain>", out, sizeof(out));
+    assert_string_equal(out, "");
+    vm_xml_devices("<domain><devices><hostdev mode='subsystem' type='pci'>", out, sizeof(out));
+    assert_string_equal(out, ""); /* cut off */
+}
+
+/* The devices list: ", " between items, ", ..." once an item does not fit, nothing after. */
+static void
+list_add_cuts(void **state)
+{
+    (void)state;
+    char b[24] = "";
+    figs_list_add(b, sizeof(b), "pci 0000:01:00.0");
+    assert_string_equal(b, "pci 0000:01:00.0");
+    figs_list_add(b, sizeof(b), "usb 1:2");
+    assert_string_equal(b, "pci 0000:01:00.0, ...");
+    figs_list_add(b, sizeof(b), "a");
+    assert_string_equal(b, "pci 0000:01:00.0, ...");
+    char c[8] = "";
+    figs_list_add(c, sizeof(c), "longer than eight");
+    assert_string_equal(c, "...");
+    figs_list_add(c, sizeof(c), "a");
+    assert_string_equal(c, "...");
+    struct inst_figs f;
+    figs_init(&f);
+    figs_devices_put(&f, "");
+    assert_string_equal(f.isolation, "devices none");
+    snprintf(f.isolation, sizeof(f.isolation), "hypervisor qemu");
+    figs_devices_put(&f, "pci 0000:01:00.0");
+    assert_string_equal(f.isolation, "hypervisor qemu; devices pci 0000:01:00.0");
+}
+
+/* A container's devices fact from its config.json: linux.devices beyond the default set, bind
+ * mounts of host device nodes (not of /dev's directories); "none" without either. */
+static void
+ctr_devices(void **state)
+{
+    (void)state;
+    struct ctr_spec s;
+    struct inst_figs f;
+    memset(&s, 0, sizeof(s));
+    figs_init(&f);
+    s.json = json_tokener_parse("{\"linux\":{\"devices\":[{\"path\":\"/dev/null\",\"type\":\"c\"},"
+                                "{\"path\":\"/dev/fuse\",\"type\":\"c\"},{\"path\":\"/dev/tty\"}]},"
+                                "\"mounts\":[{\"destination\":\"/proc\",\"source\":\"proc\"},"
+                                "{\"destination\":\"/dev/shm\",\"source\":\"/dev/shm\"},"
+                                "{\"destination\":\"/p\",\"source\":\"/dev/pts/3\"},"
+                                "{\"destination\":\"/k\",\"source\":\"/dev/kvm\"}]}");
+    assert_non_null(s.json);
+    ctr_figs_isolation(&s, "v2", &f);
+    const char *d = strstr(f.isolation, "; devices ");
+    assert_non_null(d);
+    assert_string_equal(d, "; devices /dev/fuse, bind /dev/kvm");
+    json_object_put(s.json);
+    s.json = json_tokener_parse("{\"linux\":{}}");
+    ctr_figs_isolation(&s, "", &f);
+    d = strstr(f.isolation, "; devices ");
+    assert_non_null(d);
+    assert_string_equal(d, "; devices none");
+    json_object_put(s.json);
+}
+
 /* du_paths over a tree made here: a 64 KiB file, a hard link to it (counted once), a
  * subdirectory, a symbolic link (its own blocks, not its target's); missing paths are skipped,
  * all missing is unknown; the async slot reaches the same sum. */
@@ -281,6 +418,10 @@ main(void)
         cmocka_unit_test(du_counts_blocks_links_once),
         cmocka_unit_test(qcow2_header_fields),
         cmocka_unit_test(serial_log_paths),
+        cmocka_unit_test(serial_log_defaults),
+        cmocka_unit_test(xml_devices),
+        cmocka_unit_test(list_add_cuts),
+        cmocka_unit_test(ctr_devices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,34 @@ columns_fit_and_drop_by_priority(void **state)
     assert_int_equal(w[COL_STATE], 0);
 }
 
+/* The optional VM-vs-container columns: off by default, named in `columns =`, and dropped before
+ * any default column when room is short. */
+static void
+optional_columns(void **state)
+{
+    (void)state;
+    const char *bad = NULL;
+    size_t bl = 0;
+    unsigned opt = (1u << COL_START) | (1u << COL_READY) | (1u << COL_OVERHEAD) | (1u << COL_DISK) |
+                   (1u << COL_KERNEL);
+    assert_int_equal(COL_DEFAULT & opt, 0);
+    assert_int_equal(COL_DEFAULT | opt, COL_ALL);
+    assert_int_equal(layout_cols_parse("start,ready,overhead,disk,kernel", &bad, &bl), opt);
+    for (int c = COL_START; c < COL_COUNT; c++)
+        assert_true(layout_cols[c].prio > layout_cols[COL_PORTS].prio &&
+                    layout_cols[c].right == (c != COL_KERNEL));
+    int w[COL_COUNT], used = -1;
+    for (int c = 0; c < COL_START; c++)
+        used += layout_cols[c].min + 1; /* the default columns at their narrowest */
+    assert_int_equal(layout_columns(COL_ALL, used, w), used);
+    for (int c = 0; c < COL_COUNT; c++)
+        assert_int_equal(w[c], c < COL_START ? layout_cols[c].min : 0);
+    /* room for one more: START, the last optional one to go */
+    layout_columns(COL_ALL, used + layout_cols[COL_START].min + 1, w);
+    assert_true(w[COL_START] > 0);
+    assert_int_equal(w[COL_KERNEL], 0);
+}
+
 static void
 column_at_screen_position(void **state)
 {
@@ -211,6 +239,7 @@ main(void)
         cmocka_unit_test(columns_fit_and_drop_by_priority),
         cmocka_unit_test(column_at_screen_position),
         cmocka_unit_test(columns_parse),
+        cmocka_unit_test(optional_columns),
         cmocka_unit_test(scroll_keeps_selection_visible),
         cmocka_unit_test(fkey_bar_slots),
     };

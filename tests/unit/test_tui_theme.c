@@ -195,6 +195,7 @@ config_applies_good_lines(void **state)
     (void)state;
     struct config c;
     config_init(&c);
+    assert_int_equal(c.columns, COL_DEFAULT); /* the optional figure columns are off */
     const char *text = "interval = 2.5\n"
                        "theme = light\n"
                        "connections = test:///default qemu:///system\n"

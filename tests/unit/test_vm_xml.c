@@ -149,9 +149,19 @@ test_domain_xml_shape(void **state)
     o.iso = "/srv/iso/inst.iso";
     o.network = "default";
     o.graphics = VM_GRAPHICS_VNC;
+    o.serial_log = "/var/log/libvirt/qemu/guest-1-serial0.log";
     struct strbuf sb = STRBUF_INIT;
     vm_xml_domain(&o, "qemu", "/var/lib/libvirt/images/guest-1.qcow2", "qcow2", &sb);
     const char *x = strbuf_str(&sb);
+    /* The pty serial also logged to the file (truncated at each start), read back as berth's
+     * ready watcher reads it. */
+    assert_non_null(strstr(x, "<serial type='pty'>\n      <log file='/var/log/libvirt/qemu/"
+                              "guest-1-serial0.log' append='off'/>\n      <target port='0'/>"));
+    bool append = true;
+    char *log = vm_serial_log_path(x, &append);
+    assert_string_equal(log, "/var/log/libvirt/qemu/guest-1-serial0.log");
+    assert_false(append);
+    free(log);
     assert_non_null(strstr(x, "<domain type='qemu'>"));
     assert_non_null(strstr(x, "<memory unit='KiB'>262144</memory>"));
     assert_non_null(strstr(x, "machine='q35'"));
@@ -167,8 +177,11 @@ test_domain_xml_shape(void **state)
     o.network = "none";
     o.graphics = VM_GRAPHICS_NONE;
     o.machine = VM_MACHINE_PC;
+    o.serial_log = NULL;
     vm_xml_domain(&o, "kvm", NULL, NULL, &sb);
     x = strbuf_str(&sb);
+    assert_null(strstr(x, "<log")); /* no log file picked: a bare pty */
+    assert_null(vm_serial_log_path(x, &append));
     assert_non_null(strstr(x, "<domain type='kvm'>"));
     assert_null(strstr(x, "<cpu")); /* the caller picks the default CPU, not the XML writer */
     assert_non_null(strstr(x, "machine='pc'"));

@@ -22,45 +22,17 @@ struct fig_row {
 };
 
 static double
-ms_or_nan(int64_t ns)
-{
-    return ns < 0 ? NAN : (double)ns / 1e6;
-}
-
-static double
-bytes_or_nan(uint64_t v)
-{
-    return v == INST_UNKNOWN ? NAN : (double)v;
-}
-
-static double
-n_exec(const struct inst *in)
-{
-    return ms_or_nan(in->figs.start_exec_ns);
-}
-static double
-n_first(const struct inst *in)
-{
-    return ms_or_nan(in->figs.start_first_ns);
-}
-static double
 n_mem(const struct inst *in)
 {
     /* What the instance costs the host: QEMU's RSS, or the cgroup's charge. */
-    return in->kind == INST_KIND_VM ? bytes_or_nan(in->figs.host_rss) : bytes_or_nan(in->mem_bytes);
-}
-static double
-n_over(const struct inst *in)
-{
-    if (in->kind == INST_KIND_VM)
-        return in->figs.mem_overhead == INT64_MIN ? NAN : (double)in->figs.mem_overhead;
-    return bytes_or_nan(in->figs.mem_kernel); /* a container's own overhead: kernel memory */
+    return in->kind == INST_KIND_VM ? tui_fig_bytes(in->figs.host_rss)
+                                    : tui_fig_bytes(in->mem_bytes);
 }
 static double
 n_anon(const struct inst *in)
 {
-    return in->kind == INST_KIND_VM ? bytes_or_nan(in->figs.guest_mem)
-                                    : bytes_or_nan(in->figs.mem_anon);
+    return in->kind == INST_KIND_VM ? tui_fig_bytes(in->figs.guest_mem)
+                                    : tui_fig_bytes(in->figs.mem_anon);
 }
 static double
 n_cpu(const struct inst *in)
@@ -74,30 +46,9 @@ n_emu(const struct inst *in)
 }
 
 static double
-n_disk_own(const struct inst *in)
-{
-    return bytes_or_nan(in->figs.disk_own);
-}
-static double
 n_disk_shared(const struct inst *in)
 {
-    return bytes_or_nan(in->figs.disk_shared);
-}
-
-static const char *
-t_num(double v, bool size, char *buf, size_t len)
-{
-    if (isnan(v))
-        return "-";
-    if (size && v < 0) {
-        char a[32];
-        snprintf(buf, len, "-%s", units_format_size((uint64_t)-v, a, sizeof(a)));
-    } else if (size) {
-        units_format_size((uint64_t)v, buf, len);
-    } else {
-        snprintf(buf, len, "%.1f", v);
-    }
-    return buf;
+    return tui_fig_bytes(in->figs.disk_shared);
 }
 
 static const char *
@@ -115,14 +66,14 @@ t_iso(const struct inst *in, char *buf, size_t len)
 }
 
 static const struct fig_row rows[] = {
-    {"start -> exec/run ms", false, n_exec, NULL},
-    {"start -> 1st output ms", false, n_first, NULL},
+    {"start -> exec/run ms", false, tui_fig_exec, NULL},
+    {"start -> 1st output ms", false, tui_fig_first, NULL},
     {"host memory", true, n_mem, NULL},
-    {"overhead: RSS-RAM|kmem", true, n_over, NULL},
+    {"overhead: RSS-RAM|kmem", true, tui_fig_over, NULL},
     {"guest RAM / anon", true, n_anon, NULL},
     {"CPU time s", false, n_cpu, NULL},
     {"emulator CPU s", false, n_emu, NULL},
-    {"disk own: upper|alloc", true, n_disk_own, NULL},
+    {"disk own: upper|alloc", true, tui_fig_disk_own, NULL},
     {"disk shared: lower|base", true, n_disk_shared, NULL},
     {"kernel", false, NULL, t_kernel},
     {"isolation", false, NULL, t_iso},
@@ -133,7 +84,7 @@ static const struct fig_row rows[] = {
 static const char *
 row_text(const struct fig_row *r, const struct inst *in, char *buf, size_t len)
 {
-    return r->text ? r->text(in, buf, len) : t_num(r->num(in), r->size, buf, len);
+    return r->text ? r->text(in, buf, len) : tui_fig_num(r->num(in), r->size, buf, len);
 }
 
 /* ---- the detail pane ---- */
@@ -147,14 +98,16 @@ tui_figs_lines(const struct inst *in, char lines[][256], int max)
     if (max <= n)
         return n;
     snprintf(lines[n++], 256, "start: exec/run %s ms, first output %s ms",
-             t_num(n_exec(in), false, a, sizeof(a)), t_num(n_first(in), false, b, sizeof(b)));
+             tui_fig_num(tui_fig_exec(in), false, a, sizeof(a)),
+             tui_fig_num(tui_fig_first(in), false, b, sizeof(b)));
     if (max <= n)
         return n;
     if (in->kind == INST_KIND_VM) {
         snprintf(lines[n++], 256, "QEMU RSS %s  guest RAM %s  overhead %s  emulator CPU %s s",
                  units_format_size(f->host_rss, a, sizeof(a)),
-                 units_format_size(f->guest_mem, b, sizeof(b)), t_num(n_over(in), true, c, 32),
-                 t_num(n_emu(in), false, d, sizeof(d)));
+                 units_format_size(f->guest_mem, b, sizeof(b)),
+                 tui_fig_num(tui_fig_over(in), true, c, 32),
+                 tui_fig_num(n_emu(in), false, d, sizeof(d)));
     } else {
         snprintf(lines[n++], 256, "memory anon %s  file %s  kernel %s",
                  units_format_size(f->mem_anon, a, sizeof(a)),
@@ -164,7 +117,7 @@ tui_figs_lines(const struct inst *in, char lines[][256], int max)
     if (max <= n)
         return n;
     char k[96];
-    snprintf(lines[n++], 256, "kernel %.80s; %.160s", t_kernel(in, k, sizeof(k)),
+    snprintf(lines[n++], 256, "kernel %.40s; %.200s", t_kernel(in, k, sizeof(k)),
              f->isolation[0] ? f->isolation : "-");
     if (max <= n)
         return n;
@@ -336,7 +289,8 @@ tui_compare_draw(struct tui *t, const struct rect *r)
                  in[m] ? row_text(&rows[k], in[m], buf, sizeof(buf)) : "-");
         if (diff && in[0] && in[1]) {
             double d = rows[k].num(in[1]) - rows[k].num(in[0]);
-            cell(line, sizeof(line), lw + 2 * cw, cw, t_num(d, rows[k].size, buf, sizeof(buf)));
+            cell(line, sizeof(line), lw + 2 * cw, cw,
+                 tui_fig_num(d, rows[k].size, buf, sizeof(buf)));
         }
         tui_overlay_line(t, r, y++, THEME_ROLE_NORMAL, line);
     }

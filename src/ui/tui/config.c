@@ -20,7 +20,7 @@ void
 config_init(struct config *c)
 {
     memset(c, 0, sizeof(*c));
-    c->columns = COL_ALL;
+    c->columns = COL_DEFAULT;
     c->split = LAYOUT_SPLIT_AUTO;
     c->grouped = true;
     c->graph = -1;

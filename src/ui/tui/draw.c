@@ -248,9 +248,9 @@ cell_text(struct tui *t, const struct inst *in, const struct tui_rates *rt, int 
         return in->source;
     case COL_PORTS:
         return in->ports[0] ? in->ports : "-";
-    default:
+    default: /* the optional VM-vs-container columns */
         (void)t;
-        return "";
+        return tui_figs_cell(in, col, buf, len);
     }
 }
 

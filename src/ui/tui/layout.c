@@ -17,6 +17,11 @@ const struct col_spec layout_cols[COL_COUNT] = {
     [COL_UPTIME] = {"UPTIME", "uptime", 7, 7, 3, true},
     [COL_SOURCE] = {"SOURCE", "source", 6, 24, 7, false},
     [COL_PORTS] = {"PORTS", "ports", 5, 32, 8, false},
+    [COL_START] = {"START", "start", 6, 6, 9, true},
+    [COL_READY] = {"READY", "ready", 6, 6, 10, true},
+    [COL_OVERHEAD] = {"OVERHD", "overhead", 6, 6, 11, true},
+    [COL_DISK] = {"DISK", "disk", 5, 5, 12, true},
+    [COL_KERNEL] = {"KERNEL", "kernel", 7, 7, 13, false},
 };
 
 static const char *const split_names[LAYOUT_SPLIT_COUNT] = {"auto", "side", "stacked"};

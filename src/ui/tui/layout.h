@@ -56,10 +56,17 @@ enum col_id {
     COL_UPTIME,
     COL_SOURCE,
     COL_PORTS, /* a container's published ports */
+    /* Optional (off by default: `columns =` in the config): VM-vs-container figures. */
+    COL_START,    /* start request -> exec (container) / running (VM) */
+    COL_READY,    /* start request -> first output (container) / first serial line (VM) */
+    COL_OVERHEAD, /* VM: QEMU RSS - guest RAM; container: kernel memory */
+    COL_DISK,     /* own disk: upper layer / allocation */
+    COL_KERNEL,   /* "own/tcg", "shared" */
     COL_COUNT,
 };
 
 #define COL_ALL ((1u << COL_COUNT) - 1)
+#define COL_DEFAULT ((1u << COL_START) - 1) /* the columns shown without `columns =` */
 
 struct col_spec {
     const char *title; /* "CPU%" */

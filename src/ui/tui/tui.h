@@ -300,6 +300,20 @@ unsigned tui_compare_open(struct tui *t);
 void tui_compare_draw(struct tui *t, const struct rect *r);
 unsigned tui_compare_key(struct tui *t, int key);
 
+/* figcols.c: figures as numbers (NAN: unknown): start -> exec/running and -> first output in
+ * ms, the memory overhead (VM: RSS - guest RAM; container: kernel memory) and own disk in
+ * bytes; tui_fig_num: such a number as text ("-" for NAN; size: bytes in human units). */
+double tui_fig_bytes(uint64_t v);
+double tui_fig_exec(const struct inst *in);
+double tui_fig_first(const struct inst *in);
+double tui_fig_over(const struct inst *in);
+double tui_fig_disk_own(const struct inst *in);
+const char *tui_fig_num(double v, bool size, char *buf, size_t len);
+/* The optional list columns (COL_START .. COL_KERNEL): a cell's text ("-" unknown, "" for
+ * another column) and the sort order of two rows (unknown lowest). */
+const char *tui_figs_cell(const struct inst *in, int col, char *buf, size_t len);
+int tui_figs_cmp(const struct inst *a, const struct inst *b, int col);
+
 /* help.c: the help overlay. */
 void tui_help_draw(struct tui *t, const struct rect *r);
 unsigned tui_help_key(struct tui *t, int key);

@@ -66,8 +66,8 @@ cmp_col(const struct tui *t, size_t ia, size_t ib)
         return strcmp(a->source, b->source);
     case COL_PORTS:
         return strcmp(a->ports, b->ports);
-    default:
-        return 0;
+    default: /* the optional VM-vs-container columns */
+        return tui_figs_cmp(a, b, t->sort_col);
     }
 }
 
