@@ -375,6 +375,14 @@ start_ex(const char *name, bool foreground, bool autoremove, struct ctr_run *r, 
     trace_mark("berth: report read");
     if (rc < 0)
         err_wrap(err, "start container '%s'", name);
+    if (rc == 0 && caller_exits) {
+        /* Freeing would write to pages shared copy-on-write with the monitor, a page fault each,
+         * while a container that exits at once waits for us: the exit frees it. */
+        static struct ctr_spec kept;
+        ctr_spec_done(&kept);
+        kept = spec;
+        return rc;
+    }
 out:
     ctr_spec_done(&spec);
     return rc;
