@@ -56,6 +56,28 @@ run_shell_suite() {
             echo "(run-tests: a command or helper library of the test was not found)" >>"$log"
             rc=1
         fi
+        # A test that runs several tests itself (the guest suite: each script in each guest)
+        # prints one "SUBTEST PASS|SKIP|FAIL name detail" line per test, each counted here; the
+        # test itself counts only when it failed with no failing subtest (e.g. a guest not booting).
+        if grep -qE '^SUBTEST (PASS|SKIP|FAIL) ' "$log"; then
+            local res name rest nf=0
+            while read -r _ res name rest; do
+                case $res in
+                PASS) pass=$((pass + 1)) ;;
+                SKIP) skip=$((skip + 1)) ;;
+                *) fail=$((fail + 1)) nf=$((nf + 1)); failed_names+=("$suite/$name") ;;
+                esac
+                echo "$res $suite/$name $rest"
+            done < <(grep -E '^SUBTEST (PASS|SKIP|FAIL) ' "$log")
+            if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ $nf -eq 0 ]; then
+                fail=$((fail + 1)); failed_names+=("$suite/$(basename "$t")")
+                echo "FAIL $suite/$(basename "$t") (exit $rc, ${took}s); last lines of $log:"
+                tail -n 25 "$log" | sed 's/^/    /'
+            else
+                echo "(${took}s for $suite/$(basename "$t"), exit $rc; log $log)"
+            fi
+            continue
+        fi
         if [ $rc -eq 0 ]; then
             pass=$((pass + 1)); echo "PASS $suite/$(basename "$t") (${took}s)"
         elif [ $rc -eq 77 ]; then

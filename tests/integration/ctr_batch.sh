@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Containers in `berth --batch` (kind container, source local, live counters, limits, states)
 # and the dashboard's first-run demo container (`berth ctr demo`, once per marker).
+CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 b ctr run -d "$P-run" --memory 48M --rootfs "$ROOTFS" -- /bin/sh -c 'while :; do :; done' >/dev/null || fail "run"

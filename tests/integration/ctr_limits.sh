@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Limits are enforced: memory (OOM kill, reported by inspect), pids (a fork bomb stops at the
 # limit), CPU quota (a busy loop held near 50% of one CPU, measured from the cgroup's usage).
+CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 # Memory: dd with a 64M buffer under a 16M limit is OOM-killed.

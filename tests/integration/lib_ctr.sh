@@ -12,7 +12,14 @@ ok() {
     echo "ok - $*"
 }
 
-[ "$(id -u)" = 0 ] || skip "needs root (namespaces, cgroups, mounts)"
+# A script that also works unprivileged sets CTR_ROOTLESS_OK=1 before sourcing this; it then runs
+# as a plain user that has a delegated cgroup v2 subtree (its own cgroup writable, as under
+# systemd's Delegate=yes: the guest suite's rootless set-up, docs/TESTING-GUESTS.md).
+if [ "$(id -u)" != 0 ]; then
+    [ "${CTR_ROOTLESS_OK:-0}" = 1 ] || skip "needs root (namespaces, cgroups, mounts)"
+    [ -w "/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/cgroup.procs" ] ||
+        skip "needs root, or a delegated cgroup v2 subtree for this user"
+fi
 [ -x "$BERTH_BIN" ] || fail "no berth binary at $BERTH_BIN"
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
     skip "the kernel has no overlayfs"
@@ -27,10 +34,15 @@ export BERTH_ROOT
 P=t$$ # name prefix: unique per test run
 # The cgroup parent berth uses under this BERTH_ROOT ("berth-" + FNV-1a of the path, as in
 # ctr_cgroup_parent in src/ctr).
-CGP=berth-$(python3 -c 'import sys
-h=2166136261
-for c in sys.argv[1].encode(): h=((h^c)*16777619)&0xffffffff
-print("%08x"%h)' "$BERTH_ROOT")
+cgp_hash() {
+    local h=2166136261 i c LC_ALL=C
+    for ((i = 0; i < ${#1}; i++)); do
+        printf -v c '%d' "'${1:i:1}"
+        h=$((((h ^ (c & 255)) * 16777619) & 0xffffffff))
+    done
+    printf '%08x' "$h"
+}
+CGP=berth-$(cgp_hash "$BERTH_ROOT") # (bash, not python3: cheap under TCG in the guest suite)
 
 b() {
     "$BERTH_BIN" "$@"

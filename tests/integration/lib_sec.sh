@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     return 2;
 }
 C
-    cc -static -O1 -o "$SEC_WORK/probe" "$SEC_WORK/probe.c" || fail "cannot build the static probe (libc6-dev)"
+    cc_cached "$SEC_WORK/probe" "$SEC_WORK/probe.c" -static -O1 || fail "cannot build the static probe (libc6-dev)"
 }
 
 # sec_setup: work dir, BERTH_ROOT, rootfs copy with /bin/probe; sets SEC_WORK and ROOTFS.
