@@ -36,19 +36,24 @@ ok "created and exited containers shown stopped (created / exited 3), no figures
 b --batch -f csv --no-vms 2>/dev/null | grep -q "container,local,$P-run" || fail "csv lacks it"
 ok "csv output lists it"
 
-# The demo: created and started once; a removed demo does not come back.
-b ctr demo >/dev/null || fail "ctr demo"
-[ "$(status_of demo)" = running ] || fail "demo not running: $(status_of demo)"
-[ -f "$BERTH_ROOT/lib/.demo-created" ] || fail "no marker"
-[ -x "$BERTH_ROOT/lib/rootfs/busybox/bin/busybox" ] || fail "no demo rootfs"
-sleep 1
-b ctr logs demo | grep -q "^demo: tick 1" || fail "demo prints nothing: $(b ctr logs demo)"
-ok "ctr demo: busybox rootfs built, 'demo' running and printing"
-b ctr rm -f demo || fail "rm demo"
-out=$(b ctr demo) || fail "second ctr demo"
-echo "$out" | grep -q "nothing done" || fail "second demo: $out"
-[ ! -e "$BERTH_ROOT/lib/containers/demo" ] || fail "the removed demo came back"
-ok "a removed demo is not re-created (marker kept)"
+# The demo: created and started once; a removed demo does not come back. Root only (ctr_demo_ensure
+# does nothing for a user), so skipped in the guest suite's rootless set-up.
+if [ "$(id -u)" = 0 ]; then
+    b ctr demo >/dev/null || fail "ctr demo"
+    [ "$(status_of demo)" = running ] || fail "demo not running: $(status_of demo)"
+    [ -f "$BERTH_ROOT/lib/.demo-created" ] || fail "no marker"
+    [ -x "$BERTH_ROOT/lib/rootfs/busybox/bin/busybox" ] || fail "no demo rootfs"
+    sleep 1
+    b ctr logs demo | grep -q "^demo: tick 1" || fail "demo prints nothing: $(b ctr logs demo)"
+    ok "ctr demo: busybox rootfs built, 'demo' running and printing"
+    b ctr rm -f demo || fail "rm demo"
+    out=$(b ctr demo) || fail "second ctr demo"
+    echo "$out" | grep -q "nothing done" || fail "second demo: $out"
+    [ ! -e "$BERTH_ROOT/lib/containers/demo" ] || fail "the removed demo came back"
+    ok "a removed demo is not re-created (marker kept)"
+else
+    ok "skip: ctr demo makes the demo for root only"
+fi
 # A container started by another process prints a sample at once, not one interval (60 s) later.
 "$BERTH_BIN" --batch -n 2 -d 60 -f json --no-vms >"$BERTH_ROOT/ev.out" 2>"$BERTH_ROOT/ev.err" &
 bpid=$!

@@ -135,7 +135,7 @@ b ctr rm -f "$P-d" "$P-k" "$P-u" "$P-s" || fail "rm -f"
 for n in "$P-d" "$P-k" "$P-u" "$P-s"; do
     [ ! -e "$BERTH_ROOT/lib/containers/$n" ] || fail "definition of $n left"
     [ ! -e "$BERTH_ROOT/run/$n" ] || fail "runtime dir of $n left"
-    ls -d /sys/fs/cgroup/*/"$CGP"/"$n" /sys/fs/cgroup/"$CGP"/"$n" 2>/dev/null && fail "cgroup of $n left"
+    ls -d /sys/fs/cgroup/*/"$CGP"/"$n" "$CGBASE/$CGP/$n" 2>/dev/null && fail "cgroup of $n left"
 done
 grep -q "$BERTH_ROOT" /proc/mounts && fail "a mount under $BERTH_ROOT is left: $(grep "$BERTH_ROOT" /proc/mounts)"
 [ -z "$(ls "$BERTH_ROOT/lib/containers")" ] || fail "files left: $(ls -a "$BERTH_ROOT/lib/containers")"

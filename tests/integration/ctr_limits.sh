@@ -39,7 +39,7 @@ ok "--pids 20: the fork bomb holds at $cur tasks, forks refused"
 b ctr run -d "$P-cpu" --cpus 0.5 --rootfs "$ROOTFS" -- /bin/sh -c 'while :; do :; done' >/dev/null ||
     fail "run busy loop"
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    usage() { sed -n 's/^usage_usec //p' "/sys/fs/cgroup/$CGP/$P-cpu/cpu.stat"; }
+    usage() { sed -n 's/^usage_usec //p' "$CGBASE/$CGP/$P-cpu/cpu.stat"; }
     scale=10000 # usec over 1 s -> percent
 else
     usage() { cat "/sys/fs/cgroup/cpuacct/$CGP/$P-cpu/cpuacct.usage"; }

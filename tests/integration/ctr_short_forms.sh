@@ -5,7 +5,6 @@
 # one line naming the option (not supported yet); -v/--volume takes its value grouped too; a wrong value names its option and the
 # value, exit status 2 (the usage convention). Before, -e -m -w -u -i and --name were unknown
 # options, and `--memory 1K`, `--env NOEQUALS`, `--net bridge` exited 125 naming no option.
-CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 # want_usage "TEXT" ARGS...: berth ARGS exits 2 with one line on stderr containing TEXT.

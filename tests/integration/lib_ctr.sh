@@ -42,7 +42,17 @@ cgp_hash() {
     done
     printf '%08x' "$h"
 }
-CGP=berth-$(cgp_hash "$BERTH_ROOT") # (bash, not python3: cheap under TCG in the guest suite)
+CGP=berth-$(cgp_hash "$BERTH_ROOT")
+# Where berth's v2 groups go: the top, or for a user the highest cgroup above its own that it
+# owns (the delegated subtree, as src/ctr/cgroup/delegate.c finds it).
+CGBASE=/sys/fs/cgroup
+if [ "$(id -u)" != 0 ]; then
+    cga=""
+    for c in $(sed -n 's/^0:://p' /proc/self/cgroup | tr / ' '); do
+        cga=$cga/$c
+        [ "$(stat -c %u "/sys/fs/cgroup$cga")" = "$(id -u)" ] && CGBASE=/sys/fs/cgroup$cga && break
+    done
+fi # (bash, not python3: cheap under TCG in the guest suite)
 
 b() {
     "$BERTH_BIN" "$@"
@@ -52,13 +62,13 @@ ctr_cleanup() {
     for n in $(ls "$BERTH_ROOT/lib/containers" 2>/dev/null); do
         "$BERTH_BIN" ctr rm -f "$n" >/dev/null 2>&1
     done
-    for d in /sys/fs/cgroup/*/"$CGP"/* /sys/fs/cgroup/"$CGP"/*; do
+    for d in /sys/fs/cgroup/*/"$CGP"/* "$CGBASE/$CGP"/*; do
         [ -d "$d" ] || continue
         [ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
         for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
         rmdir "$d" 2>/dev/null
     done
-    for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
+    for d in /sys/fs/cgroup/*/"$CGP" "$CGBASE/$CGP"; do
         [ -d "$d" ] && rmdir "$d" 2>/dev/null
     done
     # Networks (bridges, the nftables table) made by --net bridge or `berth net create`.
@@ -110,7 +120,7 @@ json_field() { # json_field NAME FIELD  (top level of inspect)
 
 cg_dir() { # cg_dir CONTROLLER NAME: the container's cgroup directory for that controller
     if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-        echo "/sys/fs/cgroup/$CGP/$2"
+        echo "$CGBASE/$CGP/$2"
     else
         echo "/sys/fs/cgroup/$1/$CGP/$2"
     fi

@@ -71,13 +71,16 @@ fi
 mkdir -p "$statedir"
 echo "GUEST-STATE $statedir on $(stat -f -c %T "$statedir")"
 
-# What systemd's Delegate=yes does for uid 1000: a v2 subtree with the controllers enabled, owned
-# by the user, the caller moved into a leaf of it (its children, the user's processes, stay there).
+# What systemd's Delegate=yes does for uid 1000: a v2 subtree with the controllers (memory, pids,
+# cpu, io) enabled, owned by the user, the caller moved into a leaf of it (its children, the
+# user's processes, stay there).
 delegate() {
     d=/sys/fs/cgroup/user-1000
     mkdir -p "$d/session"
-    echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control
-    echo "+memory +pids +cpu" >"$d/cgroup.subtree_control"
+    for c in memory pids cpu io; do # systemd delegates these four
+        echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control && echo "+$c" >"$d/cgroup.subtree_control" ||
+            echo "GUEST-NOTE cannot delegate the $c controller"
+    done
     chown 1000:1000 "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.threads" \
         "$d/session" "$d/session/cgroup.procs" "$d/session/cgroup.subtree_control" \
         "$d/session/cgroup.threads"
