@@ -8,6 +8,7 @@
 # (docs/TESTING-GUESTS.md). $GUEST_JOBS guests run at once (default: one per host core, at most
 # 2). Every script in every guest is one test in run-tests.sh's totals (a "SUBTEST" line each);
 # it must pass or skip with its reason.
+# test-timeout: 5400
 set -u -f # GUEST_SCRIPTS holds globs for the guest
 . "$BERTH_SRC/tests/guest/lib_guest.sh"
 scripts=${GUEST_SCRIPTS:-ctr_* sec_*}

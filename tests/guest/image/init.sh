@@ -125,7 +125,7 @@ if [ -n "$suites" ]; then
     echo "GUEST-SUITE-START $suites as $([ -n "$as" ] && echo uid 1000 || echo root)"
     unshare -m sh -c "cd $S && pivot_root . oldroot && umount -l /oldroot &&
         exec chroot . $as /bin/bash -c 'cd /src && for t in \$(echo \"$suites\" | tr , \" \"); do
-            BERTH_TEST_GUEST=1 BERTH_SRC=/src BERTH_BIN=/src/berth BERTH_ROOTFS_CACHE=/tmp/rootfs \
+            BERTH_TEST_GUEST=1 TEST_TIMEOUT=600 BERTH_SRC=/src BERTH_BIN=/src/berth BERTH_ROOTFS_CACHE=/tmp/rootfs \
                 TEST_LOG_DIR=/tmp/logs SUITES=integration TESTS=\$t scripts/run-tests.sh >/tmp/out 2>&1
             grep -E \"^(PASS|SKIP|FAIL) \" /tmp/out | sed \"s/^/GUEST-SUITE /\"
             grep -q \"^FAIL\" /tmp/out && grep -E \"^    \" /tmp/out | sed \"s/^/GUEST-LOG \$t: /\"
