@@ -57,7 +57,9 @@ fi
 # A container started by another process prints a sample at once, not one interval (60 s) later.
 "$BERTH_BIN" --batch -n 2 -d 60 -f json --no-vms >"$BERTH_ROOT/ev.out" 2>"$BERTH_ROOT/ev.err" &
 bpid=$!
-sleep 1 # past the first sample
+# Past the first sample (each is flushed as printed; a slow machine, e.g. a TCG guest, may take
+# more than a second to print it, and a start before it would not test the wake-up).
+wait_for 30 test -s "$BERTH_ROOT/ev.out" || { kill "$bpid"; fail "no first sample within 30 s"; }
 b ctr run -d "$P-ev" --rootfs "$ROOTFS" -- /bin/sleep 100 >/dev/null || fail "run -d"
 wait_for 10 sh -c "! kill -0 $bpid 2>/dev/null" || { kill "$bpid"; fail "no sample within 10 s of a container start (interval 60 s)"; }
 wait "$bpid" || fail "batch failed: $(cat "$BERTH_ROOT/ev.err")"
