@@ -28,15 +28,10 @@ done
 echo "last /bin/evil exec: $(cat "$SEC_WORK/evil.out")"
 # The attack is over: the hunter stops after its round (it hunts until told, not for a fixed
 # time, so a slow machine, e.g. a TCG guest, cannot end it before the attack).
-# (An exec may fail while the hunter holds the joining process's exe; the error is shown and the
-# exec tried again, at most 3 times.)
-told=0
-for i in 1 2 3; do
-    err=$("$bin" ctr exec "$n" -- touch /tmp/hunt-stop 2>&1) && { told=1; break; }
-    echo "note: exec to stop the hunter failed (try $i): $err; status $("$bin" ctr inspect "$n" | grep -o '"status":"[a-z]*"')"
-    sleep 1
-done
-[ $told = 1 ] || fail "cannot tell the hunter to stop: $err"
+# The exec's own status is moot: the hunter is the container's pid 1, and once it sees the file
+# it ends, which may kill the touch before the touch exits (seen in the TCG guests). Whether the
+# hunter got the word shows below as its "hunt-done".
+"$bin" ctr exec "$n" -- touch /tmp/hunt-stop >/dev/null 2>&1
 # Wait for the hunter to finish its rounds (bounded).
 for i in $(seq 1 80); do
     "$bin" ctr logs "$n" 2>/dev/null | grep -q hunt-done && break
