@@ -46,8 +46,10 @@ run_shell_suite() {
         [ -f "$t" ] || continue
         case "$(basename "$t")" in lib*.sh) continue ;; esac
         log=$logdir/$(basename "$t" .sh).log
-        local start=$SECONDS
-        timeout -k 10 "${TEST_TIMEOUT:-900}" bash "$t" >"$log" 2>&1 </dev/null
+        local start=$SECONDS limit
+        # A test that needs longer than 900 s says so in a "# test-timeout: SECONDS" line.
+        limit=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
+        timeout -k 10 "${TEST_TIMEOUT:-${limit:-900}}" bash "$t" >"$log" 2>&1 </dev/null
         rc=$?
         local took=$((SECONDS - start))
         # A test whose helper library did not load runs on with its checks undefined and can end
@@ -55,6 +57,28 @@ run_shell_suite() {
         if [ $rc -eq 0 ] && grep -qE "^$t: line [0-9]+: (.*: command not found|.*/lib[a-z_]*\.sh: No such file)" "$log"; then
             echo "(run-tests: a command or helper library of the test was not found)" >>"$log"
             rc=1
+        fi
+        # A test that runs several tests itself (the guest suite: each script in each guest)
+        # prints one "SUBTEST PASS|SKIP|FAIL name detail" line per test, each counted here; the
+        # test itself counts only when it failed with no failing subtest (e.g. a guest not booting).
+        if grep -qE '^SUBTEST (PASS|SKIP|FAIL) ' "$log"; then
+            local res name rest nf=0
+            while read -r _ res name rest; do
+                case $res in
+                PASS) pass=$((pass + 1)) ;;
+                SKIP) skip=$((skip + 1)) ;;
+                *) fail=$((fail + 1)) nf=$((nf + 1)); failed_names+=("$suite/$name") ;;
+                esac
+                echo "$res $suite/$name $rest"
+            done < <(grep -E '^SUBTEST (PASS|SKIP|FAIL) ' "$log")
+            if [ $rc -ne 0 ] && [ $rc -ne 77 ] && [ $nf -eq 0 ]; then
+                fail=$((fail + 1)); failed_names+=("$suite/$(basename "$t")")
+                echo "FAIL $suite/$(basename "$t") (exit $rc, ${took}s); last lines of $log:"
+                tail -n 25 "$log" | sed 's/^/    /'
+            else
+                echo "(${took}s for $suite/$(basename "$t"), exit $rc; log $log)"
+            fi
+            continue
         fi
         if [ $rc -eq 0 ]; then
             pass=$((pass + 1)); echo "PASS $suite/$(basename "$t") (${took}s)"

@@ -90,20 +90,24 @@ guest_run() {
 }
 
 # guest_assert LAYOUT ALLOWED_SKIPS...: every check reported once, none failed, a skip only for
-# a check named in ALLOWED_SKIPS (with its reason printed).
+# a check named in ALLOWED_SKIPS (with its reason printed); a SUBTEST line per check.
 guest_assert() {
     local layout=$1 c line pass=0 skip=0 bad=0
     shift
     local want="run clone-cgroup start limit-memory limit-cpu limit-pids stats exec pause stop restart-kill rm-cgroup oom pids-enforced userns cleaned"
     for c in $want; do
         line=$(tr -d '\r' <"$GUEST_LOG" | grep -a "^GUEST-RESULT $c " | head -1)
+        # One SUBTEST line per check: scripts/run-tests.sh counts each as a test.
         case $line in
-        *" PASS "*) pass=$((pass + 1)) ;;
+        *" PASS "*) pass=$((pass + 1)); echo "SUBTEST PASS guest_$layout/$c ${line#* PASS }" ;;
         *" SKIP "*)
-            skip=$((skip + 1))
-            case " $* " in *" $c "*) ;; *) echo "unexpected skip: $line"; bad=$((bad + 1)) ;; esac ;;
-        "") echo "not reported: $c"; bad=$((bad + 1)) ;;
-        *) echo "failed: $line"; bad=$((bad + 1)) ;;
+            case " $* " in
+            *" $c "*) skip=$((skip + 1)); echo "SUBTEST SKIP guest_$layout/$c ${line#* SKIP }" ;;
+            *) echo "unexpected skip: $line"; bad=$((bad + 1))
+                echo "SUBTEST FAIL guest_$layout/$c skipped where it must run: ${line#* SKIP }" ;;
+            esac ;;
+        "") echo "not reported: $c"; bad=$((bad + 1)); echo "SUBTEST FAIL guest_$layout/$c not reported" ;;
+        *) echo "failed: $line"; bad=$((bad + 1)); echo "SUBTEST FAIL guest_$layout/$c ${line#* FAIL }" ;;
         esac
     done
     if tr -d '\r' <"$GUEST_LOG" | grep -a '^GUEST-RESULT .* FAIL' | grep -vq "$(echo $want | sed 's/ /\\|/g')"; then

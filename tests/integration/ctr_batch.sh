@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Containers in `berth --batch` (kind container, source local, live counters, limits, states)
 # and the dashboard's first-run demo container (`berth ctr demo`, once per marker).
+CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 b ctr run -d "$P-run" --memory 48M --rootfs "$ROOTFS" -- /bin/sh -c 'while :; do :; done' >/dev/null || fail "run"
@@ -35,23 +36,30 @@ ok "created and exited containers shown stopped (created / exited 3), no figures
 b --batch -f csv --no-vms 2>/dev/null | grep -q "container,local,$P-run" || fail "csv lacks it"
 ok "csv output lists it"
 
-# The demo: created and started once; a removed demo does not come back.
-b ctr demo >/dev/null || fail "ctr demo"
-[ "$(status_of demo)" = running ] || fail "demo not running: $(status_of demo)"
-[ -f "$BERTH_ROOT/lib/.demo-created" ] || fail "no marker"
-[ -x "$BERTH_ROOT/lib/rootfs/busybox/bin/busybox" ] || fail "no demo rootfs"
-sleep 1
-b ctr logs demo | grep -q "^demo: tick 1" || fail "demo prints nothing: $(b ctr logs demo)"
-ok "ctr demo: busybox rootfs built, 'demo' running and printing"
-b ctr rm -f demo || fail "rm demo"
-out=$(b ctr demo) || fail "second ctr demo"
-echo "$out" | grep -q "nothing done" || fail "second demo: $out"
-[ ! -e "$BERTH_ROOT/lib/containers/demo" ] || fail "the removed demo came back"
-ok "a removed demo is not re-created (marker kept)"
+# The demo: created and started once; a removed demo does not come back. Root only (ctr_demo_ensure
+# does nothing for a user), so skipped in the guest suite's rootless set-up.
+if [ "$(id -u)" = 0 ]; then
+    b ctr demo >/dev/null || fail "ctr demo"
+    [ "$(status_of demo)" = running ] || fail "demo not running: $(status_of demo)"
+    [ -f "$BERTH_ROOT/lib/.demo-created" ] || fail "no marker"
+    [ -x "$BERTH_ROOT/lib/rootfs/busybox/bin/busybox" ] || fail "no demo rootfs"
+    sleep 1
+    b ctr logs demo | grep -q "^demo: tick 1" || fail "demo prints nothing: $(b ctr logs demo)"
+    ok "ctr demo: busybox rootfs built, 'demo' running and printing"
+    b ctr rm -f demo || fail "rm demo"
+    out=$(b ctr demo) || fail "second ctr demo"
+    echo "$out" | grep -q "nothing done" || fail "second demo: $out"
+    [ ! -e "$BERTH_ROOT/lib/containers/demo" ] || fail "the removed demo came back"
+    ok "a removed demo is not re-created (marker kept)"
+else
+    ok "skip: ctr demo makes the demo for root only"
+fi
 # A container started by another process prints a sample at once, not one interval (60 s) later.
 "$BERTH_BIN" --batch -n 2 -d 60 -f json --no-vms >"$BERTH_ROOT/ev.out" 2>"$BERTH_ROOT/ev.err" &
 bpid=$!
-sleep 1 # past the first sample
+# Past the first sample (each is flushed as printed; a slow machine, e.g. a TCG guest, may take
+# more than a second to print it, and a start before it would not test the wake-up).
+wait_for 30 test -s "$BERTH_ROOT/ev.out" || { kill "$bpid"; fail "no first sample within 30 s"; }
 b ctr run -d "$P-ev" --rootfs "$ROOTFS" -- /bin/sleep 100 >/dev/null || fail "run -d"
 wait_for 10 sh -c "! kill -0 $bpid 2>/dev/null" || { kill "$bpid"; fail "no sample within 10 s of a container start (interval 60 s)"; }
 wait "$bpid" || fail "batch failed: $(cat "$BERTH_ROOT/ev.err")"

@@ -6,6 +6,7 @@
 # is read from its own cgroup and adds up to no more than the cgroup's total
 # (memory.current / memory.usage_in_bytes, read at the same moment); its isolation facts name
 # the shared host kernel and its namespaces. No timing assertion: only the order of events.
+CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 t0=$(date +%s%N)

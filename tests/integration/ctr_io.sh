@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Output and terminals: logs (tail, follow, the size cap and rotation), exec -t, attach to a
 # --tty container and its detach keys (Ctrl-P Ctrl-Q).
+CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 # Log cap: with an 8 KiB cap, 200 KiB of output leaves at most two capped files.

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Limits are enforced: memory (OOM kill, reported by inspect), pids (a fork bomb stops at the
 # limit), CPU quota (a busy loop held near 50% of one CPU, measured from the cgroup's usage).
+CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 # Memory: dd with a 64M buffer under a 16M limit is OOM-killed.
@@ -38,7 +39,7 @@ ok "--pids 20: the fork bomb holds at $cur tasks, forks refused"
 b ctr run -d "$P-cpu" --cpus 0.5 --rootfs "$ROOTFS" -- /bin/sh -c 'while :; do :; done' >/dev/null ||
     fail "run busy loop"
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-    usage() { sed -n 's/^usage_usec //p' "/sys/fs/cgroup/$CGP/$P-cpu/cpu.stat"; }
+    usage() { sed -n 's/^usage_usec //p' "$CGBASE/$CGP/$P-cpu/cpu.stat"; }
     scale=10000 # usec over 1 s -> percent
 else
     usage() { cat "/sys/fs/cgroup/cpuacct/$CGP/$P-cpu/cpuacct.usage"; }

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The container outlives the berth that started it (SIGKILL) and any later berth finds it; a lost
 # monitor shows as stale, never as running; two concurrent starts: exactly one wins.
+CTR_ROOTLESS_OK=1 # also as a user with a delegated cgroup v2 subtree
 . "$(dirname "$0")/lib_ctr.sh"
 
 gone() { # gone NAME: no definition, no runtime directory, no cgroup, nothing renamed left

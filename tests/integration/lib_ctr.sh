@@ -12,7 +12,14 @@ ok() {
     echo "ok - $*"
 }
 
-[ "$(id -u)" = 0 ] || skip "needs root (namespaces, cgroups, mounts)"
+# A script that also works unprivileged sets CTR_ROOTLESS_OK=1 before sourcing this; it then runs
+# as a plain user that has a delegated cgroup v2 subtree (its own cgroup writable, as under
+# systemd's Delegate=yes: the guest suite's rootless set-up, docs/TESTING-GUESTS.md).
+if [ "$(id -u)" != 0 ]; then
+    [ "${CTR_ROOTLESS_OK:-0}" = 1 ] || skip "needs root (namespaces, cgroups, mounts)"
+    [ -w "/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/cgroup.procs" ] ||
+        skip "needs root, or a delegated cgroup v2 subtree for this user"
+fi
 [ -x "$BERTH_BIN" ] || fail "no berth binary at $BERTH_BIN"
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
     skip "the kernel has no overlayfs"
@@ -27,10 +34,25 @@ export BERTH_ROOT
 P=t$$ # name prefix: unique per test run
 # The cgroup parent berth uses under this BERTH_ROOT ("berth-" + FNV-1a of the path, as in
 # ctr_cgroup_parent in src/ctr).
-CGP=berth-$(python3 -c 'import sys
-h=2166136261
-for c in sys.argv[1].encode(): h=((h^c)*16777619)&0xffffffff
-print("%08x"%h)' "$BERTH_ROOT")
+cgp_hash() {
+    local h=2166136261 i c LC_ALL=C
+    for ((i = 0; i < ${#1}; i++)); do
+        printf -v c '%d' "'${1:i:1}"
+        h=$((((h ^ (c & 255)) * 16777619) & 0xffffffff))
+    done
+    printf '%08x' "$h"
+}
+CGP=berth-$(cgp_hash "$BERTH_ROOT")
+# Where berth's v2 groups go: the top, or for a user the highest cgroup above its own that it
+# owns (the delegated subtree, as src/ctr/cgroup/delegate.c finds it).
+CGBASE=/sys/fs/cgroup
+if [ "$(id -u)" != 0 ]; then
+    cga=""
+    for c in $(sed -n 's/^0:://p' /proc/self/cgroup | tr / ' '); do
+        cga=$cga/$c
+        [ "$(stat -c %u "/sys/fs/cgroup$cga")" = "$(id -u)" ] && CGBASE=/sys/fs/cgroup$cga && break
+    done
+fi # (bash, not python3: cheap under TCG in the guest suite)
 
 b() {
     "$BERTH_BIN" "$@"
@@ -40,13 +62,13 @@ ctr_cleanup() {
     for n in $(ls "$BERTH_ROOT/lib/containers" 2>/dev/null); do
         "$BERTH_BIN" ctr rm -f "$n" >/dev/null 2>&1
     done
-    for d in /sys/fs/cgroup/*/"$CGP"/* /sys/fs/cgroup/"$CGP"/*; do
+    for d in /sys/fs/cgroup/*/"$CGP"/* "$CGBASE/$CGP"/*; do
         [ -d "$d" ] || continue
         [ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
         for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
         rmdir "$d" 2>/dev/null
     done
-    for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
+    for d in /sys/fs/cgroup/*/"$CGP" "$CGBASE/$CGP"; do
         [ -d "$d" ] && rmdir "$d" 2>/dev/null
     done
     # Networks (bridges, the nftables table) made by --net bridge or `berth net create`.
@@ -98,7 +120,7 @@ json_field() { # json_field NAME FIELD  (top level of inspect)
 
 cg_dir() { # cg_dir CONTROLLER NAME: the container's cgroup directory for that controller
     if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
-        echo "/sys/fs/cgroup/$CGP/$2"
+        echo "$CGBASE/$CGP/$2"
     else
         echo "/sys/fs/cgroup/$1/$CGP/$2"
     fi

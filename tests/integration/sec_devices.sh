@@ -31,7 +31,7 @@ done
 if echo x 2>/dev/null >/shipped-null; then echo "shipped-null: OPENED"; else echo "shipped-null: refused"; fi
 if head -c 1 /shipped-zero >/dev/null 2>&1; then echo "shipped-zero: OPENED"; else echo "shipped-zero: refused"; fi'
 
-for mode in overlay --inplace --userns; do
+for mode in overlay --inplace $(sec_userns_usable >&2 && echo --userns); do
     opts=()
     [ "$mode" = overlay ] || opts=("$mode")
     out=$(sec_run "$(sec_name dev)" "${opts[@]}" -- /bin/sh -c "$probe")

@@ -56,7 +56,7 @@ echo x 2>/dev/null >/dev/full || echo "full: ok"
 [ "$(cat /proc/keys | wc -c)" = 0 ] && echo "keys-masked: ok"
 ls -ln /dev/null'
 
-for mode in default --net=host --inplace --userns; do
+for mode in default --net=host --inplace $(sec_userns_usable >&2 && echo --userns); do
     opts=()
     case $mode in default) ;; --net=host) opts=(--net host) ;; *) opts=("$mode") ;; esac
     run=sec_run

@@ -26,7 +26,7 @@ look() { # MODE OUTPUT [PATHS...]
     echo "ok: $mode: no host path of berth's in mountinfo"
 }
 
-for mode in default --userns --net=host; do
+for mode in default $(sec_userns_usable >&2 && echo --userns) --net=host; do
     opts=()
     case $mode in default) ;; --net=host) opts=(--net host) ;; *) opts=("$mode") ;; esac
     run=sec_run

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
     return 0;
 }
 C
-cc -static -O1 -o "$ROOTFS/bin/nrprobe" "$SEC_WORK/nrprobe.c" || fail "cannot build the static probe"
+cc_cached "$ROOTFS/bin/nrprobe" "$SEC_WORK/nrprobe.c" -static -O1 || fail "cannot build the static probe"
 
 # 451..456 new, 470 and 1000 unassigned, 246 kexec_load and 248 add_key known and refused.
 NRS="451 452 453 454 455 456 470 1000 246 248"

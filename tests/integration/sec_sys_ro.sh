@@ -66,7 +66,7 @@ check() { # MODE OUTPUT
     echo "ok: $1: /sys read-only throughout, its own cgroups only, the victim untouched"
 }
 
-for mode in --net=host default --userns+--net=host; do
+for mode in --net=host default $(sec_userns_usable >&2 && echo --userns+--net=host); do
     opts=(--memory 32M)
     case $mode in --net=host) opts+=(--net host) ;; --userns+--net=host) opts+=(--userns --net host) ;; esac
     run=sec_run

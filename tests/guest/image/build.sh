@@ -16,7 +16,7 @@ BIN=${BERTH_BIN:-$SRC/berth}
 META=linux-image-cloud-amd64
 MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
  drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk
- fs/overlayfs/overlay fs/fuse/fuse fs/fuse/virtiofs"
+ fs/overlayfs/overlay fs/fuse/fuse fs/fuse/virtiofs drivers/net/veth"
 
 say() { echo "build-image: $*" >&2; }
 cannot() { say "$*"; echo "SKIP: $*"; exit 77; }

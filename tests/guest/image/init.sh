@@ -24,6 +24,8 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm /run /tmp && mount -t devpts devpts /dev/pts
+# devtmpfs has no /dev/fd: bash's <(...) and scripts reading /dev/stdin need them.
+ln -s /proc/self/fd /dev/fd && ln -s fd/0 /dev/stdin && ln -s fd/1 /dev/stdout && ln -s fd/2 /dev/stderr
 mount -t tmpfs -o mode=1777 tmp /tmp
 mount -t tmpfs -o mode=755 run /run
 hostname berth-guest
@@ -69,11 +71,28 @@ fi
 mkdir -p "$statedir"
 echo "GUEST-STATE $statedir on $(stat -f -c %T "$statedir")"
 
+# What systemd's Delegate=yes does for uid 1000: a v2 subtree with the controllers (memory, pids,
+# cpu, io) enabled, owned by the user, the caller moved into a leaf of it (its children, the
+# user's processes, stay there).
+delegate() {
+    d=/sys/fs/cgroup/user-1000
+    mkdir -p "$d/session"
+    for c in memory pids cpu io; do # systemd delegates these four
+        echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control && echo "+$c" >"$d/cgroup.subtree_control" ||
+            echo "GUEST-NOTE cannot delegate the $c controller"
+    done
+    chown 1000:1000 "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.threads" \
+        "$d/session" "$d/session/cgroup.procs" "$d/session/cgroup.subtree_control" \
+        "$d/session/cgroup.threads"
+    echo $$ >"$d/session/cgroup.procs"
+}
+
 # berth.suites=a,b: the project's own tests/integration scripts by name, in a root made of the
 # host's /usr and /etc (read-only over virtiofs, tag "hostshare") and the source tree copied to
-# a tmpfs, so that bash, python3, cc and the rest are the host's.
+# a tmpfs, so that bash, python3, cc and the rest are the host's. With berth.user=rootless they
+# run as uid 1000 in its delegated subtree (a script needing root skips, saying so).
 suites=$(sed -n 's/.*berth\.suites=\([^ ]*\).*/\1/p' /proc/cmdline)
-if [ -n "$suites" ] && [ "$user" = root ]; then
+if [ -n "$suites" ]; then
     S=/sysroot
     mkdir -p /host $S && mount -t tmpfs -o mode=755 sysroot $S &&
         mount -t virtiofs -o ro hostshare /host || echo "GUEST-SUITE mount FAIL virtiofs"
@@ -91,14 +110,27 @@ if [ -n "$suites" ] && [ "$user" = root ]; then
     mount -t tmpfs -o mode=755 run $S/run
     cp -a /host/src/scripts /host/src/tests $S/src/
     mkdir -p $S/src/build && cp /usr/bin/berth $S/src/berth
-    echo "GUEST-SUITE-START $suites"
+    # The helpers the host's runs compiled (tests/integration/lib.sh cc_cached): cc is slow here.
+    [ -d /host/src/build/cc-cache ] && cp -a /host/src/build/cc-cache $S/src/build/
+    chmod -R a+rX $S/src && chmod 1777 $S/src/build
+    as=""
+    if [ "$user" = rootless ]; then
+        grep -q '^[^:]*:[^:]*:1000:' $S/etc/passwd ||
+            echo "berth:x:1000:1000:berth:/home/berth:/bin/bash" >>$S/etc/passwd
+        mkdir -p $S/home/berth $S/run/user/1000 && chown 1000:1000 $S/home/berth $S/run/user/1000 &&
+            chmod 700 $S/run/user/1000
+        delegate
+        as="/usr/bin/setpriv --reuid=1000 --regid=1000 --clear-groups env HOME=/home/berth XDG_RUNTIME_DIR=/run/user/1000"
+    fi
+    echo "GUEST-SUITE-START $suites as $([ -n "$as" ] && echo uid 1000 || echo root)"
     unshare -m sh -c "cd $S && pivot_root . oldroot && umount -l /oldroot &&
-        exec chroot . /bin/bash -c 'cd /src && for t in \$(echo \"$suites\" | tr , \" \"); do
-            BERTH_SRC=/src BERTH_BIN=/src/berth BERTH_ROOTFS_CACHE=/tmp/rootfs TEST_LOG_DIR=/tmp/logs \
-                SUITES=integration TESTS=\$t scripts/run-tests.sh >/tmp/out 2>&1
+        exec chroot . $as /bin/bash -c 'cd /src && for t in \$(echo \"$suites\" | tr , \" \"); do
+            BERTH_TEST_GUEST=1 TEST_TIMEOUT=600 BERTH_SRC=/src BERTH_BIN=/src/berth BERTH_ROOTFS_CACHE=/tmp/rootfs \
+                TEST_LOG_DIR=/tmp/logs SUITES=integration TESTS=\$t scripts/run-tests.sh >/tmp/out 2>&1
             grep -E \"^(PASS|SKIP|FAIL) \" /tmp/out | sed \"s/^/GUEST-SUITE /\"
             grep -q \"^FAIL\" /tmp/out && grep -E \"^    \" /tmp/out | sed \"s/^/GUEST-LOG \$t: /\"
-        done'"
+        done'" 2>/tmp/suite.err
+    sed 's/^/GUEST-LOG stderr: /' /tmp/suite.err | tail -n 20
     echo "GUEST-SUITE-END"
     echo "GUEST-DONE rc=0"
     sync
@@ -106,16 +138,7 @@ if [ -n "$suites" ] && [ "$user" = root ]; then
 fi
 
 if [ "$user" = rootless ]; then
-    # What systemd's Delegate=yes does: a v2 subtree with the controllers enabled, owned by the
-    # user, the user's processes in a leaf of it.
-    d=/sys/fs/cgroup/user-1000
-    mkdir -p "$d/session"
-    echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control
-    echo "+memory +pids +cpu" >"$d/cgroup.subtree_control"
-    chown 1000:1000 "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.threads" \
-        "$d/session" "$d/session/cgroup.procs" "$d/session/cgroup.subtree_control" \
-        "$d/session/cgroup.threads"
-    echo $$ >"$d/session/cgroup.procs"
+    delegate
     mkdir -p "$statedir/home" && chown 1000:1000 "$statedir/home"
     cp -a /rootfs "$statedir/home/rootfs" && chown -R 1000:1000 "$statedir/home/rootfs"
     mkdir -p /run/user/1000 && chown 1000:1000 /run/user/1000 && chmod 700 /run/user/1000
