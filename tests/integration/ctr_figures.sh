@@ -172,9 +172,11 @@ done
 ok "a damaged figures.json gives null start figures and no error"
 
 # Devices passed through: an OCI bundle's linux.devices and a bind mount of a host device node are listed; a mount of /dev/shm is not a device.
-b ctr create "$P-devsrc" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
-mkdir -p "$BERTH_ROOT/bundle"
-python3 - "$BERTH_ROOT/lib/containers/$P-devsrc/config.json" "$BERTH_ROOT/bundle/config.json" "$ROOTFS" <<'P' || fail "bundle config"
+# A bundle's device node is made with mknod, which only root may do (berth refuses it as a user).
+if [ "$(id -u)" = 0 ]; then
+    b ctr create "$P-devsrc" --rootfs "$ROOTFS" -- /bin/true >/dev/null || fail "create"
+    mkdir -p "$BERTH_ROOT/bundle"
+    python3 - "$BERTH_ROOT/lib/containers/$P-devsrc/config.json" "$BERTH_ROOT/bundle/config.json" "$ROOTFS" <<'P' || fail "bundle config"
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["root"]["path"] = sys.argv[3]
@@ -185,21 +187,24 @@ c["mounts"].append({"destination": "/z", "type": "bind", "source": "/dev/zero", 
 c["mounts"].append({"destination": "/s", "type": "bind", "source": "/dev/shm", "options": ["rbind"]})
 json.dump(c, open(sys.argv[2], "w"))
 P
-b ctr rm "$P-devsrc" >/dev/null
-b ctr run -d "$P-dev" --bundle "$BERTH_ROOT/bundle" >/dev/null || fail "run -d --bundle"
-for _ in $(seq 100); do
-    b ctr logs "$P-dev" 2>/dev/null | grep -q devs-ok && break
-    sleep 0.2
-done
-b ctr logs "$P-dev" | grep -q devs-ok || fail "the bundle's devices are not in the container: $(b ctr logs "$P-dev" 2>&1 | tail -3)"
-iso=$(b --batch -f json --no-vms -n 1 2>/dev/null | tail -1 | python3 -c '
+    b ctr rm "$P-devsrc" >/dev/null
+    b ctr run -d "$P-dev" --bundle "$BERTH_ROOT/bundle" >/dev/null || fail "run -d --bundle"
+    for _ in $(seq 100); do
+        b ctr logs "$P-dev" 2>/dev/null | grep -q devs-ok && break
+        sleep 0.2
+    done
+    b ctr logs "$P-dev" | grep -q devs-ok || fail "the bundle's devices are not in the container: $(b ctr logs "$P-dev" 2>&1 | tail -3)"
+    iso=$(b --batch -f json --no-vms -n 1 2>/dev/null | tail -1 | python3 -c '
 import json, sys
 d = json.loads(sys.stdin.read())
 print([i for i in d["instances"] if i["id"] == sys.argv[1]][0]["figures"]["isolation"])' "$P-dev") ||
-    fail "no figures for $P-dev"
-echo "    isolation: $iso"
-case "$iso" in
-*"; devices /dev/berth-fig-null, bind /dev/zero") ;;
-*) fail "isolation '$iso' does not end with the devices passed through" ;;
-esac
-ok "devices passed through: a bundle's linux.devices beyond the default set and a bound host device node"
+        fail "no figures for $P-dev"
+    echo "    isolation: $iso"
+    case "$iso" in
+    *"; devices /dev/berth-fig-null, bind /dev/zero") ;;
+    *) fail "isolation '$iso' does not end with the devices passed through" ;;
+    esac
+    ok "devices passed through: a bundle's linux.devices beyond the default set and a bound host device node"
+else
+    echo "    skipped as uid $(id -u): a bundle's linux.devices are made with mknod, which needs root"
+fi
